@@ -1,0 +1,1 @@
+# qa/bench/local.mk — benchmark helpers: the pcap-read floor and the trace builder.

@@ -1,0 +1,1 @@
+# qa/fuzz/conf.mk — (filled by the module's tests)

@@ -1,0 +1,1 @@
+# qa/fuzz/decode.mk — (filled by the module's tests)

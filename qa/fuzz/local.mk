@@ -1,0 +1,13 @@
+# qa/fuzz/local.mk — libFuzzer targets, built with clang by `make fuzz` (not part of `all`), one
+# fragment per parser (qa/fuzz/<module>.mk). Each fragment appends its target to FUZZ_TARGETS and
+# gives a rule to build it with $(FUZZ_BUILD).
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-std=gnu11 -D_GNU_SOURCE -I$(top_srcdir)/src -I$(top_builddir)
+FUZZ_BUILD = $(FUZZ_CC) $(FUZZ_FLAGS) $(PCAP_CFLAGS) $(HS_CFLAGS) $(PCRE2_CFLAGS) $(YAML_CFLAGS) \
+	$(JANSSON_CFLAGS) -o $@
+include qa/fuzz/decode.mk
+include qa/fuzz/conf.mk
+
+fuzz: $(FUZZ_TARGETS)
+.PHONY: fuzz
+CLEANFILES += $(FUZZ_TARGETS)

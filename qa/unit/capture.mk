@@ -1,0 +1,1 @@
+# qa/unit/capture.mk — (filled by the module's tests)

@@ -1,0 +1,1 @@
+# qa/unit/conf.mk — (filled by the module's tests)

@@ -1,0 +1,1 @@
+# qa/unit/decode.mk — (filled by the module's tests)

@@ -1,0 +1,1 @@
+# qa/unit/flow.mk — (filled by the module's tests)

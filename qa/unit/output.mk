@@ -1,0 +1,1 @@
+# qa/unit/output.mk — (filled by the module's tests)

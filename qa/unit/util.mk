@@ -1,0 +1,1 @@
+# qa/unit/util.mk — (filled by the module's tests)

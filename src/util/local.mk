@@ -1,0 +1,4 @@
+# src/util/local.mk — shared helpers library.
+noinst_LIBRARIES += src/util/libutil.a
+src_util_libutil_a_SOURCES = src/util/util.h src/util/log.c src/util/addr.c src/util/hash.c \
+	src/util/text.c
