@@ -1,1 +1,2 @@
 # qa/bench/local.mk — benchmark helpers: the pcap-read floor and the trace builder.
+include qa/bench/output.mk

@@ -7,6 +7,7 @@ FUZZ_BUILD = $(FUZZ_CC) $(FUZZ_FLAGS) $(PCAP_CFLAGS) $(HS_CFLAGS) $(PCRE2_CFLAGS
 	$(JANSSON_CFLAGS) -o $@
 include qa/fuzz/decode.mk
 include qa/fuzz/conf.mk
+include qa/fuzz/rules.mk
 
 fuzz: $(FUZZ_TARGETS)
 .PHONY: fuzz

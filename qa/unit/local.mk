@@ -9,4 +9,5 @@ include qa/unit/capture.mk
 include qa/unit/decode.mk
 include qa/unit/flow.mk
 include qa/unit/output.mk
+include qa/unit/rules.mk
 endif

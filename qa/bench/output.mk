@@ -1,0 +1,1 @@
+# qa/bench/output.mk — (filled by the EVE writer benchmark)

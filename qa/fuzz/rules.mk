@@ -1,0 +1,1 @@
+# qa/fuzz/rules.mk — (filled by the rules fuzz target)

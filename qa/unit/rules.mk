@@ -1,0 +1,1 @@
+# qa/unit/rules.mk — (filled by the rules tests)
