@@ -1,3 +1,4 @@
-# src/capture/local.mk — the capture stage library (see src/capture/capture.h).
+# src/capture/local.mk — packet sources (see src/capture/capture.h).
 noinst_LIBRARIES += src/capture/libcapture.a
-src_capture_libcapture_a_SOURCES = src/capture/capture.h
+src_capture_libcapture_a_SOURCES = src/capture/capture.h src/capture/capture.c \
+	src/capture/pcap-file.c

@@ -1,0 +1,66 @@
+/*
+ * runmode.h — the runmode stage's public door: turns the configuration into each stage's
+ * settings and drives packets through the pipeline (capture -> decode -> flow -> ... -> output)
+ * in one of Suricata's runmodes. `single` runs everything on one thread.
+ */
+#ifndef AEGIS_RUNMODE_H
+#define AEGIS_RUNMODE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture/capture.h"
+#include "conf/conf.h"
+#include "decode/decode.h"
+#include "flow/flow.h"
+#include "output/output.h"
+
+enum runmode_kind { RUNMODE_SINGLE = 0, RUNMODE_AUTOFP, RUNMODE_WORKERS };
+
+struct runmode_options {
+	enum runmode_kind kind;
+	unsigned workers;             /* threads for autofp/workers; 0 = one per core */
+	const struct capture_ops *capture;
+	const char *source;           /* -r argument */
+	char logdir[4096];
+	struct eve_config eve;
+	struct flow_config flow;
+	enum checksum_mode checksum;
+	bool simulate_ips;
+	bool progress;                /* progress line on stderr */
+	bool fail_open;               /* AEGIS_FAIL_OPEN=1 */
+	const char *drop_user;        /* --user: setuid after opening input and logs */
+	const char *drop_group;       /* --group */
+};
+
+/* What a run did, for the summary line and the exit status. */
+struct runmode_result {
+	struct aegis_stats stats;
+	struct eve_counters eve;
+	bool input_error;      /* the input ended with an error (message already printed) */
+	bool interrupted;      /* stopped by a signal */
+	uint64_t wall_usec;
+};
+
+/* Defaults that match Suricata's built-in ones. */
+void runmode_options_defaults(struct runmode_options *o);
+
+/*
+ * Read every setting a stage needs from the configuration (after --set overrides): flow,
+ * flow-timeouts, stream.midstream, outputs.eve-log, pcap-file.checksum-checks, runmode,
+ * default-log-dir. -1 with "file:line:col: error: ..." in err on a wrong type or value.
+ */
+int runmode_options_from_conf(struct runmode_options *o, const struct conf *c, char *err,
+			      size_t errlen);
+
+int runmode_parse_kind(const char *name, enum runmode_kind *out);
+const char *runmode_kind_name(enum runmode_kind k);
+
+/* Run the pipeline until the input ends or `*stop` becomes non-zero. Returns 0 when the run
+ * completed (even with input errors after some packets — see result), -1 with err when it could
+ * not start (input or log file could not be opened). */
+int runmode_run(const struct runmode_options *o, volatile sig_atomic_t *stop,
+		struct runmode_result *result, char *err, size_t errlen);
+
+#endif /* AEGIS_RUNMODE_H */

@@ -1,0 +1,226 @@
+/*
+ * settings.c — maps aegis.yaml (suricata.yaml structure) onto each stage's settings struct. This
+ * is the one place that knows which configuration key feeds which stage, so stages stay free of
+ * YAML and the key names stay Suricata's.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "runmode/runmode.h"
+
+void runmode_options_defaults(struct runmode_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->kind = RUNMODE_SINGLE;
+	o->capture = &capture_pcap_file_ops;
+	eve_config_defaults(&o->eve);
+	flow_config_defaults(&o->flow);
+	o->checksum = CHECKSUM_AUTO;
+}
+
+int runmode_parse_kind(const char *name, enum runmode_kind *out)
+{
+	if (!strcmp(name, "single"))
+		*out = RUNMODE_SINGLE;
+	else if (!strcmp(name, "autofp"))
+		*out = RUNMODE_AUTOFP;
+	else if (!strcmp(name, "workers"))
+		*out = RUNMODE_WORKERS;
+	else
+		return -1;
+	return 0;
+}
+
+const char *runmode_kind_name(enum runmode_kind k)
+{
+	switch (k) {
+	case RUNMODE_SINGLE:
+		return "single";
+	case RUNMODE_AUTOFP:
+		return "autofp";
+	case RUNMODE_WORKERS:
+		return "workers";
+	}
+	return "?";
+}
+
+static int get_u32(const struct conf *c, const char *path, uint32_t *v, uint32_t max, char *err,
+		   size_t errlen)
+{
+	int64_t out;
+	if (conf_get_int(c, path, 0, max, *v, &out, err, errlen) != 0)
+		return -1;
+	*v = (uint32_t)out;
+	return 0;
+}
+
+static int read_flow(struct runmode_options *o, const struct conf *c, char *err, size_t errlen)
+{
+	struct flow_config *f = &o->flow;
+	if (conf_get_size(c, "flow.memcap", f->memcap, &f->memcap, err, errlen) ||
+	    get_u32(c, "flow.hash-size", &f->hash_size, 1u << 28, err, errlen) ||
+	    get_u32(c, "flow.prealloc", &f->prealloc, 1u << 26, err, errlen) ||
+	    get_u32(c, "flow.emergency-recovery", &f->emergency_recovery, 100, err, errlen) ||
+	    conf_get_bool(c, "stream.midstream", f->tcp_midstream, &f->tcp_midstream, err, errlen))
+		return -1;
+	static const char *const proto_names[FLOW_PROTO_MAX] = {
+		[FLOW_PROTO_TCP] = "tcp", [FLOW_PROTO_UDP] = "udp", [FLOW_PROTO_ICMP] = "icmp",
+		[FLOW_PROTO_DEFAULT] = "default",
+	};
+	for (int i = 0; i < FLOW_PROTO_MAX; i++) {
+		struct flow_timeouts *t = &f->timeouts[i];
+		struct {
+			const char *key;
+			uint32_t *v;
+		} keys[] = {
+			{ "new", &t->new_s },
+			{ "established", &t->established_s },
+			{ "closed", &t->closed_s },
+			{ "emergency-new", &t->emergency_new_s },
+			{ "emergency-established", &t->emergency_established_s },
+			{ "emergency-closed", &t->emergency_closed_s },
+		};
+		for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+			char path[96];
+			snprintf(path, sizeof(path), "flow-timeouts.%s.%s", proto_names[i], keys[k].key);
+			if (get_u32(c, path, keys[k].v, 86400 * 7, err, errlen))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	enum eve_type type;
+} eve_type_names[] = {
+	{ "alert", EVE_TYPE_ALERT }, { "anomaly", EVE_TYPE_ANOMALY }, { "flow", EVE_TYPE_FLOW },
+	{ "stats", EVE_TYPE_STATS }, { "drop", EVE_TYPE_DROP },       { "http", EVE_TYPE_HTTP },
+	{ "dns", EVE_TYPE_DNS },     { "tls", EVE_TYPE_TLS },
+};
+
+/* outputs.eve-log.types: a list whose items are a bare name ("- flow") or a one-key map
+ * ("- anomaly: {enabled: yes, types: {decode: yes}}"). Types aegis does not produce are fine. */
+static int read_eve_types(struct eve_config *e, const struct conf_node *types, char *err,
+			  size_t errlen)
+{
+	if (types->type != CONF_SEQ) {
+		char pos[300];
+		snprintf(err, errlen, "%s: error: outputs.eve-log.types: expected a list",
+			 conf_node_position(types, pos, sizeof(pos)));
+		return -1;
+	}
+	memset(e->types, 0, sizeof(e->types));
+	for (const struct conf_node *it = types->first_child; it; it = it->next) {
+		const char *name = NULL;
+		const struct conf_node *opts = NULL;
+		if (it->type == CONF_SCALAR)
+			name = it->value;
+		else if (it->type == CONF_MAP && it->first_child) {
+			name = it->first_child->key;
+			opts = it->first_child;
+		}
+		if (!name)
+			continue;
+		bool enabled = true;
+		if (opts) {
+			const struct conf_node *en = conf_node_get(opts, "enabled");
+			if (en && en->value)
+				enabled = !strcasecmp(en->value, "yes") || !strcasecmp(en->value, "true") ||
+					  !strcmp(en->value, "1") || !strcasecmp(en->value, "on");
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(eve_type_names); i++)
+			if (!strcmp(name, eve_type_names[i].name))
+				e->types[eve_type_names[i].type] = enabled;
+		if (opts && !strcmp(name, "anomaly")) {
+			const struct conf_node *dec = conf_node_get(opts, "types.decode");
+			if (dec && dec->value)
+				e->anomaly_decode = !strcasecmp(dec->value, "yes") ||
+						    !strcasecmp(dec->value, "true") ||
+						    !strcmp(dec->value, "1") ||
+						    !strcasecmp(dec->value, "on");
+		}
+		if (opts && !strcmp(name, "stats")) {
+			const struct conf_node *tot = conf_node_get(opts, "totals");
+			if (tot && tot->value)
+				e->stats_totals = !strcasecmp(tot->value, "yes") ||
+						  !strcasecmp(tot->value, "true");
+		}
+	}
+	return 0;
+}
+
+static int read_eve(struct runmode_options *o, const struct conf *c, char *err, size_t errlen)
+{
+	struct eve_config *e = &o->eve;
+	const char *s;
+	bool b;
+	if (conf_get_bool(c, "outputs.eve-log.enabled", e->enabled, &e->enabled, err, errlen))
+		return -1;
+	if (conf_get_str(c, "outputs.eve-log.filename", e->filename, &s, err, errlen))
+		return -1;
+	if (s != e->filename)
+		util_strlcpy(e->filename, s, sizeof(e->filename));
+	if (conf_get_str(c, "outputs.eve-log.filetype", "regular", &s, err, errlen))
+		return -1;
+	if (strcmp(s, "regular") && strcmp(s, "file")) {
+		const struct conf_node *n = conf_get_node(c, "outputs.eve-log.filetype");
+		char pos[300];
+		snprintf(err, errlen, "%s: error: outputs.eve-log.filetype: '%s' is not supported "
+			 "(aegis writes 'regular' files)", conf_node_position(n, pos, sizeof(pos)), s);
+		return -1;
+	}
+	if (conf_get_str(c, "outputs.eve-log.append", NULL, &s, err, errlen))
+		return -1;
+	if (s && conf_get_bool(c, "outputs.eve-log.append", true, &e->append, err, errlen))
+		return -1;
+	if (conf_get_bool(c, "outputs.eve-log.community-id", e->community_id, &b, err, errlen))
+		return -1;
+	e->community_id = b;
+	int64_t seed;
+	if (conf_get_int(c, "outputs.eve-log.community-id-seed", 0, 65535, e->community_id_seed,
+			 &seed, err, errlen))
+		return -1;
+	e->community_id_seed = (uint16_t)seed;
+	const struct conf_node *types = conf_get_node(c, "outputs.eve-log.types");
+	if (types && read_eve_types(e, types, err, errlen))
+		return -1;
+	return 0;
+}
+
+int runmode_options_from_conf(struct runmode_options *o, const struct conf *c, char *err,
+			      size_t errlen)
+{
+	const char *s;
+	if (read_flow(o, c, err, errlen) || read_eve(o, c, err, errlen))
+		return -1;
+	if (conf_get_str(c, "pcap-file.checksum-checks", "auto", &s, err, errlen))
+		return -1;
+	if (!strcmp(s, "auto"))
+		o->checksum = CHECKSUM_AUTO;
+	else if (!strcasecmp(s, "yes") || !strcasecmp(s, "true"))
+		o->checksum = CHECKSUM_ALL;
+	else if (!strcasecmp(s, "no") || !strcasecmp(s, "false"))
+		o->checksum = CHECKSUM_NONE;
+	else {
+		char pos[300];
+		snprintf(err, errlen, "%s: error: pcap-file.checksum-checks: expected auto, yes or no, "
+			 "got '%s'",
+			 conf_node_position(conf_get_node(c, "pcap-file.checksum-checks"), pos,
+					    sizeof(pos)), s);
+		return -1;
+	}
+	if (conf_get_str(c, "runmode", NULL, &s, err, errlen))
+		return -1;
+	if (s && runmode_parse_kind(s, &o->kind) != 0) {
+		char pos[300];
+		snprintf(err, errlen, "%s: error: runmode: expected single, autofp or workers, got '%s'",
+			 conf_node_position(conf_get_node(c, "runmode"), pos, sizeof(pos)), s);
+		return -1;
+	}
+	if (conf_get_str(c, "default-log-dir", NULL, &s, err, errlen))
+		return -1;
+	if (s && !o->logdir[0])
+		util_strlcpy(o->logdir, s, sizeof(o->logdir));
+	return 0;
+}

@@ -1,0 +1,192 @@
+/*
+ * single.c — the `single` runmode: one thread reads, decodes, tracks flows and logs. It is the
+ * reference path: other runmodes must give the same records for the same input.
+ *
+ * The per-packet work lives in `struct worker` (decode context, flow table, EVE writer) so the
+ * threaded runmodes reuse it with one worker per thread.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runmode/runmode.h"
+
+struct worker {
+	struct decode_ctx decode;
+	struct flow_table *flows;
+	struct eve *eve;
+	bool log_anomalies;
+	bool log_flows;
+};
+
+static void worker_on_flow_end(struct flow *f, void *user)
+{
+	struct worker *w = user;
+	if (w->log_flows)
+		eve_log_flow(w->eve, f);
+}
+
+static inline void worker_process_packet(struct worker *w, struct packet *p)
+{
+	int rc = decode_packet(&w->decode, p);
+	if (p->event_count && w->log_anomalies)
+		eve_log_anomalies(w->eve, p);
+	if (rc == 0)
+		flow_table_handle_packet(w->flows, p);
+}
+
+/* Give up root once input and logs are open (--user/--group). */
+static int drop_privileges(const char *user, const char *group, char *err, size_t errlen)
+{
+	if (!user && !group)
+		return 0;
+	gid_t gid = getgid();
+	uid_t uid = getuid();
+	if (user) {
+		struct passwd *pw = getpwnam(user);
+		if (!pw) {
+			snprintf(err, errlen, "error: --user %s: no such user", user);
+			return -1;
+		}
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if (group) {
+		struct group *gr = getgrnam(group);
+		if (!gr) {
+			snprintf(err, errlen, "error: --group %s: no such group", group);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	if (setgroups(0, NULL) != 0 && errno != EPERM) {
+		snprintf(err, errlen, "error: setgroups: %s", strerror(errno));
+		return -1;
+	}
+	if (setgid(gid) != 0 || setuid(uid) != 0) {
+		snprintf(err, errlen, "error: cannot drop privileges to %s: %s",
+			 user ? user : group, strerror(errno));
+		return -1;
+	}
+	log_info("dropped privileges to uid %u gid %u", (unsigned)uid, (unsigned)gid);
+	return 0;
+}
+
+static void print_progress(const struct capture_ops *ops, struct capture *cap, uint64_t start_usec,
+			   bool final)
+{
+	struct capture_stats cs;
+	ops->get_stats(cap, &cs);
+	double secs = (double)(util_monotonic_usec() - start_usec) / 1e6;
+	double mbps = secs > 0 ? (double)cs.bytes / 1e6 / secs : 0;
+	if (cs.bytes_total)
+		fprintf(stderr, "\r%llu packets, %.1f MB/s, %.0f%% done%s",
+			(unsigned long long)cs.packets, mbps,
+			100.0 * (double)cs.bytes_consumed / (double)cs.bytes_total,
+			final ? "\n" : "   ");
+	else
+		fprintf(stderr, "\r%llu packets, %.1f MB/s%s", (unsigned long long)cs.packets, mbps,
+			final ? "\n" : "   ");
+}
+
+int runmode_run(const struct runmode_options *o, volatile sig_atomic_t *stop,
+		struct runmode_result *result, char *err, size_t errlen)
+{
+	memset(result, 0, sizeof(*result));
+	uint64_t start = util_monotonic_usec();
+	if (o->kind != RUNMODE_SINGLE)
+		log_notice("runmode %s: offline input is processed by the single runmode in this "
+			   "build", runmode_kind_name(o->kind));
+
+	struct capture *cap = NULL;
+	if (o->capture->open(&cap, o->source, err, errlen) != 0)
+		return -1;
+
+	struct worker w;
+	memset(&w, 0, sizeof(w));
+	decode_ctx_init(&w.decode, o->checksum);
+	w.log_anomalies = o->eve.enabled && o->eve.types[EVE_TYPE_ANOMALY] && o->eve.anomaly_decode;
+	w.log_flows = o->eve.enabled && o->eve.types[EVE_TYPE_FLOW];
+	if (o->eve.enabled && eve_open(&w.eve, &o->eve, o->logdir, err, errlen) != 0) {
+		o->capture->close(cap);
+		return -1;
+	}
+	if (drop_privileges(o->drop_user, o->drop_group, err, errlen) != 0) {
+		if (w.eve)
+			eve_close(w.eve, NULL, 0);
+		o->capture->close(cap);
+		return -1;
+	}
+	w.flows = flow_table_create(&o->flow, 0, worker_on_flow_end, &w);
+	if (!w.flows) {
+		snprintf(err, errlen, "error: cannot allocate the flow table (flow.memcap %llu bytes)",
+			 (unsigned long long)o->flow.memcap);
+		if (w.eve)
+			eve_close(w.eve, NULL, 0);
+		o->capture->close(cap);
+		return -1;
+	}
+	if (w.eve && o->capture->current_file)
+		eve_set_pcap_filename(w.eve, o->capture->current_file(cap));
+
+	struct packet p;
+	memset(&p, 0, sizeof(p));
+	uint64_t n = 0, next_progress = start + USEC_PER_SEC / 2;
+	const char *last_file = o->capture->current_file ? o->capture->current_file(cap) : NULL;
+	for (;;) {
+		if (unlikely(*stop)) {
+			result->interrupted = true;
+			break;
+		}
+		enum capture_next_result r = o->capture->next(cap, &p, err, errlen);
+		if (unlikely(r != CAPTURE_PACKET)) {
+			if (r == CAPTURE_ERROR) {
+				log_error("%s", err);
+				err[0] = '\0';
+				result->input_error = true;
+			}
+			break;
+		}
+		worker_process_packet(&w, &p);
+		if (unlikely((++n & 0xffff) == 0)) {
+			const char *cur = o->capture->current_file ? o->capture->current_file(cap)
+								   : NULL;
+			if (w.eve && cur != last_file) {
+				eve_set_pcap_filename(w.eve, cur);
+				last_file = cur;
+			}
+			if (o->progress) {
+				uint64_t now = util_monotonic_usec();
+				if (now >= next_progress) {
+					print_progress(o->capture, cap, start, false);
+					next_progress = now + USEC_PER_SEC / 2;
+				}
+			}
+		}
+	}
+	if (o->progress)
+		print_progress(o->capture, cap, start, true);
+
+	/* End of input (or Ctrl-C): every open flow is logged, then the final stats. */
+	flow_table_flush(w.flows);
+	o->capture->get_stats(cap, &result->stats.capture);
+	result->stats.decode = w.decode.stats;
+	flow_table_get_stats(w.flows, &result->stats.flow);
+	result->wall_usec = util_monotonic_usec() - start;
+	result->stats.uptime_s = result->wall_usec / USEC_PER_SEC;
+	int rc = 0;
+	if (w.eve) {
+		if (o->eve.types[EVE_TYPE_STATS])
+			eve_log_stats(w.eve, &result->stats);
+		eve_get_counters(w.eve, &result->eve);
+		if (eve_close(w.eve, err, errlen) != 0)
+			rc = -1;
+	}
+	flow_table_destroy(w.flows);
+	o->capture->close(cap);
+	return rc;
+}
