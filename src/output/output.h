@@ -44,7 +44,7 @@ void jbuf_add_int(struct jbuf *j, const char *key, int64_t val);
 void jbuf_add_bool(struct jbuf *j, const char *key, bool val);
 void jbuf_add_double(struct jbuf *j, const char *key, double val);
 void jbuf_add_base64(struct jbuf *j, const char *key, const uint8_t *data, size_t len);
-/* Bytes as Suricata's payload_printable: printable ASCII kept, everything else '.'. */
+/* Bytes as Suricata's payload_printable: printable ASCII, \n and \r kept, everything else '.'. */
 void jbuf_add_printable(struct jbuf *j, const char *key, const uint8_t *data, size_t len);
 
 /* ---- EVE writer -------------------------------------------------------------------------- */
@@ -71,6 +71,7 @@ struct eve;
 
 /* Everything that goes into a stats record. */
 struct aegis_stats {
+	uint64_t ts_usec; /* record timestamp (packet time when reading files); 0 = wall clock */
 	uint64_t uptime_s;
 	struct capture_stats capture;
 	struct decode_stats decode;
@@ -96,7 +97,8 @@ void eve_log_flow(struct eve *e, const struct flow *f);
 void eve_log_anomalies(struct eve *e, const struct packet *p);
 void eve_log_stats(struct eve *e, const struct aegis_stats *s);
 
-/* Counters of the writer itself (records written per type, dropped records). */
+/* Counters of the writer itself: records handed to the sink per type, records dropped (build
+ * failure, or lost to a write error: those may also be in records[]), bytes written. */
 struct eve_counters {
 	uint64_t records[EVE_TYPE_MAX];
 	uint64_t dropped;

@@ -1,0 +1,70 @@
+/*
+ * eve-flow.c — the EVE "flow" record, written once per flow as it leaves the flow table: the
+ * flow's key (client as src), packet and byte counts per direction, start/end/age, why and in
+ * which state it ended, and for TCP the flags seen and the connection state, as Suricata logs it.
+ */
+#include <stdio.h>
+
+#include "output/output-int.h"
+
+static void add_tcp(struct jbuf *j, const struct flow *f)
+{
+	static const struct {
+		uint8_t bit;
+		const char *name;
+	} flag_names[] = {
+		{ TH_SYN, "syn" }, { TH_FIN, "fin" }, { TH_RST, "rst" }, { TH_PUSH, "psh" },
+		{ TH_ACK, "ack" }, { TH_URG, "urg" }, { TH_ECE, "ecn" }, { TH_CWR, "cwr" },
+	};
+	char hex[3];
+	uint8_t all = f->tcp_flags[FLOW_DIR_TO_SERVER] | f->tcp_flags[FLOW_DIR_TO_CLIENT];
+
+	jbuf_open_object(j, "tcp");
+	snprintf(hex, sizeof(hex), "%02x", all);
+	jbuf_add_str(j, "tcp_flags", hex);
+	snprintf(hex, sizeof(hex), "%02x", f->tcp_flags[FLOW_DIR_TO_SERVER]);
+	jbuf_add_str(j, "tcp_flags_ts", hex);
+	snprintf(hex, sizeof(hex), "%02x", f->tcp_flags[FLOW_DIR_TO_CLIENT]);
+	jbuf_add_str(j, "tcp_flags_tc", hex);
+	/* Suricata lists only the flags that were seen, each as true. */
+	for (size_t i = 0; i < ARRAY_SIZE(flag_names); i++)
+		if (all & flag_names[i].bit)
+			jbuf_add_bool(j, flag_names[i].name, true);
+	jbuf_add_str(j, "state", eve_tcp_state_name(f->tcp_state));
+	jbuf_close_object(j);
+}
+
+void eve_log_flow(struct eve *e, const struct flow *f)
+{
+	const struct eve_config *cfg = eve_get_config(e);
+	if (!cfg->types[EVE_TYPE_FLOW])
+		return;
+	struct jbuf *j = eve_jbuf(e);
+	char ts[48];
+
+	/* Offline, "now" at flow end is the time of the flow's last packet. */
+	eve_begin_record(e, j, "flow", f->last_usec, NULL, f);
+
+	jbuf_open_object(j, "flow");
+	jbuf_add_uint(j, "pkts_toserver", f->pkts[FLOW_DIR_TO_SERVER]);
+	jbuf_add_uint(j, "pkts_toclient", f->pkts[FLOW_DIR_TO_CLIENT]);
+	jbuf_add_uint(j, "bytes_toserver", f->bytes[FLOW_DIR_TO_SERVER]);
+	jbuf_add_uint(j, "bytes_toclient", f->bytes[FLOW_DIR_TO_CLIENT]);
+	util_format_timestamp(f->start_usec, ts, sizeof(ts));
+	jbuf_add_str(j, "start", ts);
+	util_format_timestamp(f->last_usec, ts, sizeof(ts));
+	jbuf_add_str(j, "end", ts);
+	uint64_t start_s = f->start_usec / USEC_PER_SEC, end_s = f->last_usec / USEC_PER_SEC;
+	jbuf_add_uint(j, "age", end_s > start_s ? end_s - start_s : 0);
+	if (f->flags & FLOW_F_EMERGENCY)
+		jbuf_add_bool(j, "emergency", true);
+	jbuf_add_str(j, "state", eve_flow_state_name(f->state));
+	jbuf_add_str(j, "reason", eve_flow_reason_name(f->end_reason));
+	jbuf_add_bool(j, "alerted", (f->flags & FLOW_F_ALERTED) != 0);
+	jbuf_close_object(j);
+
+	if (f->ip_proto == 6)
+		add_tcp(j, f);
+
+	eve_end_record(e, j, EVE_TYPE_FLOW);
+}

@@ -1,0 +1,425 @@
+/*
+ * eve.c — the EVE writer: configuration defaults, the file sink (open, buffered writes, flush,
+ * close), the common header every record starts with, and the name tables records share.
+ *
+ * Records are built in the writer's scratch jbuf, then copied with their trailing "\n" into a
+ * write buffer of `buffer_size` bytes that goes to the file in one write(2) when full. A failed
+ * write is remembered and reported by the next eve_flush()/eve_close(), and every record lost to
+ * it is counted as dropped: the packet path never blocks on or aborts for a log error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "output/output-int.h"
+
+#define EVE_DEFAULT_BUFFER (64 * 1024)
+#define EVE_MIN_BUFFER 4096
+#define EVE_MAX_BUFFER (64 * 1024 * 1024)
+
+struct eve {
+	struct eve_config cfg;
+	int fd;
+	char path[4096];
+	char *wbuf;
+	size_t wlen, wcap;
+	struct jbuf j;
+	char *pcap_filename;
+	int write_errno;  /* first unreported write error, 0 if none */
+	bool write_logged; /* the error was logged once already */
+	struct eve_counters counters;
+};
+
+/* ---- name tables ---------------------------------------------------------------------------- */
+
+const char *eve_proto_name(uint8_t proto, char buf[4])
+{
+	/* IANA protocol keywords, as Suricata spells them in "proto". */
+	switch (proto) {
+	case 0: return "HOPOPT";
+	case 1: return "ICMP";
+	case 2: return "IGMP";
+	case 4: return "IPv4";
+	case 6: return "TCP";
+	case 17: return "UDP";
+	case 41: return "IPv6";
+	case 43: return "IPv6-Route";
+	case 44: return "IPv6-Frag";
+	case 47: return "GRE";
+	case 50: return "ESP";
+	case 51: return "AH";
+	case 58: return "IPv6-ICMP";
+	case 59: return "IPv6-NoNxt";
+	case 60: return "IPv6-Opts";
+	case 103: return "PIM";
+	case 112: return "VRRP";
+	case 132: return "SCTP";
+	default:
+		snprintf(buf, 4, "%u", proto);
+		return buf;
+	}
+}
+
+static const char *const decode_event_names[DECODE_EVENT_MAX] = {
+#define EVE_EVENT_NAME(id, name) [DECODE_EVENT_##id] = "decoder." name,
+	DECODE_EVENT_LIST(EVE_EVENT_NAME)
+#undef EVE_EVENT_NAME
+};
+
+const char *eve_decode_event_name(unsigned ev)
+{
+	if (ev == DECODE_EVENT_NONE || ev >= DECODE_EVENT_MAX)
+		return NULL;
+	return decode_event_names[ev];
+}
+
+const char *eve_flow_state_name(unsigned s)
+{
+	static const char *const names[] = {
+		[FLOW_STATE_NEW] = "new",
+		[FLOW_STATE_ESTABLISHED] = "established",
+		[FLOW_STATE_CLOSED] = "closed",
+	};
+	return s < ARRAY_SIZE(names) ? names[s] : "new";
+}
+
+const char *eve_tcp_state_name(unsigned s)
+{
+	static const char *const names[] = {
+		[TCP_STATE_NONE] = "none",
+		[TCP_STATE_SYN_SENT] = "syn_sent",
+		[TCP_STATE_SYN_RECV] = "syn_recv",
+		[TCP_STATE_ESTABLISHED] = "established",
+		[TCP_STATE_FIN_WAIT1] = "fin_wait1",
+		[TCP_STATE_FIN_WAIT2] = "fin_wait2",
+		[TCP_STATE_TIME_WAIT] = "time_wait",
+		[TCP_STATE_CLOSE_WAIT] = "close_wait",
+		[TCP_STATE_LAST_ACK] = "last_ack",
+		[TCP_STATE_CLOSING] = "closing",
+		[TCP_STATE_CLOSED] = "closed",
+	};
+	return s < ARRAY_SIZE(names) ? names[s] : "none";
+}
+
+const char *eve_flow_reason_name(unsigned r)
+{
+	static const char *const names[] = {
+		[FLOW_END_TIMEOUT] = "timeout",
+		[FLOW_END_FORCED] = "forced",
+		[FLOW_END_SHUTDOWN] = "shutdown",
+	};
+	return r < ARRAY_SIZE(names) ? names[r] : "timeout";
+}
+
+/* ---- configuration -------------------------------------------------------------------------- */
+
+void eve_config_defaults(struct eve_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->enabled = true;
+	util_strlcpy(cfg->filename, "eve.json", sizeof(cfg->filename));
+	cfg->append = true;
+	for (int t = 0; t < EVE_TYPE_MAX; t++)
+		cfg->types[t] = true;
+	cfg->anomaly_decode = true;
+	cfg->community_id = false;
+	cfg->community_id_seed = 0;
+	cfg->stats_totals = true;
+	cfg->buffer_size = EVE_DEFAULT_BUFFER;
+}
+
+const struct eve_config *eve_get_config(const struct eve *e)
+{
+	return &e->cfg;
+}
+
+/* ---- file sink ------------------------------------------------------------------------------ */
+
+int eve_open(struct eve **out, const struct eve_config *cfg, const char *logdir, char *err,
+	     size_t errlen)
+{
+	*out = NULL;
+	struct eve *e = calloc(1, sizeof(*e));
+	if (!e) {
+		snprintf(err, errlen, "eve: out of memory");
+		return -1;
+	}
+	e->cfg = *cfg;
+	e->fd = -1;
+	jbuf_init(&e->j);
+
+	const char *name = cfg->filename[0] ? cfg->filename : "eve.json";
+	int n;
+	if (name[0] == '/' || !logdir || !logdir[0])
+		n = snprintf(e->path, sizeof(e->path), "%s", name);
+	else
+		n = snprintf(e->path, sizeof(e->path), "%s/%s", logdir, name);
+	if (n < 0 || (size_t)n >= sizeof(e->path)) {
+		snprintf(err, errlen, "cannot open %s/%s: path too long", logdir ? logdir : "", name);
+		free(e);
+		return -1;
+	}
+
+	size_t cap = cfg->buffer_size ? cfg->buffer_size : EVE_DEFAULT_BUFFER;
+	if (cap < EVE_MIN_BUFFER)
+		cap = EVE_MIN_BUFFER;
+	if (cap > EVE_MAX_BUFFER)
+		cap = EVE_MAX_BUFFER;
+	e->wbuf = malloc(cap);
+	if (!e->wbuf) {
+		snprintf(err, errlen, "eve: out of memory for a %zu byte write buffer", cap);
+		free(e);
+		return -1;
+	}
+	e->wcap = cap;
+
+	/* The log directory is not created: a missing one is a configuration mistake to report. */
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (cfg->append ? O_APPEND : O_TRUNC);
+	e->fd = open(e->path, flags, 0644);
+	if (e->fd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", e->path, strerror(errno));
+		free(e->wbuf);
+		free(e);
+		return -1;
+	}
+	*out = e;
+	return 0;
+}
+
+/* write(2) all of buf, retrying on EINTR and short writes. 0 or an errno value. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, buf, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		if (w == 0)
+			return EIO;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Count of records in a block of complete lines (they are all lost if its write fails). */
+static uint64_t count_lines(const char *buf, size_t len)
+{
+	uint64_t n = 0;
+	const char *p = buf, *end = buf + len;
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/* Remember the first write error for eve_flush() and log it once, not once per record. */
+static void note_write_error(struct eve *e, int rc)
+{
+	if (!e->write_errno)
+		e->write_errno = rc;
+	if (!e->write_logged) {
+		log_error("cannot write %s: %s", e->path, strerror(rc));
+		e->write_logged = true;
+	}
+}
+
+static void eve_write_block(struct eve *e, const char *buf, size_t len)
+{
+	int rc = write_all(e->fd, buf, len);
+	if (!rc) {
+		e->counters.bytes += len;
+		return;
+	}
+	e->counters.dropped += count_lines(buf, len);
+	note_write_error(e, rc);
+}
+
+static void eve_drain(struct eve *e)
+{
+	if (e->wlen) {
+		eve_write_block(e, e->wbuf, e->wlen);
+		e->wlen = 0;
+	}
+}
+
+int eve_flush(struct eve *e, char *err, size_t errlen)
+{
+	eve_drain(e);
+	if (e->write_errno) {
+		snprintf(err, errlen, "cannot write %s: %s", e->path, strerror(e->write_errno));
+		e->write_errno = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int eve_close(struct eve *e, char *err, size_t errlen)
+{
+	if (!e)
+		return 0;
+	int rc = eve_flush(e, err, errlen);
+	if (close(e->fd) < 0 && rc == 0) {
+		snprintf(err, errlen, "cannot close %s: %s", e->path, strerror(errno));
+		rc = -1;
+	}
+	jbuf_free(&e->j);
+	free(e->wbuf);
+	free(e->pcap_filename);
+	free(e);
+	return rc;
+}
+
+void eve_set_pcap_filename(struct eve *e, const char *name)
+{
+	free(e->pcap_filename);
+	e->pcap_filename = name ? strdup(name) : NULL;
+	/* Without the copy the field is left out; that loses a detail, not a record. */
+}
+
+void eve_get_counters(const struct eve *e, struct eve_counters *out)
+{
+	*out = e->counters;
+}
+
+struct jbuf *eve_jbuf(struct eve *e)
+{
+	return &e->j;
+}
+
+/* ---- records -------------------------------------------------------------------------------- */
+
+static void add_ip(struct jbuf *j, const char *key, const struct ip_addr *a)
+{
+	char buf[IP_ADDR_STRLEN];
+	jbuf_add_str(j, key, ip_addr_to_str(a, buf, sizeof(buf)));
+}
+
+/* Suricata's pkt_src for a packet: where it came from (wire, or the inner packet of a tunnel). */
+static const char *packet_source(const struct packet *p)
+{
+	if (!(p->flags & PKT_F_TUNNELED))
+		return "wire/pcap";
+	if (p->outer_ip_proto == 47)
+		return "gre tunnel";
+	return p->outer_src.family == 6 ? "ipv6 tunnel" : "ipv4 tunnel";
+}
+
+static void add_vlan(struct jbuf *j, const uint16_t *ids, uint8_t count)
+{
+	if (!count)
+		return;
+	if (count > PKT_MAX_VLAN)
+		count = PKT_MAX_VLAN;
+	jbuf_open_array(j, "vlan");
+	for (uint8_t i = 0; i < count; i++)
+		jbuf_add_uint(j, NULL, ids[i]);
+	jbuf_close_array(j);
+}
+
+static void add_community_id(struct eve *e, struct jbuf *j, const struct flow *f)
+{
+	char cid[COMMUNITY_ID_LEN];
+	uint16_t sp = f->sp, dp = f->dp;
+	if (eve_proto_is_icmp(f->ip_proto)) {
+		sp = f->icmp_type;
+		dp = f->icmp_code;
+	}
+	if (community_id_v1(&f->src, &f->dst, f->ip_proto, sp, dp, e->cfg.community_id_seed,
+			    cid) == 0)
+		jbuf_add_str(j, "community_id", cid);
+}
+
+void eve_begin_record(struct eve *e, struct jbuf *j, const char *event_type, uint64_t ts_usec,
+		      const struct packet *p, const struct flow *f)
+{
+	char ts[48], pbuf[4];
+	jbuf_reset(j);
+	jbuf_open_object(j, NULL);
+	util_format_timestamp(ts_usec, ts, sizeof(ts));
+	jbuf_add_str(j, "timestamp", ts);
+	if (f)
+		jbuf_add_uint(j, "flow_id", f->flow_id);
+	if (p && p->iface)
+		jbuf_add_str(j, "in_iface", p->iface);
+	if (p && p->pcap_cnt)
+		jbuf_add_uint(j, "pcap_cnt", p->pcap_cnt);
+	jbuf_add_str(j, "event_type", event_type);
+	if (p)
+		add_vlan(j, p->vlan_id, p->vlan_count);
+	else if (f)
+		add_vlan(j, f->vlan_id, f->vlan_count);
+
+	/* Tuple: a packet's own addresses (records about one packet), else the flow's key with the
+	 * client as src. ICMP carries type/code instead of ports. */
+	if (p && p->ip_version) {
+		add_ip(j, "src_ip", &p->src);
+		if (eve_proto_has_ports(p->ip_proto))
+			jbuf_add_uint(j, "src_port", p->sp);
+		add_ip(j, "dest_ip", &p->dst);
+		if (eve_proto_has_ports(p->ip_proto))
+			jbuf_add_uint(j, "dest_port", p->dp);
+		jbuf_add_uint(j, "ip_v", p->ip_version);
+		jbuf_add_str(j, "proto", eve_proto_name(p->ip_proto, pbuf));
+		if (eve_proto_is_icmp(p->ip_proto) && p->l4_hdr) {
+			jbuf_add_uint(j, "icmp_type", p->icmp_type);
+			jbuf_add_uint(j, "icmp_code", p->icmp_code);
+		}
+	} else if (f && f->ip_version) {
+		add_ip(j, "src_ip", &f->src);
+		if (eve_proto_has_ports(f->ip_proto))
+			jbuf_add_uint(j, "src_port", f->sp);
+		add_ip(j, "dest_ip", &f->dst);
+		if (eve_proto_has_ports(f->ip_proto))
+			jbuf_add_uint(j, "dest_port", f->dp);
+		jbuf_add_uint(j, "ip_v", f->ip_version);
+		jbuf_add_str(j, "proto", eve_proto_name(f->ip_proto, pbuf));
+		if (eve_proto_is_icmp(f->ip_proto)) {
+			jbuf_add_uint(j, "icmp_type", f->icmp_type);
+			jbuf_add_uint(j, "icmp_code", f->icmp_code);
+		}
+	}
+	if (p) {
+		jbuf_add_str(j, "pkt_src", packet_source(p));
+		if (e->pcap_filename)
+			jbuf_add_str(j, "pcap_filename", e->pcap_filename);
+	}
+	if (f && e->cfg.community_id && f->ip_version)
+		add_community_id(e, j, f);
+}
+
+void eve_end_record(struct eve *e, struct jbuf *j, enum eve_type type)
+{
+	jbuf_close_object(j);
+	if (j->failed || j->depth != 0) {
+		e->counters.dropped++;
+		return;
+	}
+	size_t len = j->len + 1;
+	if (e->wlen + len > e->wcap)
+		eve_drain(e);
+	if (len > e->wcap) {
+		/* Larger than the whole buffer: write it directly, then its newline. */
+		int rc = write_all(e->fd, j->buf, j->len);
+		if (!rc)
+			rc = write_all(e->fd, "\n", 1);
+		if (rc) {
+			e->counters.dropped++;
+			note_write_error(e, rc);
+			return;
+		}
+		e->counters.bytes += len;
+	} else {
+		memcpy(e->wbuf + e->wlen, j->buf, j->len);
+		e->wbuf[e->wlen + j->len] = '\n';
+		e->wlen += len;
+	}
+	if ((unsigned)type < EVE_TYPE_MAX)
+		e->counters.records[type]++;
+}

@@ -1,0 +1,66 @@
+/*
+ * output-int.h — declarations shared by the files of the output stage only (the writer's
+ * internals, SHA-1, Community ID, name tables). Other stages include output.h, never this.
+ */
+#ifndef AEGIS_OUTPUT_INT_H
+#define AEGIS_OUTPUT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "output/output.h"
+
+/* ---- SHA-1 (FIPS 180-4), used by Community ID ---------------------------------------------- */
+
+#define SHA1_DIGEST_LEN 20
+
+struct sha1_ctx {
+	uint32_t h[5];
+	uint64_t total;     /* bytes hashed so far */
+	uint8_t block[64];
+	size_t used;        /* bytes waiting in block */
+};
+
+void sha1_init(struct sha1_ctx *c);
+void sha1_update(struct sha1_ctx *c, const void *data, size_t len);
+void sha1_final(struct sha1_ctx *c, uint8_t out[SHA1_DIGEST_LEN]);
+
+/* ---- Community ID v1 ---------------------------------------------------------------------- */
+
+/* "1:" + base64(SHA-1) + NUL */
+#define COMMUNITY_ID_LEN 32
+
+/*
+ * Community ID v1 of a tuple: src/dst addresses (same family), IP protocol and ports (ICMP: type
+ * and code in sp/dp). The result is the same for both directions. Returns 0, or -1 if the
+ * addresses are unset or of different families.
+ */
+int community_id_v1(const struct ip_addr *src, const struct ip_addr *dst, uint8_t proto,
+		    uint16_t sp, uint16_t dp, uint16_t seed, char out[COMMUNITY_ID_LEN]);
+
+/* ---- names -------------------------------------------------------------------------------- */
+
+/* EVE "proto": IANA keyword ("TCP", "UDP", "ICMP", "IPv6-ICMP", ...) or the number in decimal. */
+const char *eve_proto_name(uint8_t proto, char buf[4]);
+/* "decoder.ipv4.pkt_too_small" style names without linking the decode stage (the table is
+ * generated from DECODE_EVENT_LIST in decode.h). NULL if out of range. */
+const char *eve_decode_event_name(unsigned ev);
+const char *eve_flow_state_name(unsigned s);
+const char *eve_tcp_state_name(unsigned s);
+const char *eve_flow_reason_name(unsigned r);
+
+/* True if the protocol carries ports that EVE logs as src_port/dest_port. */
+static inline int eve_proto_has_ports(uint8_t proto)
+{
+	return proto == 6 || proto == 17 || proto == 132;
+}
+
+static inline int eve_proto_is_icmp(uint8_t proto)
+{
+	return proto == 1 || proto == 58;
+}
+
+/* The writer's config (record writers check enabled types and options). */
+const struct eve_config *eve_get_config(const struct eve *e);
+
+#endif /* AEGIS_OUTPUT_INT_H */
