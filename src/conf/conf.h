@@ -6,7 +6,8 @@
  *
  * Paths are dotted: "outputs.eve-log.filename". A sequence element is addressed by its index
  * ("rule-files.0") or, when it is a single-key map as in suricata.yaml's `outputs:` list, by that
- * key ("outputs.eve-log").
+ * key ("outputs.eve-log"; the first key of a multi-key element works too, as in Suricata), or,
+ * for a scalar element, by its value ("outputs.eve-log.types.flow" for `types: [flow]`).
  */
 #ifndef AEGIS_CONF_H
 #define AEGIS_CONF_H
@@ -49,6 +50,8 @@ void conf_free(struct conf *c);
 /* `--set key.path=value`: create or replace a scalar. -1 with err on a malformed argument or
  * when the path goes through a scalar. */
 int conf_set(struct conf *c, const char *path, const char *value, char *err, size_t errlen);
+/* The command-line form "key.path=value" (split at the first '='), then conf_set. */
+int conf_set_arg(struct conf *c, const char *arg, char *err, size_t errlen);
 
 struct conf_node *conf_get_node(const struct conf *c, const char *path);
 /* Child lookup under a node (path relative to it). */
@@ -67,9 +70,22 @@ int conf_get_int(const struct conf *c, const char *path, int64_t min, int64_t ma
 /* Sizes: "64mb", "1gb", "4096" -> bytes. */
 int conf_get_size(const struct conf *c, const char *path, uint64_t def, uint64_t *out, char *err,
 		  size_t errlen);
+/* The same getters with the path relative to a node (e.g. one element of `af-packet:` or the
+ * `eve-log` node of `outputs:`); messages name the node's full path. */
+int conf_node_get_str(const struct conf_node *n, const char *path, const char *def,
+		      const char **out, char *err, size_t errlen);
+int conf_node_get_bool(const struct conf_node *n, const char *path, bool def, bool *out,
+		       char *err, size_t errlen);
+int conf_node_get_int(const struct conf_node *n, const char *path, int64_t min, int64_t max,
+		      int64_t def, int64_t *out, char *err, size_t errlen);
+int conf_node_get_size(const struct conf_node *n, const char *path, uint64_t def, uint64_t *out,
+		       char *err, size_t errlen);
 
 /* Position of a node as "file:line:col" into buf (for messages of other stages). */
 const char *conf_node_position(const struct conf_node *n, char *buf, size_t len);
+/* Dotted path of a node ("outputs.eve-log.types.alert.payload"; sequence elements by name where
+ * a lookup by name finds them, by index otherwise) into buf; returns buf. */
+const char *conf_node_path(const struct conf_node *n, char *buf, size_t len);
 
 /* Warn (log_warning) about every key that is neither a known aegis key nor a known
  * suricata.yaml key, with file:line. Returns the number of warnings. */
