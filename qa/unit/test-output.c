@@ -93,6 +93,8 @@ static void ip6(struct ip_addr *a, const char *text)
 	assert_int_equal(a->family, 6);
 }
 
+#define T0_FMT 1700000000ULL
+
 /* ---- jbuf ----------------------------------------------------------------------------------- */
 
 static void test_jbuf_nesting(void **state)
@@ -309,6 +311,47 @@ static void test_jbuf_limits(void **state)
 	jbuf_add_str(&j, NULL, NULL);
 	assert_jbuf_eq(&j, "\"\"");
 	jbuf_free(&j);
+}
+
+/* The cached formatters must agree with the util/inet_ntop originals for every input. */
+static void test_fast_formatters(void **state)
+{
+	(void)state;
+	char a[EVE_TS_LEN], b[EVE_TS_LEN];
+	uint64_t ts = T0_FMT * USEC_PER_SEC;
+	srand(7);
+	for (int i = 0; i < 5000; i++) {
+		/* mostly same-second steps (cache hits), sometimes jumps (misses) */
+		ts += i % 50 ? (uint64_t)(rand() % 20000) : (uint64_t)rand() * 1000;
+		eve_format_timestamp(ts, a);
+		util_format_timestamp(ts, b, sizeof(b));
+		assert_string_equal(a, b);
+	}
+	eve_format_timestamp(0, a);
+	assert_string_equal(a, "1970-01-01T00:00:00.000000+0000");
+
+	char x[IP_ADDR_STRLEN], y[IP_ADDR_STRLEN];
+	struct ip_addr ip;
+	for (int i = 0; i < 5000; i++) {
+		uint8_t bytes[4] = { (uint8_t)rand(), (uint8_t)(i % 256), (uint8_t)(rand() % 10),
+				     (uint8_t)(rand() % 100) };
+		ip_addr_set_v4(&ip, bytes);
+		assert_string_equal(eve_format_ip(&ip, x), ip_addr_to_str(&ip, y, sizeof(y)));
+	}
+	ip4(&ip, 0, 0, 0, 0);
+	assert_string_equal(eve_format_ip(&ip, x), "0.0.0.0");
+	ip4(&ip, 255, 255, 255, 255);
+	assert_string_equal(eve_format_ip(&ip, x), "255.255.255.255");
+	ip6(&ip, "2001:db8::1");
+	assert_string_equal(eve_format_ip(&ip, x), "2001:db8::1");
+
+	char h[3];
+	eve_format_hex8(0x1b, h);
+	assert_string_equal(h, "1b");
+	eve_format_hex8(0, h);
+	assert_string_equal(h, "00");
+	eve_format_hex8(0xff, h);
+	assert_string_equal(h, "ff");
 }
 
 /* ---- SHA-1 and Community ID --------------------------------------------------------------- */
@@ -1113,6 +1156,7 @@ int main(void)
 		cmocka_unit_test(test_jbuf_base64),
 		cmocka_unit_test(test_jbuf_printable),
 		cmocka_unit_test(test_jbuf_limits),
+		cmocka_unit_test(test_fast_formatters),
 		cmocka_unit_test(test_sha1_vectors),
 		cmocka_unit_test(test_community_id_vectors),
 		cmocka_unit_test(test_eve_open_errors),

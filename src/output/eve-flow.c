@@ -3,8 +3,6 @@
  * flow's key (client as src), packet and byte counts per direction, start/end/age, why and in
  * which state it ended, and for TCP the flags seen and the connection state, as Suricata logs it.
  */
-#include <stdio.h>
-
 #include "output/output-int.h"
 
 static void add_tcp(struct jbuf *j, const struct flow *f)
@@ -20,11 +18,11 @@ static void add_tcp(struct jbuf *j, const struct flow *f)
 	uint8_t all = f->tcp_flags[FLOW_DIR_TO_SERVER] | f->tcp_flags[FLOW_DIR_TO_CLIENT];
 
 	jbuf_open_object(j, "tcp");
-	snprintf(hex, sizeof(hex), "%02x", all);
+	eve_format_hex8(all, hex);
 	jbuf_add_str(j, "tcp_flags", hex);
-	snprintf(hex, sizeof(hex), "%02x", f->tcp_flags[FLOW_DIR_TO_SERVER]);
+	eve_format_hex8(f->tcp_flags[FLOW_DIR_TO_SERVER], hex);
 	jbuf_add_str(j, "tcp_flags_ts", hex);
-	snprintf(hex, sizeof(hex), "%02x", f->tcp_flags[FLOW_DIR_TO_CLIENT]);
+	eve_format_hex8(f->tcp_flags[FLOW_DIR_TO_CLIENT], hex);
 	jbuf_add_str(j, "tcp_flags_tc", hex);
 	/* Suricata lists only the flags that were seen, each as true. */
 	for (size_t i = 0; i < ARRAY_SIZE(flag_names); i++)
@@ -40,7 +38,7 @@ void eve_log_flow(struct eve *e, const struct flow *f)
 	if (!cfg->types[EVE_TYPE_FLOW])
 		return;
 	struct jbuf *j = eve_jbuf(e);
-	char ts[48];
+	char ts[EVE_TS_LEN];
 
 	/* Offline, "now" at flow end is the time of the flow's last packet. */
 	eve_begin_record(e, j, "flow", f->last_usec, NULL, f);
@@ -50,9 +48,9 @@ void eve_log_flow(struct eve *e, const struct flow *f)
 	jbuf_add_uint(j, "pkts_toclient", f->pkts[FLOW_DIR_TO_CLIENT]);
 	jbuf_add_uint(j, "bytes_toserver", f->bytes[FLOW_DIR_TO_SERVER]);
 	jbuf_add_uint(j, "bytes_toclient", f->bytes[FLOW_DIR_TO_CLIENT]);
-	util_format_timestamp(f->start_usec, ts, sizeof(ts));
+	eve_format_timestamp(f->start_usec, ts);
 	jbuf_add_str(j, "start", ts);
-	util_format_timestamp(f->last_usec, ts, sizeof(ts));
+	eve_format_timestamp(f->last_usec, ts);
 	jbuf_add_str(j, "end", ts);
 	uint64_t start_s = f->start_usec / USEC_PER_SEC, end_s = f->last_usec / USEC_PER_SEC;
 	jbuf_add_uint(j, "age", end_s > start_s ? end_s - start_s : 0);

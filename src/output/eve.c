@@ -114,6 +114,61 @@ const char *eve_flow_reason_name(unsigned r)
 	return r < ARRAY_SIZE(names) ? names[r] : "timeout";
 }
 
+/* ---- formatting ------------------------------------------------------------------------------ */
+
+void eve_format_timestamp(uint64_t ts_usec, char buf[EVE_TS_LEN])
+{
+	/* Two entries: a flow record formats its start and its end second alternately. */
+	static __thread struct {
+		uint64_t sec;
+		char text[EVE_TS_LEN];
+		bool valid, patchable;
+	} cache[2];
+	static __thread unsigned next;
+	uint64_t sec = ts_usec / USEC_PER_SEC;
+	unsigned k;
+	if (cache[0].valid && cache[0].sec == sec) {
+		k = 0;
+	} else if (cache[1].valid && cache[1].sec == sec) {
+		k = 1;
+	} else {
+		k = next;
+		next ^= 1;
+		util_format_timestamp(ts_usec, cache[k].text, EVE_TS_LEN);
+		cache[k].sec = sec;
+		cache[k].valid = true;
+		/* Patch only the layout we know: "YYYY-MM-DDTHH:MM:SS.uuuuuu+zzzz". */
+		cache[k].patchable = strlen(cache[k].text) == 31 && cache[k].text[19] == '.';
+	}
+	if (!cache[k].patchable) {
+		util_format_timestamp(ts_usec, buf, EVE_TS_LEN);
+		return;
+	}
+	memcpy(buf, cache[k].text, 32);
+	uint32_t us = (uint32_t)(ts_usec % USEC_PER_SEC);
+	for (int i = 25; i >= 20; i--) {
+		buf[i] = (char)('0' + us % 10);
+		us /= 10;
+	}
+}
+
+const char *eve_format_ip(const struct ip_addr *a, char buf[IP_ADDR_STRLEN])
+{
+	if (a->family != 4)
+		return ip_addr_to_str(a, buf, IP_ADDR_STRLEN);
+	char *o = buf;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a->b[i];
+		if (v >= 100)
+			*o++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*o++ = (char)('0' + v / 10 % 10);
+		*o++ = (char)('0' + v % 10);
+		*o++ = i < 3 ? '.' : '\0';
+	}
+	return buf;
+}
+
 /* ---- configuration -------------------------------------------------------------------------- */
 
 void eve_config_defaults(struct eve_config *cfg)
@@ -298,7 +353,7 @@ struct jbuf *eve_jbuf(struct eve *e)
 static void add_ip(struct jbuf *j, const char *key, const struct ip_addr *a)
 {
 	char buf[IP_ADDR_STRLEN];
-	jbuf_add_str(j, key, ip_addr_to_str(a, buf, sizeof(buf)));
+	jbuf_add_str(j, key, eve_format_ip(a, buf));
 }
 
 /* Suricata's pkt_src for a packet: where it came from (wire, or the inner packet of a tunnel). */
@@ -339,10 +394,10 @@ static void add_community_id(struct eve *e, struct jbuf *j, const struct flow *f
 void eve_begin_record(struct eve *e, struct jbuf *j, const char *event_type, uint64_t ts_usec,
 		      const struct packet *p, const struct flow *f)
 {
-	char ts[48], pbuf[4];
+	char ts[EVE_TS_LEN], pbuf[4];
 	jbuf_reset(j);
 	jbuf_open_object(j, NULL);
-	util_format_timestamp(ts_usec, ts, sizeof(ts));
+	eve_format_timestamp(ts_usec, ts);
 	jbuf_add_str(j, "timestamp", ts);
 	if (f)
 		jbuf_add_uint(j, "flow_id", f->flow_id);

@@ -60,6 +60,24 @@ static inline int eve_proto_is_icmp(uint8_t proto)
 	return proto == 1 || proto == 58;
 }
 
+/* ---- fast formatting for the hot record path ---------------------------------------------- */
+
+#define EVE_TS_LEN 48
+
+/* util_format_timestamp's text, but formatted once per second per thread: later calls in the same
+ * second only rewrite the microseconds (snprintf per record dominated the profile). */
+void eve_format_timestamp(uint64_t ts_usec, char buf[EVE_TS_LEN]);
+/* Dotted quad without printf; IPv6 goes through ip_addr_to_str. Returns buf. */
+const char *eve_format_ip(const struct ip_addr *a, char buf[IP_ADDR_STRLEN]);
+/* Two lower-case hex digits, as Suricata's "%02x" tcp_flags. */
+static inline void eve_format_hex8(uint8_t v, char buf[3])
+{
+	static const char digits[] = "0123456789abcdef";
+	buf[0] = digits[v >> 4];
+	buf[1] = digits[v & 15];
+	buf[2] = '\0';
+}
+
 /* The writer's config (record writers check enabled types and options). */
 const struct eve_config *eve_get_config(const struct eve *e);
 
