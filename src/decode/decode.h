@@ -16,7 +16,7 @@
 
 struct flow;
 
-/* pcap link types (DLT_*/LINKTYPE_* values) the decoder understands. */
+/* pcap link types (LINKTYPE_ values) the decoder understands. */
 enum {
 	LINKTYPE_NULL = 0,        /* BSD loopback */
 	LINKTYPE_ETHERNET = 1,
@@ -124,6 +124,8 @@ enum {
 	X(GRE_VERSION1_NO_KEY, "gre.version1_no_key")                 \
 	X(GRE_VERSION1_WRONG_PROTOCOL, "gre.version1_wrong_protocol") \
 	X(GRE_VERSION1_HDR_TOO_BIG, "gre.version1_hdr_too_big")       \
+	X(ERSPAN_HEADER_TOO_SMALL, "erspan.header_too_small")         \
+	X(ERSPAN_UNSUPPORTED_VERSION, "erspan.unsupported_version")   \
 	X(TOO_MANY_LAYERS, "too_many_layers")
 
 enum decode_event {
