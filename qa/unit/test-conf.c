@@ -215,6 +215,8 @@ static void test_missing_file(void **state)
 				 "directory");
 	assert_int_equal(conf_load_file(&c, "/tmp", err, sizeof(err)), -1);
 	assert_string_equal(err, "/tmp: error: cannot open: Is a directory");
+	assert_int_equal(conf_load_file(&c, "/dev/null", err, sizeof(err)), -1);
+	assert_string_equal(err, "/dev/null: error: cannot open: not a regular file");
 }
 
 static void test_anchors_aliases(void **state)
@@ -370,13 +372,14 @@ static void test_include_missing(void **state)
 
 /* ---- typed getters ----------------------------------------------------------------------- */
 
-static const char getters_yaml[] = "s: text\n"
-				   "empty:\n"
-				   "m:\n  k: v\n"
-				   "b1: yes\nb2: No\nb3: TRUE\nb4: off\nb5: 1\nb6: 0\nb7: On\nb8: false\n"
-				   "bad: abc\n"
-				   "i1: 42\ni2: -7\ni3: 12x\ni4: 99999999999999999999\n"
-				   "sz1: 64mb\nsz2: 4096\nsz3: 1gb\nsz4: lots\n";
+static const char getters_yaml[] =
+	"s: text\n"
+	"empty:\n"
+	"m:\n  k: v\n"
+	"b1: yes\nb2: No\nb3: TRUE\nb4: off\nb5: 1\nb6: 0\nb7: On\nb8: false\n"
+	"bad: abc\n"
+	"i1: 42\ni2: -7\ni3: 12x\ni4: 99999999999999999999\n"
+	"sz1: 64mb\nsz2: 4096\nsz3: 1gb\nsz4: lots\n";
 
 static void test_get_str(void **state)
 {
@@ -401,13 +404,12 @@ static void test_get_bool(void **state)
 	static const struct {
 		const char *key;
 		bool want;
-	} cases[] = { { "b1", true },  { "b2", false }, { "b3", true }, { "b4", false },
-		      { "b5", true },  { "b6", false }, { "b7", true }, { "b8", false } };
+	} cases[] = {{"b1", true}, {"b2", false}, {"b3", true}, {"b4", false},
+		     {"b5", true}, {"b6", false}, {"b7", true}, {"b8", false}};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		bool v = !cases[i].want;
-		assert_int_equal(conf_get_bool(c, cases[i].key, !cases[i].want, &v, err,
-					       sizeof(err)),
-				 0);
+		assert_int_equal(
+			conf_get_bool(c, cases[i].key, !cases[i].want, &v, err, sizeof(err)), 0);
 		assert_int_equal(v, cases[i].want);
 	}
 	bool v = false;
@@ -432,13 +434,16 @@ static void test_get_int(void **state)
 	assert_int_equal(conf_get_int(c, "absent", 0, 100, 5, &v, err, sizeof(err)), 0);
 	assert_int_equal(v, 5);
 	assert_int_equal(conf_get_int(c, "i1", 0, 10, 5, &v, err, sizeof(err)), -1);
-	assert_string_equal(err, "t.yaml:14:1: error: i1: expected an integer in [0, 10], got '42'");
+	assert_string_equal(err,
+			    "t.yaml:14:1: error: i1: expected an integer in [0, 10], got '42'");
 	assert_int_equal(conf_get_int(c, "i3", 0, 100, 5, &v, err, sizeof(err)), -1);
-	assert_string_equal(err, "t.yaml:16:1: error: i3: expected an integer in [0, 100], got '12x'");
+	assert_string_equal(err,
+			    "t.yaml:16:1: error: i3: expected an integer in [0, 100], got '12x'");
 	assert_int_equal(conf_get_int(c, "i4", INT64_MIN, INT64_MAX, 5, &v, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "got '99999999999999999999'"));
 	assert_int_equal(conf_get_int(c, "bad", 0, 100, 5, &v, err, sizeof(err)), -1);
-	assert_string_equal(err, "t.yaml:13:1: error: bad: expected an integer in [0, 100], got 'abc'");
+	assert_string_equal(err,
+			    "t.yaml:13:1: error: bad: expected an integer in [0, 100], got 'abc'");
 	conf_free(c);
 }
 
@@ -472,7 +477,8 @@ static void test_getters_on_empty_conf(void **state)
 	const char *s = NULL;
 	assert_int_equal(conf_get_bool(c, "stream.midstream", true, &b, err, sizeof(err)), 0);
 	assert_true(b);
-	assert_int_equal(conf_get_int(c, "flow.prealloc", 0, 1000000, 10000, &i, err, sizeof(err)), 0);
+	assert_int_equal(conf_get_int(c, "flow.prealloc", 0, 1000000, 10000, &i, err, sizeof(err)),
+			 0);
 	assert_int_equal(i, 10000);
 	assert_int_equal(conf_get_size(c, "flow.memcap", 32 << 20, &sz, err, sizeof(err)), 0);
 	assert_int_equal(sz, 32 << 20);
@@ -517,16 +523,18 @@ static void test_seq_by_name_and_index(void **state)
 	assert_string_equal(conf_get_node(c, "af-packet.interface")->value, "eth0");
 
 	bool b;
-	assert_int_equal(conf_get_bool(c, "outputs.eve-log.enabled", true, &b, err, sizeof(err)), -1);
+	assert_int_equal(conf_get_bool(c, "outputs.eve-log.enabled", true, &b, err, sizeof(err)),
+			 -1);
 	assert_string_equal(err, "t.yaml:5:7: error: outputs.eve-log.enabled: expected a boolean, "
 				 "got 'maybe'");
 	char path[256];
-	assert_string_equal(conf_node_path(conf_get_node(c, "outputs.1.eve-log.types.0.alert.payload"),
-					   path, sizeof(path)),
-			    "outputs.eve-log.types.alert.payload");
-	assert_string_equal(conf_node_path(conf_get_node(c, "af-packet.0.threads"), path,
-					   sizeof(path)),
-			    "af-packet.0.threads");
+	assert_string_equal(
+		conf_node_path(conf_get_node(c, "outputs.1.eve-log.types.0.alert.payload"), path,
+			       sizeof(path)),
+		"outputs.eve-log.types.alert.payload");
+	assert_string_equal(
+		conf_node_path(conf_get_node(c, "af-packet.0.threads"), path, sizeof(path)),
+		"af-packet.0.threads");
 	conf_free(c);
 }
 
@@ -577,7 +585,8 @@ static void test_set_create(void **state)
 static void test_set_replace(void **state)
 {
 	(void)state;
-	struct conf *c = load("flow:\n  memcap: 32mb\n  prealloc: 10\nlogging:\n  default-output-filter:\n");
+	struct conf *c =
+		load("flow:\n  memcap: 32mb\n  prealloc: 10\nlogging:\n  default-output-filter:\n");
 	assert_int_equal(conf_set(c, "flow.memcap", "64mb", err, sizeof(err)), 0);
 	uint64_t sz;
 	assert_int_equal(conf_get_size(c, "flow.memcap", 0, &sz, err, sizeof(err)), 0);
@@ -594,7 +603,8 @@ static void test_set_sequences(void **state)
 {
 	(void)state;
 	struct conf *c = load(outputs_yaml);
-	assert_int_equal(conf_set(c, "outputs.eve-log.filename", "alerts.json", err, sizeof(err)), 0);
+	assert_int_equal(conf_set(c, "outputs.eve-log.filename", "alerts.json", err, sizeof(err)),
+			 0);
 	assert_string_equal(conf_get_node(c, "outputs.1.eve-log.filename")->value, "alerts.json");
 	assert_int_equal(conf_set(c, "outputs.0.fast.enabled", "yes", err, sizeof(err)), 0);
 	assert_string_equal(conf_get_node(c, "outputs.fast.enabled")->value, "yes");
@@ -606,8 +616,9 @@ static void test_set_sequences(void **state)
 	assert_int_equal(conf_set(c, "af-packet.1.interface", "eth1", err, sizeof(err)), 0);
 	assert_string_equal(conf_get_node(c, "af-packet.1.interface")->value, "eth1");
 	assert_int_equal(conf_set(c, "af-packet.5.interface", "eth5", err, sizeof(err)), -1);
-	assert_string_equal(err, "--set: error: af-packet.5.interface: index 5 is past the end of a "
-				 "sequence of 2");
+	assert_string_equal(err,
+			    "--set: error: af-packet.5.interface: index 5 is past the end of a "
+			    "sequence of 2");
 	conf_free(c);
 }
 
@@ -643,22 +654,22 @@ static void test_unknown_keys(void **state)
 	(void)state;
 	struct conf *c = load("%YAML 1.1\n---\n"
 			      "flow:\n"
-			      "  memcapp: 1mb\n"            /* line 4: typo */
+			      "  memcapp: 1mb\n" /* line 4: typo */
 			      "  hash-size: 10\n"
 			      "outputs:\n"
 			      "  - eve-log:\n"
 			      "      enabled: yes\n"
-			      "      filenme: x\n"          /* line 9: typo */
+			      "      filenme: x\n" /* line 9: typo */
 			      "      types:\n"
 			      "        - alert:\n"
 			      "            payload: yes\n"
-			      "  - eve-logg:\n"             /* line 13: unknown output */
+			      "  - eve-logg:\n" /* line 13: unknown output */
 			      "      enabled: yes\n"
 			      "vars:\n"
 			      "  address-groups:\n"
 			      "    ANY_NAME_GOES: any\n"
 			      "rule-files: [a.rules]\n"
-			      "bogus:\n"                    /* line 19: unknown section */
+			      "bogus:\n" /* line 19: unknown section */
 			      "  deeper: 1\n"
 			      "fail-open: yes\n"
 			      "dataplane:\n"
@@ -669,7 +680,8 @@ static void test_unknown_keys(void **state)
 	char *log = capture_end();
 	assert_int_equal(n, 4);
 	assert_non_null(strstr(log, "t.yaml:4: unknown configuration key 'flow.memcapp'"));
-	assert_non_null(strstr(log, "t.yaml:9: unknown configuration key 'outputs.eve-log.filenme'"));
+	assert_non_null(
+		strstr(log, "t.yaml:9: unknown configuration key 'outputs.eve-log.filenme'"));
 	assert_non_null(strstr(log, "t.yaml:13: unknown configuration key 'outputs.eve-logg'"));
 	assert_non_null(strstr(log, "t.yaml:19: unknown configuration key 'bogus'"));
 	assert_null(strstr(log, "deeper")); /* one warning for an unknown subtree */
@@ -794,36 +806,39 @@ static void test_default_config_clean(void **state)
 	assert_int_equal(i, 65536);
 	assert_int_equal(conf_get_int(c, "flow.prealloc", 0, 1 << 24, 0, &i, err, sizeof(err)), 0);
 	assert_int_equal(i, 10000);
-	assert_int_equal(conf_get_int(c, "flow.emergency-recovery", 0, 100, 0, &i, err, sizeof(err)),
-			 0);
+	assert_int_equal(
+		conf_get_int(c, "flow.emergency-recovery", 0, 100, 0, &i, err, sizeof(err)), 0);
 	assert_int_equal(i, 30);
-	assert_int_equal(conf_get_bool(c, "outputs.eve-log.enabled", false, &b, err, sizeof(err)), 0);
+	assert_int_equal(conf_get_bool(c, "outputs.eve-log.enabled", false, &b, err, sizeof(err)),
+			 0);
 	assert_true(b);
-	assert_int_equal(conf_get_str(c, "outputs.eve-log.filetype", NULL, &s, err, sizeof(err)), 0);
+	assert_int_equal(conf_get_str(c, "outputs.eve-log.filetype", NULL, &s, err, sizeof(err)),
+			 0);
 	assert_string_equal(s, "regular");
-	assert_int_equal(conf_get_str(c, "outputs.eve-log.filename", NULL, &s, err, sizeof(err)), 0);
+	assert_int_equal(conf_get_str(c, "outputs.eve-log.filename", NULL, &s, err, sizeof(err)),
+			 0);
 	assert_string_equal(s, "eve.json");
-	static const char *const types[] = { "alert", "anomaly", "flow", "stats",
-					     "drop",  "http",    "dns",  "tls" };
+	static const char *const types[] = {"alert", "anomaly", "flow", "stats",
+					    "drop",  "http",	"dns",	"tls"};
 	for (size_t k = 0; k < ARRAY_SIZE(types); k++) {
 		char p[128];
 		snprintf(p, sizeof(p), "outputs.eve-log.types.%s", types[k]);
 		if (!conf_get_node(c, p))
 			fail_msg("missing %s", p);
 	}
-	assert_int_equal(conf_get_str(c, "vars.address-groups.EXTERNAL_NET", NULL, &s, err,
-				      sizeof(err)),
-			 0);
+	assert_int_equal(
+		conf_get_str(c, "vars.address-groups.EXTERNAL_NET", NULL, &s, err, sizeof(err)), 0);
 	assert_string_equal(s, "!$HOME_NET");
 	assert_int_equal(conf_get_str(c, "vars.port-groups.HTTP_PORTS", NULL, &s, err, sizeof(err)),
 			 0);
 	assert_string_equal(s, "80");
 	assert_int_equal(conf_get_bool(c, "stream.midstream", true, &b, err, sizeof(err)), 0);
 	assert_false(b);
-	assert_int_equal(conf_get_bool(c, "stream.checksum-validation", false, &b, err, sizeof(err)),
-			 0);
+	assert_int_equal(
+		conf_get_bool(c, "stream.checksum-validation", false, &b, err, sizeof(err)), 0);
 	assert_true(b);
-	assert_int_equal(conf_get_str(c, "pcap-file.checksum-checks", NULL, &s, err, sizeof(err)), 0);
+	assert_int_equal(conf_get_str(c, "pcap-file.checksum-checks", NULL, &s, err, sizeof(err)),
+			 0);
 	assert_string_equal(s, "auto");
 	assert_int_equal(conf_get_bool(c, "fail-open", true, &b, err, sizeof(err)), 0);
 	assert_int_equal(conf_get_str(c, "rule-errors", NULL, &s, err, sizeof(err)), 0);
@@ -860,7 +875,7 @@ static void test_root_layout(void **state)
 	char root[512], p[600];
 	snprintf(root, sizeof(root), "%s/root", tmpdir);
 	assert_int_equal(conf_root_ensure_layout(root, err, sizeof(err)), 0);
-	static const char *const subs[] = { "rules", "intel", "state", "logs" };
+	static const char *const subs[] = {"rules", "intel", "state", "logs"};
 	for (size_t i = 0; i < ARRAY_SIZE(subs); i++) {
 		struct stat st;
 		snprintf(p, sizeof(p), "%s/%s", root, subs[i]);

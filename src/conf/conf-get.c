@@ -23,8 +23,7 @@ static const char *type_name(enum conf_node_type t)
  * The dotted name to show for a lookup of `path` under `base`: the path itself from the root,
  * or base's own path joined with it.
  */
-static const char *shown_path(const struct conf_node *base, const char *path, char *buf,
-			      size_t len)
+static const char *shown_path(const struct conf_node *base, const char *path, char *buf, size_t len)
 {
 	if (!base->parent) {
 		snprintf(buf, len, "%s", path);
@@ -87,8 +86,8 @@ int conf_node_get_str(const struct conf_node *base, const char *path, const char
 /* Suricata's spellings of true and false. 1 true, 0 false, -1 neither. */
 static int parse_bool(const char *s)
 {
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
 	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
 		if (!strcasecmp(s, yes[i]))
 			return 1;
@@ -141,8 +140,8 @@ int conf_node_get_int(const struct conf_node *base, const char *path, int64_t mi
 	return 0;
 }
 
-int conf_node_get_size(const struct conf_node *base, const char *path, uint64_t def,
-		       uint64_t *out, char *err, size_t errlen)
+int conf_node_get_size(const struct conf_node *base, const char *path, uint64_t def, uint64_t *out,
+		       char *err, size_t errlen)
 {
 	const struct conf_node *n;
 	static const char expected[] = "a size (e.g. 4096, 64kb, 32mb, 1gb)";

@@ -12,11 +12,12 @@
 #include "conf/conf.h"
 
 /* Hard limits that keep hostile or broken files from using unbounded memory or stack. */
-#define CONF_MAX_NODES 1000000UL /* nodes in one configuration, alias copies included */
-#define CONF_MAX_DEPTH 64	 /* nesting of maps/sequences */
-#define CONF_MAX_INCLUDE_DEPTH 8 /* include: / !include nesting */
-#define CONF_MAX_FILE_SIZE (16UL << 20)
-#define CONF_MAX_PATH 1024 /* dotted key paths */
+/* nodes in one configuration, alias copies included */
+#define CONF_MAX_NODES	       1000000UL
+#define CONF_MAX_DEPTH	       64	 /* nesting of maps/sequences */
+#define CONF_MAX_INCLUDE_DEPTH 8	 /* include: / !include nesting */
+#define CONF_MAX_FILE_SIZE     (16UL << 20)
+#define CONF_MAX_PATH	       1024 /* dotted key paths */
 
 /* The file name of nodes created by conf_set (their line and column are 0). */
 #define CONF_SET_FILE "--set"
@@ -50,6 +51,7 @@ void conf_node_replace(struct conf_node *old, struct conf_node *repl);
 struct conf_node *conf_node_child(const struct conf_node *n, const char *seg, size_t seglen);
 
 /* snprintf into an error buffer that may be NULL. */
-void conf_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void conf_errf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif /* AEGIS_CONF_INT_H */

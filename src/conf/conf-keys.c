@@ -303,7 +303,8 @@ static void walk_child(struct key_walk *w, const struct conf_node *ch, unsigned 
 		unsigned idx = 0;
 		for (const struct conf_node *s = ch->parent->first_child; s != ch; s = s->next)
 			idx++;
-		int wr = snprintf(w->path + len, sizeof(w->path) - len, "%s%u", len ? "." : "", idx);
+		int wr =
+			snprintf(w->path + len, sizeof(w->path) - len, "%s%u", len ? "." : "", idx);
 		if (wr > 0)
 			len = len + (size_t)wr < sizeof(w->path) ? len + (size_t)wr
 								 : sizeof(w->path) - 1;

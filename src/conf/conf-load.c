@@ -53,7 +53,7 @@ struct doc_ctx {
 	struct memo {
 		unsigned char state;
 		struct conf_node *built;
-	} *memo;
+	} * memo;
 	size_t n_memo;
 };
 
@@ -73,13 +73,28 @@ static int ld_fail(struct loader *ld, const char *fmt, ...)
 
 static int ld_fail_at(struct doc_ctx *dc, const yaml_mark_t *m, const char *what)
 {
-	return ld_fail(dc->ld, "%s:%zu:%zu: error: %s", dc->file, m->line + 1, m->column + 1,
-		       what);
+	return ld_fail(dc->ld, "%s:%zu:%zu: error: %s", dc->file, m->line + 1, m->column + 1, what);
 }
 
 static int ld_oom(struct loader *ld)
 {
 	return ld_fail(ld, "error: out of memory while loading the configuration");
+}
+
+static int ld_fail_depth(struct doc_ctx *dc, const yaml_mark_t *m)
+{
+	char msg[64];
+	snprintf(msg, sizeof(msg), "nesting deeper than %d levels", CONF_MAX_DEPTH);
+	return ld_fail_at(dc, m, msg);
+}
+
+/* The node cap was hit: the usual cause is a file built to explode through aliases. */
+static int ld_fail_cap(struct doc_ctx *dc, const yaml_mark_t *m)
+{
+	char msg[128];
+	snprintf(msg, sizeof(msg), "configuration has more than %lu nodes (alias expansion bomb?)",
+		 CONF_MAX_NODES);
+	return ld_fail_at(dc, m, msg);
 }
 
 static struct conf_node *ld_node(struct doc_ctx *dc, enum conf_node_type type, char *key,
@@ -91,15 +106,10 @@ static struct conf_node *ld_node(struct doc_ctx *dc, enum conf_node_type type, c
 	struct conf_node *n = conf_node_alloc(dc->ld->conf, type, key, dc->file, line, col, &capped);
 	if (n)
 		return n;
-	if (capped) {
-		char msg[128];
-		snprintf(msg, sizeof(msg),
-			 "configuration has more than %lu nodes (alias expansion bomb?)",
-			 CONF_MAX_NODES);
-		ld_fail_at(dc, m, msg);
-	} else {
+	if (capped)
+		ld_fail_cap(dc, m);
+	else
 		ld_oom(dc->ld);
-	}
 	return NULL;
 }
 
@@ -176,18 +186,16 @@ static int copy_content(struct doc_ctx *dc, struct conf_node *dst, const struct 
 			int depth, const yaml_mark_t *m)
 {
 	if (depth > CONF_MAX_DEPTH)
-		return ld_fail_at(dc, m, "nesting deeper than 64 levels (recursive alias?)");
+		return ld_fail_depth(dc, m);
 	dst->type = src->type;
 	dst->value = src->value;
 	for (const struct conf_node *s = src->first_child; s; s = s->next) {
 		bool capped = false;
-		struct conf_node *d = conf_node_alloc(dc->ld->conf, s->type, s->key, s->file, s->line,
-						      s->col, &capped);
+		struct conf_node *d = conf_node_alloc(dc->ld->conf, s->type, s->key, s->file,
+						      s->line, s->col, &capped);
 		if (!d) {
 			if (capped)
-				return ld_fail_at(dc, m,
-						  "configuration has more than 1000000 nodes "
-						  "(alias expansion bomb?)");
+				return ld_fail_cap(dc, m);
 			return ld_oom(dc->ld);
 		}
 		if (copy_content(dc, d, s, depth + 1, m) < 0)
@@ -204,8 +212,8 @@ static int copy_content(struct doc_ctx *dc, struct conf_node *dst, const struct 
 
 /* Insert a member into a map: merge with an existing mapping of the same key, or replace the
  * existing member. `child`'s subtree is left intact (it may be an alias source). */
-static int map_insert(struct doc_ctx *dc, struct conf_node *map, struct conf_node *child,
-		      int depth, const yaml_mark_t *m)
+static int map_insert(struct doc_ctx *dc, struct conf_node *map, struct conf_node *child, int depth,
+		      const yaml_mark_t *m)
 {
 	struct conf_node *old = dup_find(dc->ld, map, child->key);
 	if (!old || old->parent != map)
@@ -213,11 +221,11 @@ static int map_insert(struct doc_ctx *dc, struct conf_node *map, struct conf_nod
 	if (old->type == CONF_MAP && child->type == CONF_MAP) {
 		for (const struct conf_node *s = child->first_child; s; s = s->next) {
 			bool capped = false;
-			struct conf_node *d = conf_node_alloc(dc->ld->conf, s->type, s->key, s->file,
-							      s->line, s->col, &capped);
+			struct conf_node *d = conf_node_alloc(dc->ld->conf, s->type, s->key,
+							      s->file, s->line, s->col, &capped);
 			if (!d) {
 				if (capped)
-					return ld_fail_at(dc, m, "configuration has too many nodes");
+					return ld_fail_cap(dc, m);
 				return ld_oom(dc->ld);
 			}
 			if (copy_content(dc, d, s, depth + 1, m) < 0 ||
@@ -261,9 +269,12 @@ static int include_one(struct doc_ctx *dc, const yaml_node_t *name, struct conf_
 		       bool merge, int depth)
 {
 	char path[4096], from[512];
-	if (dc->inc_depth >= CONF_MAX_INCLUDE_DEPTH)
-		return ld_fail_at(dc, &name->start_mark,
-				  "includes nested deeper than 8 levels (include loop?)");
+	if (dc->inc_depth >= CONF_MAX_INCLUDE_DEPTH) {
+		char msg[80];
+		snprintf(msg, sizeof(msg), "includes nested deeper than %d levels (include loop?)",
+			 CONF_MAX_INCLUDE_DEPTH);
+		return ld_fail_at(dc, &name->start_mark, msg);
+	}
 	if (include_path(dc, name, path, sizeof(path)) < 0)
 		return -1;
 	snprintf(from, sizeof(from), "%s:%zu:%zu", dc->file, name->start_mark.line + 1,
@@ -333,10 +344,11 @@ static int build(struct doc_ctx *dc, int idx, struct conf_node *target, int dept
 	if (!yn)
 		return ld_fail(dc->ld, "%s: error: broken YAML document", dc->file);
 	if (depth > CONF_MAX_DEPTH)
-		return ld_fail_at(dc, &yn->start_mark, "nesting deeper than 64 levels");
+		return ld_fail_depth(dc, &yn->start_mark);
 	struct memo *mm = &dc->memo[idx - 1];
 	if (mm->state == 1)
-		return ld_fail_at(dc, &yn->start_mark, "an alias refers to a node that contains it");
+		return ld_fail_at(dc, &yn->start_mark,
+				  "an alias refers to a node that contains it");
 	if (mm->state == 2)
 		return copy_content(dc, target, mm->built, depth, &yn->start_mark);
 	mm->state = 1;
@@ -348,9 +360,9 @@ static int build(struct doc_ctx *dc, int idx, struct conf_node *target, int dept
 		r = include_one(dc, yn, target, false, depth);
 	} else if (yn->type == YAML_SCALAR_NODE) {
 		target->type = CONF_SCALAR;
-		target->value = conf_arena_strndup(dc->ld->conf, (const char *)yn->data.scalar.value,
-						   strnlen((const char *)yn->data.scalar.value,
-							   yn->data.scalar.length));
+		target->value = conf_arena_strndup(
+			dc->ld->conf, (const char *)yn->data.scalar.value,
+			strnlen((const char *)yn->data.scalar.value, yn->data.scalar.length));
 		if (!target->value)
 			r = ld_oom(dc->ld);
 	} else if (yn->type == YAML_SEQUENCE_NODE) {
@@ -408,8 +420,8 @@ static int yaml_error(struct loader *ld, const yaml_parser_t *p, const char *fil
 		return ld_fail(ld, "%s:%zu:%zu: error: %s", file, line, col, problem);
 	}
 	if (p->context)
-		return ld_fail(ld, "%s:%zu:%zu: error: %s (%s started at line %zu column %zu)", file,
-			       p->problem_mark.line + 1, p->problem_mark.column + 1, problem,
+		return ld_fail(ld, "%s:%zu:%zu: error: %s (%s started at line %zu column %zu)",
+			       file, p->problem_mark.line + 1, p->problem_mark.column + 1, problem,
 			       p->context, p->context_mark.line + 1, p->context_mark.column + 1);
 	return ld_fail(ld, "%s:%zu:%zu: error: %s", file, p->problem_mark.line + 1,
 		       p->problem_mark.column + 1, problem);
@@ -442,8 +454,8 @@ static int load_buffer(struct loader *ld, const char *buf, size_t len, const cha
 		yaml_parser_delete(&parser);
 		return r;
 	}
-	struct doc_ctx dc = { .ld = ld, .doc = &doc, .file = file, .dir = dir,
-			      .inc_depth = inc_depth };
+	struct doc_ctx dc = {
+		.ld = ld, .doc = &doc, .file = file, .dir = dir, .inc_depth = inc_depth};
 	dc.n_memo = (size_t)(doc.nodes.top - doc.nodes.start);
 	dc.memo = calloc(dc.n_memo ? dc.n_memo : 1, sizeof(*dc.memo));
 	if (!dc.memo) {
@@ -465,8 +477,9 @@ static int load_buffer(struct loader *ld, const char *buf, size_t len, const cha
 		/* "%YAML 1.1\n---\n" and comments only: an explicit but empty document. */
 		r = 0;
 	} else if (root->type != YAML_MAPPING_NODE || is_include_tag(root)) {
-		r = ld_fail_at(&dc, &root->start_mark,
-			       "the top level of a configuration file must be a mapping (key: value)");
+		r = ld_fail_at(
+			&dc, &root->start_mark,
+			"the top level of a configuration file must be a mapping (key: value)");
 	} else {
 		dc.memo[0].state = 1; /* an alias to the whole document would contain itself */
 		r = build_map_pairs(&dc, root, target, depth);
@@ -485,14 +498,22 @@ static int read_file(struct loader *ld, const char *path, char **out, size_t *ou
 	char suffix[600] = "";
 	if (from)
 		snprintf(suffix, sizeof(suffix), " (included from %s)", from);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named as an include must not hang the load (it is refused below). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return ld_fail(ld, "%s: error: cannot open: %s%s", path, strerror(errno), suffix);
 	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		int e = S_ISDIR(st.st_mode) ? EISDIR : errno ? errno : EINVAL;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
 		close(fd);
 		return ld_fail(ld, "%s: error: cannot open: %s%s", path, strerror(e), suffix);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		/* directories, FIFOs, devices: nothing a configuration can be read from */
+		close(fd);
+		return ld_fail(ld, "%s: error: cannot open: %s%s", path,
+			       S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file",
+			       suffix);
 	}
 	if ((unsigned long long)st.st_size > CONF_MAX_FILE_SIZE) {
 		close(fd);
@@ -513,7 +534,8 @@ static int read_file(struct loader *ld, const char *path, char **out, size_t *ou
 			int e = errno;
 			free(buf);
 			close(fd);
-			return ld_fail(ld, "%s: error: cannot read: %s%s", path, strerror(e), suffix);
+			return ld_fail(ld, "%s: error: cannot read: %s%s", path, strerror(e),
+				       suffix);
 		}
 		if (n == 0)
 			break;
@@ -522,7 +544,8 @@ static int read_file(struct loader *ld, const char *path, char **out, size_t *ou
 			/* the file grew while we read it */
 			free(buf);
 			close(fd);
-			return ld_fail(ld, "%s: error: file changed while being read%s", path, suffix);
+			return ld_fail(ld, "%s: error: file changed while being read%s", path,
+				       suffix);
 		}
 	}
 	close(fd);
@@ -558,7 +581,7 @@ static int load_common(struct conf **out, const char *path, const char *yaml, si
 		conf_errf(err, errlen, "error: out of memory while loading the configuration");
 		return -1;
 	}
-	struct loader ld = { .conf = c, .err = err, .errlen = errlen };
+	struct loader ld = {.conf = c, .err = err, .errlen = errlen};
 	int r;
 	if (path) {
 		c->root->file = conf_arena_strndup(c, path, strlen(path));
@@ -592,8 +615,8 @@ int conf_load_file(struct conf **out, const char *path, char *err, size_t errlen
 	return load_common(out, path, NULL, 0, NULL, err, errlen);
 }
 
-int conf_load_string(struct conf **out, const char *yaml, size_t len, const char *name,
-		     char *err, size_t errlen)
+int conf_load_string(struct conf **out, const char *yaml, size_t len, const char *name, char *err,
+		     size_t errlen)
 {
 	if (!yaml && len) {
 		conf_errf(err, errlen, "error: no configuration text given");
@@ -601,6 +624,5 @@ int conf_load_string(struct conf **out, const char *yaml, size_t len, const char
 			*out = NULL;
 		return -1;
 	}
-	return load_common(out, NULL, yaml ? yaml : "", len, name ? name : "<string>", err,
-			   errlen);
+	return load_common(out, NULL, yaml ? yaml : "", len, name ? name : "<string>", err, errlen);
 }

@@ -55,7 +55,7 @@ static int make_dir(const char *path, char *err, size_t errlen)
 
 int conf_root_ensure_layout(const char *root, char *err, size_t errlen)
 {
-	static const char *const subdirs[] = { "rules", "intel", "state", "logs" };
+	static const char *const subdirs[] = {"rules", "intel", "state", "logs"};
 	char path[4096];
 
 	if (!root || !*root)

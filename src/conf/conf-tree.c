@@ -316,7 +316,8 @@ static struct conf_node *set_new_node(struct conf *c, enum conf_node_type type, 
 	if (n)
 		return n;
 	if (capped) {
-		conf_errf(err, errlen, "%s: error: configuration has too many nodes", CONF_SET_FILE);
+		conf_errf(err, errlen, "%s: error: configuration has too many nodes",
+			  CONF_SET_FILE);
 		return NULL;
 	}
 oom:
@@ -329,9 +330,9 @@ oom:
  * sequence an appended element (an index must equal the current length; a name appends a
  * single-key map `- seg: ...`). Returns the node standing for `seg`.
  */
-static struct conf_node *set_create_child(struct conf *c, struct conf_node *parent,
-					  const char *seg, size_t len, enum conf_node_type type,
-					  const char *path, char *err, size_t errlen)
+static struct conf_node *set_create_child(struct conf *c, struct conf_node *parent, const char *seg,
+					  size_t len, enum conf_node_type type, const char *path,
+					  char *err, size_t errlen)
 {
 	if (parent->type == CONF_MAP) {
 		struct conf_node *n = set_new_node(c, type, seg, len, err, errlen);
@@ -406,11 +407,13 @@ int conf_set(struct conf *c, const char *path, const char *value, char *err, siz
 		struct conf_node *ch = conf_node_child(cur, p, len);
 		if (last) {
 			if (!ch) {
-				ch = set_create_child(c, cur, p, len, CONF_SCALAR, path, err, errlen);
+				ch = set_create_child(c, cur, p, len, CONF_SCALAR, path, err,
+						      errlen);
 				if (!ch)
 					return -1;
 			} else if (ch->type != CONF_SCALAR) {
-				conf_errf(err, errlen, "%s: error: %s: cannot replace a %s with a scalar",
+				conf_errf(err, errlen,
+					  "%s: error: %s: cannot replace a %s with a scalar",
 					  CONF_SET_FILE, path,
 					  ch->type == CONF_MAP ? "mapping" : "sequence");
 				return -1;
@@ -425,11 +428,13 @@ int conf_set(struct conf *c, const char *path, const char *value, char *err, siz
 			if (!ch)
 				return -1;
 		} else if (ch->type == CONF_SCALAR) {
-			/* `key:` with nothing after it is YAML's null: let --set give it children. */
+			/* `key:` with nothing after it is YAML's null: --set may add children. */
 			if (ch->value && ch->value[0]) {
 				conf_errf(err, errlen,
-					  "%s: error: %s: '%.*s' is a scalar ('%s'), it has no keys below it",
-					  CONF_SET_FILE, path, (int)(p + len - path), path, ch->value);
+					  "%s: error: %s: '%.*s' is a scalar ('%s'), it has no "
+					  "keys below it",
+					  CONF_SET_FILE, path, (int)(p + len - path), path,
+					  ch->value);
 				return -1;
 			}
 			ch->type = CONF_MAP;

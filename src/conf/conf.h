@@ -20,17 +20,17 @@ enum conf_node_type { CONF_SCALAR = 0, CONF_MAP, CONF_SEQ };
 
 struct conf_node {
 	enum conf_node_type type;
-	char *key;   /* map key, or NULL for sequence elements and the root */
-	char *value; /* scalar value, NULL otherwise */
+	char *key;	  /* map key, or NULL for sequence elements and the root */
+	char *value;	  /* scalar value, NULL otherwise */
 	const char *file; /* file the node came from (or "--set") */
-	int line, col;    /* 1-based */
+	int line, col;	  /* 1-based */
 	struct conf_node *parent, *first_child, *last_child, *next;
 	unsigned n_children;
 };
 
 struct conf {
 	struct conf_node *root; /* a CONF_MAP */
-	char *path;             /* main file, or NULL when built from defaults */
+	char *path;		/* main file, or NULL when built from defaults */
 	/* internal: strings of included files etc. */
 	void *priv;
 };
@@ -43,8 +43,8 @@ struct conf *conf_new(void);
  * returns -1 and err holds "file:line:col: error: message". */
 int conf_load_file(struct conf **out, const char *path, char *err, size_t errlen);
 /* Same from memory (tests, fuzzing); `name` is used in messages. */
-int conf_load_string(struct conf **out, const char *yaml, size_t len, const char *name,
-		     char *err, size_t errlen);
+int conf_load_string(struct conf **out, const char *yaml, size_t len, const char *name, char *err,
+		     size_t errlen);
 void conf_free(struct conf *c);
 
 /* `--set key.path=value`: create or replace a scalar. -1 with err on a malformed argument or
@@ -74,8 +74,8 @@ int conf_get_size(const struct conf *c, const char *path, uint64_t def, uint64_t
  * `eve-log` node of `outputs:`); messages name the node's full path. */
 int conf_node_get_str(const struct conf_node *n, const char *path, const char *def,
 		      const char **out, char *err, size_t errlen);
-int conf_node_get_bool(const struct conf_node *n, const char *path, bool def, bool *out,
-		       char *err, size_t errlen);
+int conf_node_get_bool(const struct conf_node *n, const char *path, bool def, bool *out, char *err,
+		       size_t errlen);
 int conf_node_get_int(const struct conf_node *n, const char *path, int64_t min, int64_t max,
 		      int64_t def, int64_t *out, char *err, size_t errlen);
 int conf_node_get_size(const struct conf_node *n, const char *path, uint64_t def, uint64_t *out,
