@@ -35,12 +35,16 @@ struct flow_tcp_priv {
 	int8_t closer;        /* side that sent the first FIN, -1 while none */
 };
 
-/* One slot of the table: the public flow first, so a `struct flow *` converts back. */
+/*
+ * One slot of the table. The key comes first and the public flow right after it, so a chain walk
+ * (key, f.hash_next, f.hash) touches the entry's first two cache lines only.
+ */
 struct flow_entry {
-	struct flow f;
 	struct flow_key key;
+	uint64_t queued_usec; /* packet time the flow was last put at its LRU list's head */
 	struct flow_tcp_priv tcp;
 	uint8_t lru_idx; /* which LRU list the flow sits on (proto class x state) */
+	struct flow f;
 };
 
 static inline struct flow_entry *flow_entry_of(struct flow *f)

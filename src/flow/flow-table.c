@@ -15,6 +15,12 @@
  * flow_table_handle_packet: a few flows per packet, and a full pass each time packet time crosses
  * a second boundary. A flow is expired when now > last activity + timeout.
  *
+ * Moving a flow to its list's head touches both neighbours — two cache misses on a big table —
+ * so a busy flow is moved at most once per FLOW_LRU_GRANULARITY of packet time. The lists are
+ * therefore ordered to within that granularity: an idle flow can be ended up to that much after
+ * its timeout (never before), and "oldest" for eviction is looked for among the first few flows
+ * of each list. A packet that finds its own flow past the timeout always ends it first.
+ *
  * Memcap. When a new flow needs memory beyond flow.memcap the table enters emergency mode
  * (emergency timeouts apply to every flow) and ends the least recently active flow that is idle
  * — last seen before the current packet's timestamp — with reason "forced". If there is none
@@ -33,6 +39,9 @@
 /* Flows ended per packet by the lazy expiry between full passes: bounds per-packet latency. */
 #define FLOW_EXPIRE_PER_PACKET 4
 #define FLOW_HASH_SIZE_MAX (1u << 26)
+#define FLOW_LRU_GRANULARITY USEC_PER_SEC
+/* Flows looked at from each list's tail when searching the oldest idle flow to evict. */
+#define FLOW_EVICT_SCAN 8
 
 struct flow_lru {
 	struct flow *head, *tail; /* head = most recently active */
@@ -113,11 +122,12 @@ static void lru_unlink(struct flow_table *ft, struct flow_entry *e)
 	f->lru_prev = f->lru_next = NULL;
 }
 
-static void lru_push_head(struct flow_table *ft, struct flow_entry *e, uint8_t idx)
+static void lru_push_head(struct flow_table *ft, struct flow_entry *e, uint8_t idx, uint64_t now)
 {
 	struct flow_lru *l = &ft->lru[idx];
 	struct flow *f = &e->f;
 	e->lru_idx = idx;
+	e->queued_usec = now;
 	f->lru_prev = NULL;
 	f->lru_next = l->head;
 	if (l->head)
@@ -239,14 +249,19 @@ unsigned flow_table_expire(struct flow_table *ft, uint64_t now_usec)
 	return expire_run(ft, now_usec, UINT32_MAX);
 }
 
-/* The least recently active flow over all lists: the minimum of the list tails. */
-static struct flow *oldest_flow(struct flow_table *ft)
+/*
+ * The least recently active flow last seen before `before`, among the first `depth` flows from
+ * each list's tail (the lists are ordered only to within FLOW_LRU_GRANULARITY). NULL if none.
+ */
+static struct flow *oldest_flow(struct flow_table *ft, uint64_t before, unsigned depth)
 {
 	struct flow *best = NULL;
 	for (unsigned i = 0; i < FLOW_LRU_COUNT; i++) {
-		struct flow *f = ft->lru[i].tail;
-		if (f && (!best || f->last_usec < best->last_usec))
-			best = f;
+		unsigned n = 0;
+		for (struct flow *f = ft->lru[i].tail; f && n < depth; f = f->lru_prev, n++) {
+			if (f->last_usec < before && (!best || f->last_usec < best->last_usec))
+				best = f;
+		}
 	}
 	return best;
 }
@@ -255,7 +270,7 @@ void flow_table_flush(struct flow_table *ft)
 {
 	struct flow *f;
 	/* oldest first, so output order is stable whatever the bucket layout */
-	while ((f = oldest_flow(ft)) != NULL)
+	while ((f = oldest_flow(ft, UINT64_MAX, 1)) != NULL)
 		flow_end(ft, flow_entry_of(f), FLOW_END_SHUTDOWN);
 }
 
@@ -299,6 +314,9 @@ struct flow_table *flow_table_create(const struct flow_config *cfg, unsigned wor
 	}
 	ft->seed = table_seed(ft);
 
+	/* keeps the percentage arithmetic of the recovery check free of overflow */
+	if (ft->cfg.memcap > (1ull << 50))
+		ft->cfg.memcap = 1ull << 50;
 	if (ft->cfg.emergency_recovery > 100)
 		ft->cfg.emergency_recovery = 100;
 	uint64_t fit = ft->cfg.memcap / sizeof(struct flow_entry);
@@ -388,8 +406,8 @@ static struct flow_entry *flow_get_entry(struct flow_table *ft, uint64_t now)
 		log_info("flow: worker %u: flow memcap reached (%llu flows), emergency mode",
 			 ft->worker_id, (unsigned long long)ft->st.active);
 	}
-	struct flow *old = oldest_flow(ft);
-	if (!old || old->last_usec >= now)
+	struct flow *old = oldest_flow(ft, now, FLOW_EVICT_SCAN);
+	if (!old)
 		return NULL;
 	flow_end(ft, flow_entry_of(old), FLOW_END_FORCED);
 	return entry_alloc(ft);
@@ -430,7 +448,7 @@ static struct flow_entry *flow_new(struct flow_table *ft, const struct flow_key 
 	struct flow **b = &ft->buckets[hash & ft->mask];
 	f->hash_next = *b;
 	*b = f;
-	lru_push_head(ft, e, flow_lru_index(f));
+	lru_push_head(ft, e, flow_lru_index(f), p->ts_usec);
 
 	ft->st.created++;
 	ft->st.active++;
@@ -544,11 +562,14 @@ struct flow *flow_table_handle_packet(struct flow_table *ft, struct packet *p)
 	if (now > f->last_usec)
 		f->last_usec = now;
 
-	/* most recently active goes to the head; a state change moves it to another list */
+	/* a state change moves the flow to another list; activity moves it to the head, at most
+	 * once per granularity period */
 	uint8_t idx = flow_lru_index(f);
-	if (idx != e->lru_idx || ft->lru[idx].head != f) {
+	if (idx != e->lru_idx ||
+	    (now > e->queued_usec && now - e->queued_usec >= FLOW_LRU_GRANULARITY &&
+	     ft->lru[idx].head != f)) {
 		lru_unlink(ft, e);
-		lru_push_head(ft, e, idx);
+		lru_push_head(ft, e, idx, now);
 	}
 
 	p->flow = f;
