@@ -755,6 +755,56 @@ static void test_tcp_reuse_after_rst(void **state)
 	flow_table_destroy(ft);
 }
 
+static void test_tcp_syn_after_stray_packet(void **state)
+{
+	(void)state;
+	struct flow_config cfg;
+	struct rec r;
+	cfg_small(&cfg);
+	struct flow_table *ft = mk_table(&cfg, &r);
+	/* a stray server packet first makes the server the provisional client... */
+	uint8_t dir;
+	struct flow *f = tcp(ft, 0, TH_ACK, 5000, 999, 0, T0, &dir);
+	assert_int_equal(dir, FLOW_DIR_TO_SERVER);
+	assert_int_equal(f->sp, SPORT);
+	/* ...until the real client's SYN starts the session and swaps the sides */
+	tcp(ft, 1, TH_SYN, 1000, 0, 0, T0 + 1, &dir);
+	assert_int_equal(dir, FLOW_DIR_TO_SERVER);
+	assert_int_equal(f->sp, CPORT);
+	assert_int_equal(f->tcp_state, TCP_STATE_SYN_SENT);
+	assert_int_equal(f->pkts[FLOW_DIR_TO_SERVER], 1);
+	assert_int_equal(f->pkts[FLOW_DIR_TO_CLIENT], 1);
+	assert_int_equal(f->tcp_flags[FLOW_DIR_TO_CLIENT], TH_ACK);
+	assert_int_equal(f->tcp_flags[FLOW_DIR_TO_SERVER], TH_SYN);
+	tcp(ft, 0, TH_SYN | TH_ACK, 5000, 1001, 0, T0 + 2, &dir);
+	assert_int_equal(dir, FLOW_DIR_TO_CLIENT);
+	assert_int_equal(f->tcp_state, TCP_STATE_SYN_RECV);
+	flow_table_destroy(ft);
+}
+
+static void test_expiry_never_early_at_most_1s_late(void **state)
+{
+	(void)state;
+	struct flow_config cfg;
+	struct rec r;
+	cfg_small(&cfg);
+	struct flow_table *ft = mk_table(&cfg, &r);
+	struct flow *a = udp(ft, CLI, 1000, SRV, 53, T0);
+	udp(ft, CLI, 1001, SRV, 53, T0 + 1);
+	uint64_t a_id = a->flow_id;
+	udp(ft, CLI, 1000, SRV, 53, T0 + 500000); /* a is busy but stays at the tail (< 1 s) */
+	/* b is past 30 s, a is not: a must not end; b may wait behind a */
+	unsigned n = flow_table_expire(ft, T0 + SEC(30) + 200000);
+	assert_true(n <= 1);
+	for (unsigned i = 0; i < r.n; i++)
+		assert_int_not_equal(r.e[i].id, a_id);
+	/* one granularity period later both are gone */
+	flow_table_expire(ft, T0 + SEC(31) + 500001);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(stats(ft).active, 0);
+	flow_table_destroy(ft);
+}
+
 /* ---- timeouts ---------------------------------------------------------------------------- */
 
 static void test_timeout_udp_new(void **state)
@@ -1208,6 +1258,8 @@ int main(void)
 		cmocka_unit_test(test_tcp_synack_first_midstream_off),
 		cmocka_unit_test(test_tcp_port_reuse),
 		cmocka_unit_test(test_tcp_reuse_after_rst),
+		cmocka_unit_test(test_tcp_syn_after_stray_packet),
+		cmocka_unit_test(test_expiry_never_early_at_most_1s_late),
 		cmocka_unit_test(test_timeout_udp_new),
 		cmocka_unit_test(test_timeout_udp_established),
 		cmocka_unit_test(test_timeout_tcp_states),
