@@ -3,4 +3,5 @@
 FUZZ_TARGETS += qa/fuzz/fuzz-decode
 qa/fuzz/fuzz-decode: $(top_srcdir)/qa/fuzz/fuzz-decode.c \
 		$(addprefix $(top_srcdir)/,$(DECODE_SRCS)) $(top_srcdir)/src/util/addr.c
+	@$(MKDIR_P) $(@D)
 	$(AM_V_CC)$(FUZZ_BUILD) $^

@@ -7,18 +7,17 @@
 #define SLL_HDR_LEN 16
 #define SLL2_HDR_LEN 20
 
-/* ARPHRD_* values that change the meaning of the protocol field. */
+/* ARPHRD_NETLINK: the protocol field is a netlink family, the payload a netlink message.
+ * (On ARPHRD_IPGRE devices the field is the GRE protocol type, i.e. an EtherType, and the payload
+ * follows the GRE header, so the generic path handles it.) */
 #define ARPHRD_NETLINK 824
-#define ARPHRD_IPGRE 778
 
 static int decode_sll_proto(struct decode_ctx *ctx, struct packet *p, uint16_t hatype,
 			    uint16_t proto, const uint8_t *d, uint32_t len)
 {
-	/* Netlink messages are not network traffic; on a GRE device the payload is GRE. */
+	/* Netlink messages are not network traffic. */
 	if (hatype == ARPHRD_NETLINK)
 		return -1;
-	if (hatype == ARPHRD_IPGRE && proto == 0x2f)
-		return decode_gre(ctx, p, d, len);
 	/* Protocol values below 0x0600 are Linux pseudo types (802.2 LLC, 802.3, CAN...). */
 	if (proto < 0x0600)
 		return -1;
