@@ -247,6 +247,9 @@ struct rule_byte {
 enum rule_num_op {
 	RULE_NUM_EQ = 0, RULE_NUM_NE, RULE_NUM_LT, RULE_NUM_LE, RULE_NUM_GT, RULE_NUM_GE,
 	RULE_NUM_RANGE, /* lo < x < hi (Suricata "lo<>hi" and "lo-hi") */
+	RULE_NUM_NRANGE, /* x <= lo || x >= hi ("!lo-hi") */
+	RULE_NUM_MASK_EQ, /* (x & lo) == hi ("&0xc0=0x80") */
+	RULE_NUM_MASK_NE, /* (x & lo) != hi */
 };
 struct rule_num {
 	uint8_t op; /* enum rule_num_op */
@@ -437,6 +440,11 @@ struct rules_ruleset;
  * every $VAR is an error). It must outlive the loading calls. NULL on allocation failure. */
 struct rules_ruleset *rules_ruleset_new(const struct conf *vars_conf);
 void rules_ruleset_free(struct rules_ruleset *rs);
+/* Define (or override) an address or port variable without a configuration: name without '$'
+ * ("HOME_NET"), value as in suricata.yaml ("[10.0.0.0/8,192.168.0.0/16]"). Variables defined
+ * here win over vars_conf. 0, or -1 on allocation failure. */
+int rules_ruleset_define_var(struct rules_ruleset *rs, bool port, const char *name,
+			     const char *value);
 /* Keep every rule's logical text in rule.text (for rule editing / linting). Default: off (text
  * is kept only for rules with a diagnostic). */
 void rules_ruleset_set_keep_text(struct rules_ruleset *rs, bool keep);
