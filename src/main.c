@@ -316,8 +316,13 @@ int main(int argc, char **argv)
 		conf_free(conf);
 		return 1;
 	}
-	if (!o.logdir[0])
+	if (!o.logdir[0]) {
+		/* The config root's logs/ is ours to create; an explicit -l or default-log-dir
+		 * must already exist, as with Suricata. */
 		conf_root_path("logs", o.logdir, sizeof(o.logdir));
+		if (mkdir(o.logdir, 0750) != 0 && errno != EEXIST)
+			log_warning("cannot create %s: %s", o.logdir, strerror(errno));
+	}
 	if (cli.checksum)
 		o.checksum = strcmp(cli.checksum, "all") == 0 ? CHECKSUM_ALL : CHECKSUM_NONE;
 	if (cli.runmode && runmode_parse_kind(cli.runmode, &o.kind) != 0) {

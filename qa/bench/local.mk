@@ -1,2 +1,3 @@
 # qa/bench/local.mk — benchmark helpers: the pcap-read floor and the trace builder.
 include qa/bench/output.mk
+include qa/bench/tools.mk

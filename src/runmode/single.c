@@ -144,7 +144,11 @@ int runmode_run(const struct runmode_options *o, volatile sig_atomic_t *stop,
 		}
 		enum capture_next_result r = o->capture->next(cap, &p, err, errlen);
 		if (unlikely(r != CAPTURE_PACKET)) {
-			if (r == CAPTURE_ERROR) {
+			if (r == CAPTURE_ERROR && *stop) {
+				/* A read interrupted by Ctrl-C is the end we asked for. */
+				result->interrupted = true;
+				err[0] = '\0';
+			} else if (r == CAPTURE_ERROR) {
 				log_error("%s", err);
 				err[0] = '\0';
 				result->input_error = true;

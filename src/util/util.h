@@ -23,7 +23,7 @@ enum log_level { LOG_LEVEL_ERROR = 0, LOG_LEVEL_WARNING, LOG_LEVEL_NOTICE, LOG_L
 extern enum log_level util_log_level;
 
 void util_log(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void util_vlog(enum log_level level, const char *fmt, va_list ap);
+void util_vlog(enum log_level level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 #define log_error(...) util_log(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define log_warning(...) util_log(LOG_LEVEL_WARNING, __VA_ARGS__)
