@@ -424,6 +424,8 @@ static int parse_header(struct rules_parse_ctx *ctx, size_t *body)
 					     "destination port" };
 	while (n < 7 && header_token(t, len, &pos, &st[n], &tl[n]))
 		n++;
+	while (pos < len && isspace((unsigned char)t[pos]))
+		pos++;
 	if (n == 2 && pos < len && t[pos] == '(') {
 		rules_diag_add(ctx, RULE_SEV_ERROR, st[1], tl[1], "snort3-syntax",
 			       "a header without addresses and ports is a Snort 3 service rule; "
@@ -881,6 +883,7 @@ static void parse_rule(struct rules_ruleset *rs, const char *file, const char *t
 	vec_init(&ctx.refs, sizeof(struct rule_reference));
 	vec_init(&ctx.meta, sizeof(struct rule_metadata));
 	vec_init(&ctx.vars, sizeof(const char *));
+	size_t first_diag = rs->diags.n;
 	struct rule *r = arena_alloc(&rs->arena, sizeof(*r));
 	if (!r) {
 		rules_diag_file(rs, RULE_SEV_ERROR, file, segs[0].line, 1, NULL, 0, "memory",
@@ -904,6 +907,9 @@ static void parse_rule(struct rules_ruleset *rs, const char *file, const char *t
 		if (ctx.errors == 0)
 			check_rule(&ctx);
 	}
+	/* the sid may come after the option a diagnostic is about */
+	for (size_t i = first_diag; i < rs->diags.n; i++)
+		VEC_AT(&rs->diags, struct rule_diag, i)->sid = r->sid;
 	bool ok = ctx.errors == 0;
 	if (ok && pack_rule(&ctx) < 0) {
 		rules_diag_add(&ctx, RULE_SEV_ERROR, 0, 1, "memory", "out of memory");
@@ -955,6 +961,32 @@ static bool is_action_word(const char *p, const char *end)
 	return false;
 }
 
+/* A commented-out line is a disabled rule when it reads "action proto ... (...)". */
+static bool looks_like_rule(const char *p, const char *end)
+{
+	if (!is_action_word(p, end))
+		return false;
+	while (p < end && !isspace((unsigned char)*p))
+		p++;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	char proto[32];
+	size_t n = 0;
+	while (p < end && !isspace((unsigned char)*p) && n + 1 < sizeof(proto))
+		proto[n++] = *p++;
+	proto[n] = '\0';
+	static const char *const l34[] = { "ip", "ipv4", "ip4", "ipv6", "ip6", "tcp", "tcp-pkt",
+					   "tcp-stream", "udp", "icmp", "icmpv4", "icmpv6", "sctp",
+					   "igmp", "pkthdr" };
+	bool known = rules_app_family(proto) != NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(l34) && !known; i++)
+		known = strcmp(proto, l34[i]) == 0;
+	while (end > p && isspace((unsigned char)end[-1]))
+		end--;
+	return known && end > p && (end[-1] == ')' || end[-1] == '\\') &&
+	       memchr(p, '(', (size_t)(end - p));
+}
+
 int rules_load_string(struct rules_ruleset *rs, const char *text, size_t len, const char *name)
 {
 	const char *file = strmap_intern(&rs->strings, &rs->arena, name ? name : "<string>");
@@ -986,8 +1018,7 @@ int rules_load_string(struct rules_ruleset *rs, const char *text, size_t len, co
 			const char *q = s;
 			while (q < content_end && (*q == '#' || isspace((unsigned char)*q)))
 				q++;
-			if (!is_action_word(q, content_end) ||
-			    !memchr(q, '(', (size_t)(content_end - q)))
+			if (!looks_like_rule(q, content_end))
 				continue; /* an ordinary comment */
 			disabled = true;
 			s = q;
