@@ -54,29 +54,28 @@ static void test_ipv4_length_errors(void **state)
 	assert_int_equal(ctx.stats.invalid, 5);
 }
 
-static void test_ipv4_truncated_clamped(void **state)
+static void test_ipv4_truncated_invalid(void **state)
 {
 	(void)state;
 	struct decode_ctx ctx;
 	struct packet p;
 	struct tpkt k = { .len = 0 };
 
+	/* As in Suricata, a datagram whose total length exceeds what was captured is invalid:
+	 * ipv4.trunc_pkt, counted in stats.invalid, no L4. */
 	decode_ctx_init(&ctx, CHECKSUM_ALL);
 	uint32_t ip = t_ipv4(&k, 6);
 	uint32_t l4 = t_tcp(&k, 1, 2, TH_ACK, NULL, 0);
 	t_put(&k, NULL, 100);
 	t_fin_l4(&k, ip, l4, 6);
 	t_fin_ipv4(&k, ip);
-	k.b[l4 + 16] ^= 0xff; /* break the TCP checksum: must not be checked when truncated */
-	k.len -= 60;          /* snaplen cut */
-	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), 0);
+	k.len -= 60; /* snaplen cut */
+	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), -1);
 	assert_true(t_has_event(&p, DECODE_EVENT_IPV4_TRUNC_PKT));
-	assert_true(p.flags & PKT_F_TRUNCATED);
-	assert_false(p.flags & (PKT_F_INVALID | PKT_F_L4_CSUM_BAD));
-	assert_int_equal(p.ip_len, k.len);
-	assert_int_equal(p.sp, 1);
-	assert_int_equal(p.payload_len, 40);
-	assert_int_equal(ctx.stats.invalid, 0);
+	assert_true(p.flags & PKT_F_INVALID);
+	assert_null(p.l4_hdr);
+	assert_int_equal(ctx.stats.invalid, 1);
+	assert_int_equal(ctx.stats.events[DECODE_EVENT_IPV4_TRUNC_PKT], 1);
 }
 
 static void test_ipv4_padding_trimmed(void **state)
@@ -262,11 +261,11 @@ static void test_ipv6_basic(void **state)
 	k.len = 14 + 39;
 	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_ETHERNET), -1);
 	assert_true(t_has_event(&p, DECODE_EVENT_IPV6_PKT_TOO_SMALL));
-	k.len = 14 + 50;
-	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_ETHERNET), 0);
+	k.len = 14 + 50; /* payload length says 20, 10 captured: invalid */
+	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_ETHERNET), -1);
 	assert_true(t_has_event(&p, DECODE_EVENT_IPV6_TRUNC_PKT));
-	assert_true(p.flags & PKT_F_TRUNCATED);
-	assert_true(t_has_event(&p, DECODE_EVENT_TCP_PKT_TOO_SMALL));
+	assert_true(p.flags & PKT_F_INVALID);
+	assert_null(p.l4_hdr);
 	k.len = 14 + 60;
 	k.b[14] = 0x40;
 	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_ETHERNET), -1);
@@ -462,7 +461,7 @@ int test_decode_run_ip(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ipv4_length_errors),
-		cmocka_unit_test(test_ipv4_truncated_clamped),
+		cmocka_unit_test(test_ipv4_truncated_invalid),
 		cmocka_unit_test(test_ipv4_padding_trimmed),
 		cmocka_unit_test(test_ipv4_options_valid),
 		cmocka_unit_test(test_ipv4_options_events),

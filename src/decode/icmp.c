@@ -62,10 +62,13 @@ int decode_icmpv4(struct decode_ctx *ctx, struct packet *p, const uint8_t *d, ui
 
 	uint8_t type = d[0], code = d[1];
 	int max = icmpv4_max_code(type);
+	bool code_ok = false;
 	if (max < 0)
 		decode_packet_set_event(ctx, p, DECODE_EVENT_ICMPV4_UNKNOWN_TYPE);
 	else if (code > max || (type == 9 && code != 0 && code != 16))
 		decode_packet_set_event(ctx, p, DECODE_EVENT_ICMPV4_UNKNOWN_CODE);
+	else
+		code_ok = true;
 
 	switch (type) {
 	case 0: case 8: case 13: case 14: case 15: case 16: case 17: case 18:
@@ -77,8 +80,9 @@ int decode_icmpv4(struct decode_ctx *ctx, struct packet *p, const uint8_t *d, ui
 		break;
 	}
 
-	if (icmpv4_is_error(type)) {
-		/* The quoted datagram: its IP header and the first 8 bytes of its payload. */
+	if (icmpv4_is_error(type) && code_ok) {
+		/* The quoted datagram: its IP header and the first 8 bytes of its payload. As
+		 * Suricata does, an error with an unknown code is not looked into further. */
 		const uint8_t *e = d + ICMP_HDR_LEN;
 		uint32_t elen = len - ICMP_HDR_LEN;
 		if (elen < 20) {

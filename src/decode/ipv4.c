@@ -164,15 +164,16 @@ int decode_ipv4(struct decode_ctx *ctx, struct packet *p, const uint8_t *d, uint
 		return -1;
 	}
 
+	if (len < iplen) {
+		/* The header claims more than was captured. Suricata treats such a packet as
+		 * invalid (no flow, no detection) rather than inspecting a partial datagram; we do
+		 * the same so alerts and flow counts agree with it. */
+		decode_set_invalid(ctx, p, DECODE_EVENT_IPV4_TRUNC_PKT);
+		return -1;
+	}
+
 	decode_ip_layer_begin(p);
 	ctx->stats.ipv4++;
-
-	if (len < iplen) {
-		/* Snaplen cut the packet: keep what is there, note it, and skip checksums. */
-		decode_packet_set_event(ctx, p, DECODE_EVENT_IPV4_TRUNC_PKT);
-		p->flags |= PKT_F_TRUNCATED;
-		iplen = len;
-	}
 	/* (len > iplen is link-layer padding, e.g. Ethernet's 60-byte minimum: ignored.) */
 
 	p->ip_version = 4;

@@ -92,9 +92,6 @@ int decode_ipv6(struct decode_ctx *ctx, struct packet *p, const uint8_t *d, uint
 		return -1;
 	}
 
-	decode_ip_layer_begin(p);
-	ctx->stats.ipv6++;
-
 	uint32_t plen = rd16(d + 4);
 	uint8_t nh = d[6];
 	uint32_t iplen = IPV6_HDR_LEN + plen;
@@ -104,10 +101,14 @@ int decode_ipv6(struct decode_ctx *ctx, struct packet *p, const uint8_t *d, uint
 	if (plen == 0 && nh == IPPROTO_NUM_HOPOPTS)
 		iplen = len;
 	if (len < iplen) {
-		decode_packet_set_event(ctx, p, DECODE_EVENT_IPV6_TRUNC_PKT);
-		p->flags |= PKT_F_TRUNCATED;
-		iplen = len;
+		/* Less captured than the header claims: invalid, as Suricata treats it (see
+		 * ipv4.c). */
+		decode_set_invalid(ctx, p, DECODE_EVENT_IPV6_TRUNC_PKT);
+		return -1;
 	}
+
+	decode_ip_layer_begin(p);
+	ctx->stats.ipv6++;
 
 	p->ip_version = 6;
 	p->ip_hdr = d;
