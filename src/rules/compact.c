@@ -591,8 +591,9 @@ static int fw_push(struct fw_line *l, const struct rules_fw_rule *tmpl, const st
 	return rc ? -2 : 0;
 }
 
-/* "22", "1000-2000", "1000:2000", comma lists of those. One entry per item. */
-static int fw_parse_ports(struct fw_line *l, const struct fw_tok *t, struct rules_fw_rule *r)
+/* One pass over a port list: check every item, and with `push` add the entries. */
+static int fw_parse_ports_pass(struct fw_line *l, const struct fw_tok *t, struct rules_fw_rule *r,
+			       bool push)
 {
 	const char *s = t->s, *end = t->s + t->len;
 
@@ -633,11 +634,27 @@ static int fw_parse_ports(struct fw_line *l, const struct fw_tok *t, struct rule
 				      (unsigned)lo, (unsigned)hi);
 		r->port_lo = (uint16_t)lo;
 		r->port_hi = (uint16_t)hi;
-		int rc = fw_push(l, r, &item);
+		if (push) {
+			int rc = fw_push(l, r, &item);
 
-		if (rc < 0)
-			return rc;
+			if (rc < 0)
+				return rc;
+		}
 		s = e + 1;
+	}
+	return 0;
+}
+
+
+/* "22", "1000-2000", "1000:2000", comma lists of those. One entry per item; the whole list is
+ * checked first so a bad item leaves no partial rule behind. */
+static int fw_parse_ports(struct fw_line *l, const struct fw_tok *t, struct rules_fw_rule *r)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		int rc = fw_parse_ports_pass(l, t, r, pass == 1);
+
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

@@ -1,9 +1,11 @@
 /*
  * lint.c — `aegis lint` and the `aegis -T` summary. Loads rule files with the core (every rule,
  * commented-out ones too, text kept), then runs checks the parser alone can't: performance
- * (fast pattern, pcre without content, rules that inspect every packet), hygiene (msg, rev,
- * classtype, duplicate sids and bodies, classtype against classification.config) and logic
- * (contradictory flow options, flowbits set/checked across the whole set). Diagnostics are
+ * (fast pattern, pcre without content, rules that inspect every packet), hygiene (msg,
+ * classtype, duplicate rule bodies, classtype against classification.config) and logic
+ * (contradictory flow/flowbits options). The core itself reports syntax, duplicate sids, a
+ * missing rev and flowbits set/checked across the whole set; those come out here unchanged,
+ * and a lint check never repeats what the core already said about a rule. Diagnostics are
  * printed GCC style with a caret line, as JSON lines, or as one SARIF 2.1.0 log (jansson).
  * Check-ids and their rationale: doc/lint.md.
  */
@@ -42,17 +44,20 @@ static const struct lint_check lint_checks[] = {
 	{ "inspect-every-packet", RULE_SEV_WARNING,
 	  "no content and no header restriction: the rule is evaluated on every packet" },
 	{ "msg-missing", RULE_SEV_WARNING, "rule has no msg" },
-	{ "rev-missing", RULE_SEV_WARNING, "rule has no rev" },
 	{ "classtype-missing", RULE_SEV_NOTE, "rule has no classtype (priority defaults to 3)" },
 	{ "classtype-unknown", RULE_SEV_ERROR, "classtype not in classification.config" },
-	{ "duplicate-sid", RULE_SEV_ERROR, "two rules share gid:sid" },
 	{ "duplicate-rule", RULE_SEV_WARNING, "same rule body as another rule (ignoring msg/sid/rev)" },
 	{ "flow-contradiction", RULE_SEV_ERROR, "flow options that can never hold together" },
 	{ "flowbits-contradiction", RULE_SEV_ERROR, "flowbits isset and isnotset of the same bit" },
-	{ "flowbit-never-set", RULE_SEV_WARNING, "flowbit checked but set by no enabled rule" },
-	{ "flowbit-never-checked", RULE_SEV_NOTE, "flowbit set but checked by no enabled rule" },
 	{ "deprecated-keyword", RULE_SEV_NOTE, "keyword has a newer name" },
 	{ "no-classification", RULE_SEV_NOTE, "no classification.config found; classtypes unchecked" },
+	/* Reported by the core parser (src/rules/parser.c); listed for their descriptions. */
+	{ "sid-duplicate", RULE_SEV_ERROR, "two rules share gid:sid" },
+	{ "rev-missing", RULE_SEV_WARNING, "rule has no rev" },
+	{ "flowbits-never-set", RULE_SEV_WARNING, "flowbit checked but set by no rule" },
+	{ "flowbits-never-checked", RULE_SEV_WARNING, "flowbit set but checked by no rule" },
+	{ "flow-conflict", RULE_SEV_ERROR, "contradictory options in one flow keyword" },
+	{ "keyword-unknown", RULE_SEV_ERROR, "keyword not in the keyword table" },
 };
 
 /* A source file kept in memory for source lines and option positions. */
@@ -522,9 +527,6 @@ static void lint_meta(struct lint *l, const struct rule *r)
 	if ((!r->msg || !r->msg[0]) && !lint_core_said(l, r, "msg", NULL))
 		lint_diag_opt(l, r, "sid", RULE_SEV_WARNING, "msg-missing",
 			      "rule has no msg: alerts will carry an empty signature name");
-	if (r->rev == 0 && !lint_core_said(l, r, "rev", NULL))
-		lint_diag_opt(l, r, "sid", RULE_SEV_WARNING, "rev-missing",
-			      "rule has no rev: updates of this sid can't be told apart");
 	if (!r->classtype || !r->classtype[0]) {
 		if (!lint_core_said(l, r, "classtype", NULL))
 			lint_diag_opt(l, r, "sid", RULE_SEV_NOTE, "classtype-missing",
@@ -622,75 +624,6 @@ static void lint_flow(struct lint *l, const struct rule *r)
 
 /* ---- cross-rule checks -------------------------------------------------------------------- */
 
-#define FB_SET     0x1
-#define FB_CHECKED 0x2
-
-static void lint_flowbits(struct lint *l)
-{
-	struct lint_set set = { 0 };
-	size_t n = rules_ruleset_count(l->rs);
-
-	for (int pass = 0; pass < 2 && !l->oom; pass++) {
-		for (size_t i = 0; i < n; i++) {
-			const struct rule *r = rules_ruleset_rule(l->rs, i);
-
-			if (r->disabled)
-				continue;
-			for (uint16_t g = 0; g < r->n_groups; g++) {
-				for (uint32_t k = 0; k < r->groups[g].n; k++) {
-					const struct rule_match *m = &r->groups[g].m[k];
-
-					if (!kw_is(m, "flowbits"))
-						continue;
-					uint8_t cmd = m->u.bits.cmd;
-					bool check = cmd == RULE_BITS_ISSET || cmd == RULE_BITS_ISNOTSET;
-					bool sets = cmd == RULE_BITS_SET || cmd == RULE_BITS_SETX ||
-						    cmd == RULE_BITS_TOGGLE || cmd == RULE_BITS_UNSET;
-
-					for (uint16_t b = 0; b < m->u.bits.n; b++) {
-						const char *name = m->u.bits.names[b];
-
-						if (pass == 0) {
-							struct lint_ent *e = lint_set_get(&set, name, true,
-											  &l->oom);
-							if (!e)
-								break;
-							e->flags |= (check ? FB_CHECKED : 0) |
-								    (cmd != RULE_BITS_UNSET && sets ? FB_SET
-												   : 0);
-							continue;
-						}
-						struct lint_ent *e = lint_set_get(&set, name, false, &l->oom);
-
-						if (!e || lint_core_said(l, r, "flowbit", NULL))
-							continue;
-						if (check && !(e->flags & FB_SET))
-							lint_diag(l, r,
-								  cmd == RULE_BITS_ISSET ? RULE_SEV_WARNING
-											 : RULE_SEV_NOTE,
-								  m->line, m->col, 8, "flowbit-never-set",
-								  "flowbit '%s' is checked (%s) but no enabled "
-								  "rule sets it%s", name,
-								  cmd == RULE_BITS_ISSET ? "isset" : "isnotset",
-								  cmd == RULE_BITS_ISSET
-									  ? ": the rule can never match"
-									  : ": the test is always true");
-						else if (sets && cmd != RULE_BITS_UNSET &&
-							 !(e->flags & FB_CHECKED))
-							lint_diag(l, r, RULE_SEV_NOTE, m->line, m->col, 8,
-								  "flowbit-never-checked",
-								  "flowbit '%s' is set but no enabled rule "
-								  "checks it", name);
-						/* Report each name once per rule set. */
-						e->flags |= FB_SET | FB_CHECKED;
-					}
-				}
-			}
-		}
-	}
-	free(set.e);
-}
-
 /* The rule text without msg/sid/rev and with blanks collapsed outside quotes, for comparing
  * rule bodies. Returns a malloc'ed string or NULL. */
 static char *lint_body_key(const char *text)
@@ -778,12 +711,11 @@ static char *lint_body_key(const char *text)
 
 static void lint_duplicates(struct lint *l)
 {
-	struct lint_set bodies = { 0 }, sids = { 0 };
+	struct lint_set bodies = { 0 };
 	size_t n = rules_ruleset_count(l->rs);
 	char **keys = calloc(n + 1, sizeof(*keys));
-	char (*sidkeys)[24] = calloc(n + 1, sizeof(*sidkeys));
 
-	if (!keys || !sidkeys) {
+	if (!keys) {
 		l->oom = true;
 		goto out;
 	}
@@ -792,26 +724,6 @@ static void lint_duplicates(struct lint *l)
 
 		if (r->disabled)
 			continue;
-		snprintf(sidkeys[i], sizeof(sidkeys[i]), "%u:%u", r->gid ? r->gid : 1, r->sid);
-		struct lint_ent *e = lint_set_get(&sids, sidkeys[i], true, &l->oom);
-
-		if (!e)
-			break;
-		if (e->flags) {
-			const struct rule *o = rules_ruleset_rule(l->rs, e->val);
-
-			if (!lint_core_said(l, r, "sid", NULL) && !lint_core_said(l, r, "dup", NULL)) {
-				char msg[600];
-
-				snprintf(msg, sizeof(msg), "duplicate sid %u (gid %u): also used by "
-					 "the rule at %.400s:%u", r->sid, r->gid ? r->gid : 1,
-					 o->file ? o->file : "-", o->line);
-				lint_diag_opt(l, r, "sid", RULE_SEV_ERROR, "duplicate-sid", msg);
-			}
-		} else {
-			e->flags = 1;
-			e->val = i;
-		}
 		if (!r->text)
 			continue;
 		keys[i] = lint_body_key(r->text);
@@ -819,7 +731,8 @@ static void lint_duplicates(struct lint *l)
 			l->oom = true;
 			break;
 		}
-		e = lint_set_get(&bodies, keys[i], true, &l->oom);
+		struct lint_ent *e = lint_set_get(&bodies, keys[i], true, &l->oom);
+
 		if (!e)
 			break;
 		if (e->flags) {
@@ -840,9 +753,7 @@ out:
 		for (size_t i = 0; i < n; i++)
 			free(keys[i]);
 	free(keys);
-	free(sidkeys);
 	free(bodies.e);
-	free(sids.e);
 }
 
 /* ---- loading ------------------------------------------------------------------------------ */
@@ -941,12 +852,12 @@ static int lint_cmp_out(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static const char *lint_check_desc(const char *id)
+static const struct lint_check *lint_check_find(const char *id)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(lint_checks); i++)
 		if (strcmp(lint_checks[i].id, id) == 0)
-			return lint_checks[i].desc;
-	return "rule language check (parser)";
+			return &lint_checks[i];
+	return NULL;
 }
 
 static json_t *lint_json_diag(const struct rule_diag *d)
@@ -988,16 +899,22 @@ static int lint_print_sarif(const struct lint_out *v, size_t n, FILE *out)
 		json_t *idx = json_object_get(ids, id);
 
 		if (!idx) {
-			json_t *rd = json_object(), *sd = json_object();
+			const struct lint_check *ck = lint_check_find(id);
+			json_t *rd = json_object(), *sd = json_object(), *dc = json_object();
 
-			if (!rd || !sd) {
+			if (!rd || !sd || !dc) {
 				json_decref(rd);
 				json_decref(sd);
+				json_decref(dc);
 				goto out;
 			}
 			json_object_set_new(rd, "id", json_string(id));
-			json_object_set_new(sd, "text", json_string(lint_check_desc(id)));
+			json_object_set_new(sd, "text", json_string(ck ? ck->desc
+								     : "rule language check (parser)"));
 			json_object_set_new(rd, "shortDescription", sd);
+			json_object_set_new(dc, "level", json_string(rules_tools_severity_name(
+								ck ? ck->sev : d->severity)));
+			json_object_set_new(rd, "defaultConfiguration", dc);
 			idx = json_integer((json_int_t)json_array_size(rules));
 			json_array_append_new(rules, rd);
 			json_object_set_new(ids, id, idx);
@@ -1151,7 +1068,6 @@ int rules_lint_run(const struct rules_lint_opts *o, const char *const *files, si
 		lint_flow(&l, r);
 	}
 	lint_duplicates(&l);
-	lint_flowbits(&l);
 	if (l.oom) {
 		fprintf(err, "aegis lint: out of memory\n");
 		goto out;
