@@ -215,6 +215,13 @@ static void test_ipv4_checksum_modes(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(checking); i++) {
 		decode_ctx_init(&ctx, checking[i]);
 		assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_ETHERNET), 0);
+		if (checking[i] == CHECKSUM_AUTO) {
+			/* AUTO: nothing is summed while decoding, only on demand. */
+			assert_false(p.flags & PKT_F_IPV4_CSUM_BAD);
+			assert_int_equal(ctx.stats.ipv4_csum_bad, 0);
+			assert_false(decode_packet_validate_checksums(&ctx, &p));
+			assert_false(decode_packet_validate_checksums(&ctx, &p)); /* once */
+		}
 		assert_true(p.flags & PKT_F_IPV4_CSUM_BAD);
 		assert_false(p.flags & PKT_F_L4_CSUM_BAD);
 		assert_true(t_has_event(&p, DECODE_EVENT_IPV4_CHECKSUM_INVALID));
@@ -224,6 +231,7 @@ static void test_ipv4_checksum_modes(void **state)
 	decode_ctx_init(&ctx, CHECKSUM_NONE);
 	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_ETHERNET), 0);
 	assert_false(p.flags & PKT_F_IPV4_CSUM_BAD);
+	assert_true(decode_packet_validate_checksums(&ctx, &p)); /* NONE: never checked */
 	assert_int_equal(p.event_count, 0);
 	assert_int_equal(ctx.stats.ipv4_csum_bad, 0);
 }

@@ -138,9 +138,13 @@ static void test_l4_checksums(void **state)
 		for (int v6 = 0; v6 <= 1; v6++) {
 			build_tcp(&k, v6, NULL, 0);
 			assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), 0);
+			assert_true(decode_packet_validate_checksums(&ctx, &p));
 			assert_false(p.flags & PKT_F_L4_CSUM_BAD);
 			k.b[k.len - 1] ^= 0x40;
 			assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), 0);
+			if (checking[m] == CHECKSUM_AUTO) /* AUTO: only on demand */
+				assert_false(p.flags & PKT_F_L4_CSUM_BAD);
+			assert_false(decode_packet_validate_checksums(&ctx, &p));
 			assert_true(p.flags & PKT_F_L4_CSUM_BAD);
 			assert_true(t_has_event(&p, DECODE_EVENT_TCP_CHECKSUM_INVALID));
 			assert_int_equal(p.sp, 33000);

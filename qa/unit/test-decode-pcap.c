@@ -45,7 +45,7 @@ static int decode_pcap_file(const char *name, struct pcap_result *r)
 		return -1;
 	}
 	memset(r, 0, sizeof(*r));
-	decode_ctx_init(&ctx, CHECKSUM_AUTO);
+	decode_ctx_init(&ctx, CHECKSUM_ALL); /* count bad checksums as tshark does */
 	int linktype = pcap_datalink(pc);
 	while ((rc = pcap_next_ex(pc, &hdr, &data)) == 1) {
 		struct packet p;

@@ -67,3 +67,54 @@ void decode_l4_csum_bad(struct decode_ctx *ctx, struct packet *p, enum decode_ev
 	ctx->stats.l4_csum_bad++;
 	decode_packet_set_event(ctx, p, ev);
 }
+
+bool decode_packet_validate_checksums(struct decode_ctx *ctx, struct packet *p)
+{
+	const uint32_t bad = PKT_F_IPV4_CSUM_BAD | PKT_F_L4_CSUM_BAD;
+
+	if (p->flags & PKT_F_CSUM_CHECKED || ctx->checksum_mode != CHECKSUM_AUTO ||
+	    p->ip_version == 0)
+		return !(p->flags & bad);
+	p->flags |= PKT_F_CSUM_CHECKED;
+
+	if (p->ip_version == 4 && decode_csum_fold(decode_csum_add(0, p->ip_hdr, p->ip_hlen)) != 0) {
+		p->flags |= PKT_F_IPV4_CSUM_BAD;
+		ctx->stats.ipv4_csum_bad++;
+		decode_packet_set_event(ctx, p, DECODE_EVENT_IPV4_CHECKSUM_INVALID);
+	}
+	if (!p->l4_hdr || (p->flags & (PKT_F_FRAGMENT | PKT_F_TRUNCATED | PKT_F_INVALID)))
+		return !(p->flags & bad);
+
+	const uint8_t *d = p->l4_hdr;
+	const uint8_t *end = p->ip_hdr + p->ip_len;
+	if (end <= d)
+		return !(p->flags & bad);
+	uint32_t len = (uint32_t)(end - d);
+	switch (p->ip_proto) {
+	case IPPROTO_NUM_TCP:
+		if (!decode_csum_l4_ok(p, IPPROTO_NUM_TCP, d, len, true))
+			decode_l4_csum_bad(ctx, p, DECODE_EVENT_TCP_CHECKSUM_INVALID);
+		break;
+	case IPPROTO_NUM_UDP: {
+		uint32_t ulen = rd16(d + 4);
+		uint16_t csum = rd16(d + 6);
+		if (ulen >= 8 && ulen < len)
+			len = ulen;
+		if ((csum != 0 || p->ip_version == 6) &&
+		    !decode_csum_l4_ok(p, IPPROTO_NUM_UDP, d, len, true))
+			decode_l4_csum_bad(ctx, p, DECODE_EVENT_UDP_CHECKSUM_INVALID);
+		break;
+	}
+	case IPPROTO_NUM_ICMP:
+		if (p->ip_version == 4 && !decode_csum_l4_ok(p, IPPROTO_NUM_ICMP, d, len, false))
+			decode_l4_csum_bad(ctx, p, DECODE_EVENT_ICMPV4_CHECKSUM_INVALID);
+		break;
+	case IPPROTO_NUM_ICMPV6:
+		if (p->ip_version == 6 && !decode_csum_l4_ok(p, IPPROTO_NUM_ICMPV6, d, len, true))
+			decode_l4_csum_bad(ctx, p, DECODE_EVENT_ICMPV6_CHECKSUM_INVALID);
+		break;
+	default:
+		break;
+	}
+	return !(p->flags & bad);
+}

@@ -57,9 +57,15 @@ static inline void decode_set_invalid(struct decode_ctx *ctx, struct packet *p,
 /* Checksums are verified in ALL mode and, for now, in AUTO mode too. The runmode may later turn
  * AUTO into NONE once it sees that most checksums of a capture are bad (offloading NICs), as
  * Suricata does; until then AUTO behaves like ALL. */
+/*
+ * Checksums are verified while decoding only with `-k all` (CHECKSUM_ALL). In the default AUTO
+ * mode decoding does not touch them — summing every byte of every packet costs more than the
+ * rest of decoding — and, as in Suricata, the stages that care (stream reassembly, the
+ * *-csum rule keywords) ask for them on demand through decode_packet_validate_checksums().
+ */
 static inline bool decode_csum_enabled(const struct decode_ctx *ctx)
 {
-	return ctx->checksum_mode != CHECKSUM_NONE;
+	return ctx->checksum_mode == CHECKSUM_ALL;
 }
 
 /* link layers (ethernet.c, vlan.c, sll.c, null.c, raw.c, ppp.c) */

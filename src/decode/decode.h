@@ -154,6 +154,7 @@ enum {
 	PKT_F_TUNNELED = 1u << 4,      /* inner packet of GRE / IP-in-IP; outer_* is set */
 	PKT_F_FRAGMENT = 1u << 5,      /* IP fragment (MF set or offset != 0) */
 	PKT_F_HAS_ETH = 1u << 6,       /* eth_src/eth_dst are valid */
+	PKT_F_CSUM_CHECKED = 1u << 7,  /* checksums were verified (the *_CSUM_BAD flags are final) */
 };
 
 /* tcp_flags bits */
@@ -287,6 +288,15 @@ const char *decode_linktype_name(int linktype);
  * non-IP frame). Never reads past caplen.
  */
 int decode_packet(struct decode_ctx *ctx, struct packet *p);
+
+/*
+ * Verify the IPv4 header and L4 (TCP/UDP/ICMP) checksums of a decoded packet, once: sets
+ * PKT_F_IPV4_CSUM_BAD / PKT_F_L4_CSUM_BAD with their counters and events. With CHECKSUM_ALL this
+ * already happened while decoding; with CHECKSUM_NONE nothing is checked. Returns true when the
+ * checksums are good (or not checked). Stages that must ignore corrupt packets (stream
+ * reassembly) and the checksum rule keywords call it; plain decoding does not pay for it.
+ */
+bool decode_packet_validate_checksums(struct decode_ctx *ctx, struct packet *p);
 
 /* Record an anomaly on the packet and count it (used by decode and later stages). */
 void decode_packet_set_event(struct decode_ctx *ctx, struct packet *p, enum decode_event ev);

@@ -496,13 +496,19 @@ static uint8_t flow_packet_dir(const struct flow *f, const struct packet *p)
 	return FLOW_DIR_TO_CLIENT;
 }
 
-static void lazy_expire(struct flow_table *ft, uint64_t now)
+/*
+ * Timeouts are whole seconds, so a full pass whenever packet time enters a new second ends every
+ * flow within a second of its timeout. Only under memory pressure (emergency mode) does each
+ * packet also end a few expired flows, to free memory sooner; in normal operation the per-packet
+ * cost is one comparison.
+ */
+static inline void lazy_expire(struct flow_table *ft, uint64_t now)
 {
 	uint64_t sec = now / USEC_PER_SEC;
 	if (sec > ft->last_full_sec) {
 		ft->last_full_sec = sec;
 		expire_run(ft, now, UINT32_MAX);
-	} else {
+	} else if (unlikely(ft->emergency)) {
 		expire_run(ft, now, FLOW_EXPIRE_PER_PACKET);
 	}
 }
