@@ -5,4 +5,5 @@ COMPACT_FUZZ_SRCS = $(top_srcdir)/src/rules/compact.c $(top_srcdir)/src/rules/di
 	$(top_srcdir)/src/util/addr.c $(top_srcdir)/src/util/hash.c $(top_srcdir)/src/util/text.c \
 	$(top_srcdir)/src/util/log.c
 qa/fuzz/fuzz-compact: $(top_srcdir)/qa/fuzz/fuzz-compact.c $(COMPACT_FUZZ_SRCS)
-	$(FUZZ_BUILD) $^
+	@$(MKDIR_P) $(@D)
+	$(AM_V_CC)$(FUZZ_BUILD) $^

@@ -37,7 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (devnull)
 			rules_diag_print(devnull, rules_fw_diag_at(p, i), true);
 	for (size_t i = 0; i < rules_fw_rule_count(p); i++)
-		rules_fw_rule_to_suricata(rules_fw_rule_at(p, i), (uint32_t)i + 1, buf, sizeof(buf));
+		rules_fw_rule_to_suricata(rules_fw_rule_at(p, i), (uint32_t)i + 1, buf,
+					  sizeof(buf));
 
 	static const uint8_t v4a[4] = { 10, 1, 2, 3 }, v4b[4] = { 203, 0, 113, 9 };
 	static const uint8_t v6a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };

@@ -182,7 +182,8 @@ static void test_errors_do_not_stop_loading(void **state)
 {
 	(void)state;
 	struct rules_fw_policy *p = rules_fw_policy_new();
-	const char *t = "allow cidr 10.0.0.0/8\nbogus line here\ndeny port tcp x\nallow proto udp\n";
+	const char *t =
+		"allow cidr 10.0.0.0/8\nbogus line here\ndeny port tcp x\nallow proto udp\n";
 
 	assert_int_equal(rules_fw_load_string(p, t, strlen(t), "f"), 2);
 	assert_int_equal(rules_fw_rule_count(p), 2);
@@ -270,8 +271,8 @@ static void test_home_and_direction(void **state)
 	ip_addr_parse("8.8.8.8", &c);
 	/* Default HOME_NET contains 10/8. */
 	assert_int_equal(rules_fw_direction(p, &c, &a), RULES_FW_DIR_INGRESS);
-	assert_int_equal(rules_fw_policy_set_home(p, "[10.0.0.0/8, !10.9.0.0/16]", err,
-						  sizeof(err)), 0);
+	assert_int_equal(
+		rules_fw_policy_set_home(p, "[10.0.0.0/8, !10.9.0.0/16]", err, sizeof(err)), 0);
 	assert_int_equal(rules_fw_direction(p, &c, &b), RULES_FW_DIR_INGRESS);
 	assert_int_equal(rules_fw_direction(p, &b, &c), RULES_FW_DIR_EGRESS);
 	assert_int_equal(rules_fw_direction(p, &c, &a), RULES_FW_DIR_NONE);
@@ -308,11 +309,13 @@ static void run_cases(const char *policy, const char *home, const struct dcase *
 		struct rules_fw_decision d;
 		enum rules_fw_verdict v = rules_fw_decide(p, &q, &d);
 
-		if (v != c[i].v || d.stage != c[i].stage || (d.rule ? d.rule->line : 0) != c[i].line)
+		if (v != c[i].v || d.stage != c[i].stage ||
+		    (d.rule ? d.rule->line : 0) != c[i].line)
 			fail_msg("case %zu (%s -> %s proto %u dp %u): got %s/%s line %u, want "
-				 "%s/%s line %u", i, c[i].src, c[i].dst, c[i].proto, c[i].dp,
-				 v == RULES_FW_ALLOW ? "allow" : "deny", rules_fw_stage_name(d.stage),
-				 d.rule ? d.rule->line : 0,
+				 "%s/%s line %u",
+				 i, c[i].src, c[i].dst, c[i].proto, c[i].dp,
+				 v == RULES_FW_ALLOW ? "allow" : "deny",
+				 rules_fw_stage_name(d.stage), d.rule ? d.rule->line : 0,
 				 c[i].v == RULES_FW_ALLOW ? "allow" : "deny",
 				 rules_fw_stage_name(c[i].stage), c[i].line);
 		assert_int_equal(v, d.verdict);
@@ -332,16 +335,17 @@ static void test_longest_prefix(void **state)
 {
 	(void)state;
 	static const struct dcase c[] = {
-		{ "203.0.1.5", "10.0.0.1", 6, 80, A, S_CIDR, 1 },     /* /8 */
-		{ "203.0.113.77", "10.0.0.1", 6, 80, D, S_CIDR, 2 },  /* /24 beats /8 */
-		{ "203.0.113.78", "10.0.0.1", 6, 80, A, S_CIDR, 3 },  /* /32 beats /24 */
+		{ "203.0.1.5", "10.0.0.1", 6, 80, A, S_CIDR, 1 },    /* /8 */
+		{ "203.0.113.77", "10.0.0.1", 6, 80, D, S_CIDR, 2 }, /* /24 beats /8 */
+		{ "203.0.113.78", "10.0.0.1", 6, 80, A, S_CIDR, 3 }, /* /32 beats /24 */
 		{ "198.51.100.1", "10.0.0.1", 6, 80, D, S_DEF, 4 },
 	};
 
 	run_cases("allow cidr 203.0.0.0/8 ingress\n"
 		  "deny cidr 203.0.113.0/24 ingress\n"
 		  "allow cidr 203.0.113.78/32 ingress\n"
-		  "default deny ingress\n", NULL, c, ARRAY_SIZE(c));
+		  "default deny ingress\n",
+		  NULL, c, ARRAY_SIZE(c));
 }
 
 static void test_cidr_remote_side(void **state)
@@ -349,33 +353,34 @@ static void test_cidr_remote_side(void **state)
 	(void)state;
 	/* Ingress tests the source, egress the destination, no direction either address. */
 	static const struct dcase c[] = {
-		{ "192.0.2.1", "10.0.0.1", 17, 53, D, S_CIDR, 1 },     /* ingress from 192.0.2/24 */
-		{ "10.0.0.1", "192.0.2.1", 17, 53, A, S_DEF, 4 },      /* egress: rule 1 not applied */
-		{ "10.0.0.1", "198.51.100.9", 17, 53, D, S_CIDR, 2 },  /* egress to 198.51.100/24 */
-		{ "198.51.100.9", "10.0.0.1", 17, 53, A, S_DEF, 3 },   /* ingress from it: default */
-		{ "10.0.0.1", "100.64.0.1", 6, 1, D, S_CIDR, 5 },      /* both: dst matches */
-		{ "100.64.0.1", "10.0.0.1", 6, 1, D, S_CIDR, 5 },      /* both: src matches */
-		{ "100.64.0.1", "100.64.0.2", 6, 1, D, S_CIDR, 5 },    /* transit, both-rule */
-		{ "8.8.8.8", "8.8.4.4", 6, 1, D, S_IMP, 0 },           /* transit, nothing */
+		{ "192.0.2.1", "10.0.0.1", 17, 53, D, S_CIDR, 1 }, /* ingress from 192.0.2/24 */
+		{ "10.0.0.1", "192.0.2.1", 17, 53, A, S_DEF, 4 },  /* egress: rule 1 not applied */
+		{ "10.0.0.1", "198.51.100.9", 17, 53, D, S_CIDR, 2 }, /* egress to 198.51.100/24 */
+		{ "198.51.100.9", "10.0.0.1", 17, 53, A, S_DEF, 3 },  /* ingress from it: default */
+		{ "10.0.0.1", "100.64.0.1", 6, 1, D, S_CIDR, 5 },     /* both: dst matches */
+		{ "100.64.0.1", "10.0.0.1", 6, 1, D, S_CIDR, 5 },     /* both: src matches */
+		{ "100.64.0.1", "100.64.0.2", 6, 1, D, S_CIDR, 5 },   /* transit, both-rule */
+		{ "8.8.8.8", "8.8.4.4", 6, 1, D, S_IMP, 0 },	      /* transit, nothing */
 	};
 
 	run_cases("deny cidr 192.0.2.0/24 ingress\n"
 		  "deny cidr 198.51.100.0/24 egress\n"
 		  "default allow ingress\n"
 		  "default allow egress\n"
-		  "deny cidr 100.64.0.0/10\n", NULL, c, ARRAY_SIZE(c));
+		  "deny cidr 100.64.0.0/10\n",
+		  NULL, c, ARRAY_SIZE(c));
 }
 
 static void test_port_exact_vs_range(void **state)
 {
 	(void)state;
 	static const struct dcase c[] = {
-		{ "8.8.8.8", "10.0.0.1", 6, 1500, D, S_PORT, 3 },  /* exact beats ranges */
-		{ "8.8.8.8", "10.0.0.1", 6, 1400, A, S_PORT, 2 },  /* narrow range beats wide */
-		{ "8.8.8.8", "10.0.0.1", 6, 1100, D, S_PORT, 1 },  /* only the wide range */
+		{ "8.8.8.8", "10.0.0.1", 6, 1500, D, S_PORT, 3 }, /* exact beats ranges */
+		{ "8.8.8.8", "10.0.0.1", 6, 1400, A, S_PORT, 2 }, /* narrow range beats wide */
+		{ "8.8.8.8", "10.0.0.1", 6, 1100, D, S_PORT, 1 }, /* only the wide range */
 		{ "8.8.8.8", "10.0.0.1", 6, 2001, D, S_DEF, 4 },
-		{ "8.8.8.8", "10.0.0.1", 17, 1500, D, S_DEF, 4 },  /* tcp rules don't match udp */
-		{ "8.8.8.8", "10.0.0.1", 6, 1000, D, S_PORT, 1 },  /* inclusive bounds */
+		{ "8.8.8.8", "10.0.0.1", 17, 1500, D, S_DEF, 4 }, /* tcp rules don't match udp */
+		{ "8.8.8.8", "10.0.0.1", 6, 1000, D, S_PORT, 1 }, /* inclusive bounds */
 		{ "8.8.8.8", "10.0.0.1", 6, 2000, D, S_PORT, 1 },
 		{ "8.8.8.8", "10.0.0.1", 6, 1450, A, S_PORT, 2 },
 	};
@@ -383,7 +388,8 @@ static void test_port_exact_vs_range(void **state)
 	run_cases("deny port tcp 1000-2000 ingress\n"
 		  "allow port tcp 1300-1450 ingress\n"
 		  "deny port tcp 1500 ingress\n"
-		  "default deny ingress\n", NULL, c, ARRAY_SIZE(c));
+		  "default deny ingress\n",
+		  NULL, c, ARRAY_SIZE(c));
 }
 
 static void test_stage_order(void **state)
@@ -391,33 +397,35 @@ static void test_stage_order(void **state)
 	(void)state;
 	/* cidr > port > proto > default; each earlier step overrides a later one. */
 	static const struct dcase c[] = {
-		{ "192.0.2.9", "10.0.0.1", 6, 22, A, S_CIDR, 1 },     /* cidr beats port deny */
-		{ "8.8.8.8", "10.0.0.1", 6, 22, D, S_PORT, 2 },       /* port beats proto allow */
-		{ "8.8.8.8", "10.0.0.1", 6, 23, A, S_PROTO, 3 },      /* proto beats default deny */
-		{ "8.8.8.8", "10.0.0.1", 1, 0, D, S_DEF, 4 },         /* icmp: default */
-		{ "10.0.0.1", "8.8.8.8", 1, 0, D, S_IMP, 0 },         /* egress: no default */
-		{ "10.0.0.1", "8.8.8.8", 6, 22, A, S_PROTO, 3 },      /* ingress port rule skipped */
+		{ "192.0.2.9", "10.0.0.1", 6, 22, A, S_CIDR, 1 }, /* cidr beats port deny */
+		{ "8.8.8.8", "10.0.0.1", 6, 22, D, S_PORT, 2 },	  /* port beats proto allow */
+		{ "8.8.8.8", "10.0.0.1", 6, 23, A, S_PROTO, 3 },  /* proto beats default deny */
+		{ "8.8.8.8", "10.0.0.1", 1, 0, D, S_DEF, 4 },	  /* icmp: default */
+		{ "10.0.0.1", "8.8.8.8", 1, 0, D, S_IMP, 0 },	  /* egress: no default */
+		{ "10.0.0.1", "8.8.8.8", 6, 22, A, S_PROTO, 3 },  /* ingress port rule skipped */
 	};
 
 	run_cases("allow cidr 192.0.2.0/24 ingress\n"
 		  "deny port tcp 22 ingress\n"
 		  "allow proto tcp\n"
-		  "default deny ingress\n", NULL, c, ARRAY_SIZE(c));
+		  "default deny ingress\n",
+		  NULL, c, ARRAY_SIZE(c));
 }
 
 static void test_proto_and_defaults(void **state)
 {
 	(void)state;
 	static const struct dcase c[] = {
-		{ "10.0.0.1", "8.8.8.8", 58, 0, D, S_PROTO, 1 },   /* icmpv6 egress denied */
-		{ "8.8.8.8", "10.0.0.1", 58, 0, A, S_DEF, 3 },     /* ingress: specific default */
-		{ "10.0.0.1", "8.8.8.8", 17, 53, D, S_DEF, 2 },    /* egress: both-default */
+		{ "10.0.0.1", "8.8.8.8", 58, 0, D, S_PROTO, 1 }, /* icmpv6 egress denied */
+		{ "8.8.8.8", "10.0.0.1", 58, 0, A, S_DEF, 3 },	 /* ingress: specific default */
+		{ "10.0.0.1", "8.8.8.8", 17, 53, D, S_DEF, 2 },	 /* egress: both-default */
 		{ "8.8.8.8", "10.0.0.1", 47, 0, A, S_DEF, 3 },
 	};
 
 	run_cases("deny proto icmpv6 egress\n"
 		  "default deny\n"
-		  "default allow ingress\n", NULL, c, ARRAY_SIZE(c));
+		  "default allow ingress\n",
+		  NULL, c, ARRAY_SIZE(c));
 }
 
 static void test_implicit_deny(void **state)
@@ -462,7 +470,8 @@ static void test_deny_wins_ties(void **state)
 		  "allow proto udp ingress\n"
 		  "deny proto udp\n"
 		  "default allow ingress\n"
-		  "default deny ingress\n", NULL, c, ARRAY_SIZE(c));
+		  "default deny ingress\n",
+		  NULL, c, ARRAY_SIZE(c));
 }
 
 static void test_ipv6_and_explicit_dir(void **state)
@@ -506,7 +515,8 @@ static void test_prefix_sweep(void **state)
 	size_t o = 0;
 
 	for (int len = 0; len <= 32; len += 4)
-		o += (size_t)snprintf(text + o, sizeof(text) - o, "%s cidr 172.31.255.255/%d ingress\n",
+		o += (size_t)snprintf(text + o, sizeof(text) - o,
+				      "%s cidr 172.31.255.255/%d ingress\n",
 				      (len / 4) % 2 ? "deny" : "allow", len);
 	struct rules_fw_policy *p = load(text);
 	char err[64];
@@ -550,8 +560,11 @@ static void test_port_sweep(void **state)
 		uint32_t want;
 
 		rules_fw_decide(p, &q, &d);
-		want = port == 30 ? 5 : (port >= 25 && port <= 34) ? 4 : (port >= 20 && port <= 39) ? 3
-		       : (port >= 10 && port <= 59) ? 2 : 1;
+		want = port == 30		    ? 5
+		       : (port >= 25 && port <= 34) ? 4
+		       : (port >= 20 && port <= 39) ? 3
+		       : (port >= 10 && port <= 59) ? 2
+						    : 1;
 		assert_int_equal(d.rule->line, want);
 		assert_int_equal(d.verdict, want % 2 ? RULES_FW_ALLOW : RULES_FW_DENY);
 	}
@@ -590,11 +603,11 @@ static int teardown_dir(void **state)
 	return nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static int run_rule(const char *a1, const char *a2, const char *a3, const char *a4,
-		    const char *a5, const char *a6, const char *a7)
+static int run_rule(const char *a1, const char *a2, const char *a3, const char *a4, const char *a5,
+		    const char *a6, const char *a7)
 {
-	char *argv[8] = { "rule", (char *)a1, (char *)a2, (char *)a3, (char *)a4, (char *)a5,
-			  (char *)a6, (char *)a7 };
+	char *argv[8] = { "rule",     (char *)a1, (char *)a2, (char *)a3,
+			  (char *)a4, (char *)a5, (char *)a6, (char *)a7 };
 	int argc = 1;
 
 	while (argc < 8 && argv[argc])
@@ -652,25 +665,28 @@ static void test_rule_add_list_remove(void **state)
 	snprintf(file, sizeof(file), "%s/l3l4.rules", tmpdir);
 	unlink(file);
 	/* add to a file that doesn't exist yet: created, no backup */
-	assert_int_equal(run_rule("add", "--rules", file, "deny port tcp 22 ingress", NULL, NULL,
-				  NULL), 0);
+	assert_int_equal(
+		run_rule("add", "--rules", file, "deny port tcp 22 ingress", NULL, NULL, NULL), 0);
 	assert_string_equal(slurp(file), "deny port tcp 22 ingress\n");
 	assert_int_equal(count_backups(), 0);
 	/* words need no quoting */
-	assert_int_equal(run_rule("add", "--rules", file, "allow", "cidr", "10.0.0.0/8",
-				  "ingress"), 0);
-	assert_string_equal(slurp(file), "deny port tcp 22 ingress\nallow cidr 10.0.0.0/8 ingress\n");
+	assert_int_equal(run_rule("add", "--rules", file, "allow", "cidr", "10.0.0.0/8", "ingress"),
+			 0);
+	assert_string_equal(slurp(file),
+			    "deny port tcp 22 ingress\nallow cidr 10.0.0.0/8 ingress\n");
 	assert_int_equal(count_backups(), 1);
 	/* duplicates are refused (textual, and same selector written differently) */
-	assert_int_equal(run_rule("add", "--rules", file, "deny  port tcp 22  ingress", NULL, NULL,
-				  NULL), 1);
-	assert_int_equal(run_rule("add", "--rules", file, "deny port tcp 022 ingress", NULL, NULL,
-				  NULL), 1);
+	assert_int_equal(
+		run_rule("add", "--rules", file, "deny  port tcp 22  ingress", NULL, NULL, NULL),
+		1);
+	assert_int_equal(
+		run_rule("add", "--rules", file, "deny port tcp 022 ingress", NULL, NULL, NULL), 1);
 	/* invalid lines are refused and the file is untouched */
 	assert_int_equal(run_rule("add", "--rules", file, "deny port tcp 99999", NULL, NULL, NULL),
 			 2);
 	assert_int_equal(run_rule("add", "--rules", file, "# only a comment", NULL, NULL, NULL), 2);
-	assert_string_equal(slurp(file), "deny port tcp 22 ingress\nallow cidr 10.0.0.0/8 ingress\n");
+	assert_string_equal(slurp(file),
+			    "deny port tcp 22 ingress\nallow cidr 10.0.0.0/8 ingress\n");
 	assert_int_equal(count_backups(), 1);
 	assert_int_equal(run_rule("add", "--rules", file, "default deny ingress", NULL, NULL, NULL),
 			 0);
@@ -698,8 +714,9 @@ static void test_rule_add_list_remove(void **state)
 	/* remove by index and by text */
 	assert_int_equal(run_rule("remove", "--rules", file, "--index", "2", NULL, NULL), 0);
 	assert_string_equal(slurp(file), "deny port tcp 22 ingress\ndefault deny ingress\n");
-	assert_int_equal(run_rule("remove", "--rules", file, "deny port tcp 22 ingress", NULL, NULL,
-				  NULL), 0);
+	assert_int_equal(
+		run_rule("remove", "--rules", file, "deny port tcp 22 ingress", NULL, NULL, NULL),
+		0);
 	assert_string_equal(slurp(file), "default deny ingress\n");
 	/* not found */
 	assert_int_equal(run_rule("remove", "--rules", file, "--index", "5", NULL, NULL), 1);
@@ -749,8 +766,8 @@ static void test_rule_refuses_broken_file_and_usage(void **state)
 	assert_int_equal(run_rule("frobnicate", "--rules", file, NULL, NULL, NULL, NULL), 1);
 	assert_int_equal(run_rule("remove", "--rules", file, NULL, NULL, NULL, NULL), 1);
 	assert_int_equal(run_rule("remove", "--rules", file, "--index", "0", NULL, NULL), 1);
-	assert_int_equal(run_rule("list", "--rules", "/nonexistent/x.rules", NULL, NULL, NULL,
-				  NULL), 1);
+	assert_int_equal(
+		run_rule("list", "--rules", "/nonexistent/x.rules", NULL, NULL, NULL, NULL), 1);
 	assert_int_equal(run_rule("add", "--rules", file, "--bogus", NULL, NULL, NULL), 1);
 }
 

@@ -14,12 +14,12 @@
 
 #include "rules/rules-tools.h"
 
-#define FW_MAX_LINE     4096    /* longer physical lines are an error, not a truncation */
-#define FW_MAX_RULES    65536   /* entries per policy (port lists expand to several) */
-#define FW_MAX_DIAGS    10000
-#define FW_MAX_TOKENS   8
-#define FW_MAX_HOME     1024
-#define FW_MAX_FILE     (16u << 20)
+#define FW_MAX_LINE 4096   /* longer physical lines are an error, not a truncation */
+#define FW_MAX_RULES 65536 /* entries per policy (port lists expand to several) */
+#define FW_MAX_DIAGS 10000
+#define FW_MAX_TOKENS 8
+#define FW_MAX_HOME 1024
+#define FW_MAX_FILE (16u << 20)
 
 struct fw_net {
 	struct ip_addr net;
@@ -33,12 +33,12 @@ struct rules_fw_policy {
 	struct rule_diag *diags;
 	size_t nd, capd, errors;
 	bool diags_truncated;
-	char **strs;              /* every string the policy owns */
+	char **strs; /* every string the policy owns */
 	size_t nstr, capstr;
 	struct fw_net *home;
 	size_t nhome;
 	bool home_any;
-	uint32_t *index;          /* open-addressing table: rule index + 1, 0 = empty */
+	uint32_t *index; /* open-addressing table: rule index + 1, 0 = empty */
 	size_t index_cap;
 };
 
@@ -77,7 +77,8 @@ static const char *fw_intern_file(struct rules_fw_policy *p, const char *name)
 /* Add a diagnostic. Returns -1 only on allocation failure. */
 static int fw_diag(struct rules_fw_policy *p, enum rule_severity sev, const char *file,
 		   uint32_t line, uint32_t col, uint32_t len, const char *src, size_t src_len,
-		   const char *check_id, const char *fmt, ...) __attribute__((format(printf, 10, 11)));
+		   const char *check_id, const char *fmt, ...)
+	__attribute__((format(printf, 10, 11)));
 static int fw_diag(struct rules_fw_policy *p, enum rule_severity sev, const char *file,
 		   uint32_t line, uint32_t col, uint32_t len, const char *src, size_t src_len,
 		   const char *check_id, const char *fmt, ...)
@@ -127,7 +128,7 @@ static void fw_mask(struct ip_addr *a, unsigned prefix)
 	unsigned bits = a->family == 4 ? 32 : 128;
 
 	for (unsigned i = prefix; i < bits; i++)
-		a->b[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
+		a->b[i / 8] &= (uint8_t) ~(0x80u >> (i % 8));
 }
 
 static bool fw_prefix_match(const struct ip_addr *net, unsigned prefix, const struct ip_addr *a)
@@ -155,8 +156,8 @@ static int fw_parse_cidr(const char *s, size_t n, struct ip_addr *net, uint8_t *
 	char buf[64];
 
 	if (n == 0 || n >= sizeof(buf)) {
-		snprintf(err, errlen, "'%.*s' is not an IPv4/IPv6 address or CIDR", (int)(n > 60 ? 60 : n),
-			 s);
+		snprintf(err, errlen, "'%.*s' is not an IPv4/IPv6 address or CIDR",
+			 (int)(n > 60 ? 60 : n), s);
 		return -1;
 	}
 	memcpy(buf, s, n);
@@ -221,8 +222,7 @@ void rules_fw_policy_free(struct rules_fw_policy *p)
 	free(p);
 }
 
-int rules_fw_policy_set_home(struct rules_fw_policy *p, const char *text, char *err,
-			     size_t errlen)
+int rules_fw_policy_set_home(struct rules_fw_policy *p, const char *text, char *err, size_t errlen)
 {
 	struct fw_net *nets = NULL;
 	size_t n = 0;
@@ -448,18 +448,18 @@ struct fw_line {
 	struct rules_fw_policy *p;
 	const char *file;
 	uint32_t lineno;
-	const char *src;      /* physical line */
+	const char *src; /* physical line */
 	size_t src_len;
-	const char *text;     /* interned rule text (comment stripped) */
+	const char *text; /* interned rule text (comment stripped) */
 	struct fw_tok tok[FW_MAX_TOKENS];
 	int ntok;
 	int errors;
 };
 
-static int fw_err(struct fw_line *l, const struct fw_tok *t, const char *check_id,
-		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int fw_err(struct fw_line *l, const struct fw_tok *t, const char *check_id,
-		  const char *fmt, ...)
+static int fw_err(struct fw_line *l, const struct fw_tok *t, const char *check_id, const char *fmt,
+		  ...) __attribute__((format(printf, 4, 5)));
+static int fw_err(struct fw_line *l, const struct fw_tok *t, const char *check_id, const char *fmt,
+		  ...)
 {
 	char msg[400];
 	va_list ap;
@@ -496,10 +496,10 @@ struct fw_proto_name {
 };
 
 static const struct fw_proto_name fw_protos[] = {
-	{ "icmp", 1 }, { "igmp", 2 }, { "ipip", 4 }, { "tcp", 6 }, { "udp", 17 },
-	{ "ipv6", 41 }, { "gre", 47 }, { "esp", 50 }, { "ah", 51 }, { "icmpv6", 58 },
-	{ "ipv6-icmp", 58 }, { "ospf", 89 }, { "pim", 103 }, { "vrrp", 112 }, { "l2tp", 115 },
-	{ "sctp", 132 },
+	{ "icmp", 1 },	{ "igmp", 2 },	  { "ipip", 4 },       { "tcp", 6 },
+	{ "udp", 17 },	{ "ipv6", 41 },	  { "gre", 47 },       { "esp", 50 },
+	{ "ah", 51 },	{ "icmpv6", 58 }, { "ipv6-icmp", 58 }, { "ospf", 89 },
+	{ "pim", 103 }, { "vrrp", 112 },  { "l2tp", 115 },     { "sctp", 132 },
 };
 
 static int fw_proto_lookup(const struct fw_tok *t, uint8_t *out)
@@ -557,7 +557,8 @@ static int fw_push(struct fw_line *l, const struct rules_fw_rule *tmpl, const st
 	struct rules_fw_policy *p = l->p;
 
 	if (p->n >= FW_MAX_RULES)
-		return fw_err(l, at, "compact-too-many", "more than %d compact rules", FW_MAX_RULES);
+		return fw_err(l, at, "compact-too-many", "more than %d compact rules",
+			      FW_MAX_RULES);
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 32;
 		struct rules_fw_rule *v = realloc(p->rules, cap * sizeof(*v));
@@ -586,8 +587,8 @@ static int fw_push(struct fw_line *l, const struct rules_fw_rule *tmpl, const st
 	else
 		rc = fw_diag(p, RULE_SEV_WARNING, l->file, l->lineno, at->col, at->len, l->src,
 			     l->src_len, "compact-conflict",
-			     "conflicts with %s:%u ('%s'); deny wins at equal specificity",
-			     o->file, o->line, o->text);
+			     "conflicts with %s:%u ('%s'); deny wins at equal specificity", o->file,
+			     o->line, o->text);
 	return rc ? -2 : 0;
 }
 
@@ -645,7 +646,6 @@ static int fw_parse_ports_pass(struct fw_line *l, const struct fw_tok *t, struct
 	return 0;
 }
 
-
 /* "22", "1000-2000", "1000:2000", comma lists of those. One entry per item; the whole list is
  * checked first so a bad item leaves no partial rule behind. */
 static int fw_parse_ports(struct fw_line *l, const struct fw_tok *t, struct rules_fw_rule *r)
@@ -685,8 +685,7 @@ static int fw_parse_tokens(struct fw_line *l)
 	}
 	if (fw_tok_is(&t[0], "allow") || fw_tok_is(&t[0], "accept") || fw_tok_is(&t[0], "pass"))
 		r.verdict = RULES_FW_ALLOW;
-	else if (fw_tok_is(&t[0], "deny") || fw_tok_is(&t[0], "drop") ||
-		 fw_tok_is(&t[0], "block"))
+	else if (fw_tok_is(&t[0], "deny") || fw_tok_is(&t[0], "drop") || fw_tok_is(&t[0], "block"))
 		r.verdict = RULES_FW_DENY;
 	else
 		return fw_err(l, &t[0], "compact-verb",
@@ -701,7 +700,8 @@ static int fw_parse_tokens(struct fw_line *l)
 
 		r.kind = RULES_FW_CIDR;
 		if (l->ntok < 3)
-			return fw_err(l, NULL, "compact-missing", "'cidr' needs an address or CIDR");
+			return fw_err(l, NULL, "compact-missing",
+				      "'cidr' needs an address or CIDR");
 		if (fw_parse_cidr(t[2].s, t[2].len, &r.net, &r.prefix, &hb, err, sizeof(err)) != 0)
 			return fw_err(l, &t[2], "compact-cidr", "%s", err);
 		int rc = fw_parse_dir(l, 3, &r.dir);
@@ -745,7 +745,8 @@ static int fw_parse_tokens(struct fw_line *l)
 		if (fw_proto_lookup(&t[2], &r.ip_proto) != 0)
 			return fw_err(l, &t[2], "compact-proto",
 				      "unknown protocol '%.*s' (a name such as tcp, udp, icmp, "
-				      "icmpv6, gre, esp, or a number 0..255)", (int)t[2].len, t[2].s);
+				      "icmpv6, gre, esp, or a number 0..255)",
+				      (int)t[2].len, t[2].s);
 		int rc = fw_parse_dir(l, 3, &r.dir);
 
 		return rc ? rc : fw_push(l, &r, &t[2]);
@@ -768,7 +769,8 @@ static int fw_parse_line(struct rules_fw_policy *p, const char *file, uint32_t l
 		(*errors)++;
 		return fw_diag(p, RULE_SEV_ERROR, file, lineno, 1, 0, src, FW_MAX_LINE,
 			       "compact-line-too-long", "line longer than %d bytes", FW_MAX_LINE)
-			       ? -2 : 0;
+			       ? -2
+			       : 0;
 	}
 	while (i < body) {
 		while (i < body && isspace((unsigned char)src[i]))
@@ -783,8 +785,10 @@ static int fw_parse_line(struct rules_fw_policy *p, const char *file, uint32_t l
 			struct fw_tok t = { src + st, (uint32_t)(i - st), (uint32_t)st + 1 };
 
 			(*errors)++;
-			return fw_err(&l, &t, "compact-trailing", "too many words on one line") == -2
-				       ? -2 : 0;
+			return fw_err(&l, &t, "compact-trailing", "too many words on one line") ==
+					       -2
+				       ? -2
+				       : 0;
 		}
 		l.tok[l.ntok++] = (struct fw_tok){ src + st, (uint32_t)(i - st), (uint32_t)st + 1 };
 	}
@@ -802,8 +806,7 @@ static int fw_parse_line(struct rules_fw_policy *p, const char *file, uint32_t l
 	return rc == -2 ? -2 : 0;
 }
 
-int rules_fw_load_string(struct rules_fw_policy *p, const char *text, size_t len,
-			 const char *name)
+int rules_fw_load_string(struct rules_fw_policy *p, const char *text, size_t len, const char *name)
 {
 	const char *file = fw_intern_file(p, name ? name : "<string>");
 	size_t off = 0;
@@ -925,8 +928,9 @@ int rules_fw_rule_to_suricata(const struct rules_fw_rule *r, uint32_t sid, char 
 	case RULES_FW_PROTO: {
 		const char *n = fw_proto_name(r->ip_proto);
 
-		if (n && (strcmp(n, "tcp") == 0 || strcmp(n, "udp") == 0 || strcmp(n, "sctp") == 0 ||
-			  strcmp(n, "icmp") == 0 || strcmp(n, "igmp") == 0))
+		if (n &&
+		    (strcmp(n, "tcp") == 0 || strcmp(n, "udp") == 0 || strcmp(n, "sctp") == 0 ||
+		     strcmp(n, "icmp") == 0 || strcmp(n, "igmp") == 0))
 			proto = n;
 		else if (r->ip_proto == 58)
 			proto = "icmpv6";
@@ -934,8 +938,7 @@ int rules_fw_rule_to_suricata(const struct rules_fw_rule *r, uint32_t sid, char 
 			snprintf(extra, sizeof(extra), " ip_proto:%u;", r->ip_proto);
 		break;
 	}
-	case RULES_FW_DEFAULT:
-		break;
+	case RULES_FW_DEFAULT: break;
 	}
 	return snprintf(buf, len, "%s %s %s any %s %s %s (msg:\"compact %s:%u: %s\";%s sid:%u;)",
 			act, proto, src, arrow, dst, dp, r->file ? r->file : "-", r->line,
@@ -954,15 +957,15 @@ static void fw_consider(const struct rules_fw_rule **best, long *best_rank,
 			const struct rules_fw_rule *r, long rank)
 {
 	if (!*best || rank > *best_rank ||
-	    (rank == *best_rank && r->verdict == RULES_FW_DENY && (*best)->verdict != RULES_FW_DENY)) {
+	    (rank == *best_rank && r->verdict == RULES_FW_DENY &&
+	     (*best)->verdict != RULES_FW_DENY)) {
 		*best = r;
 		*best_rank = rank;
 	}
 }
 
 enum rules_fw_verdict rules_fw_decide(const struct rules_fw_policy *p,
-				      const struct rules_fw_query *q,
-				      struct rules_fw_decision *out)
+				      const struct rules_fw_query *q, struct rules_fw_decision *out)
 {
 	struct rules_fw_decision d = { RULES_FW_DENY, RULES_FW_STAGE_IMPLICIT, q->dir, NULL };
 	const struct rules_fw_rule *best = NULL;
@@ -1000,7 +1003,8 @@ enum rules_fw_verdict rules_fw_decide(const struct rules_fw_policy *p,
 			const struct rules_fw_rule *r = &p->rules[i];
 
 			if (r->kind != RULES_FW_PORT || r->ip_proto != q->ip_proto ||
-			    !fw_dir_applies(r->dir, d.dir) || q->dp < r->port_lo || q->dp > r->port_hi)
+			    !fw_dir_applies(r->dir, d.dir) || q->dp < r->port_lo ||
+			    q->dp > r->port_hi)
 				continue;
 			fw_consider(&best, &rank, r, -(long)(r->port_hi - r->port_lo));
 		}

@@ -46,11 +46,13 @@ static const struct lint_check lint_checks[] = {
 	{ "msg-missing", RULE_SEV_WARNING, "rule has no msg" },
 	{ "classtype-missing", RULE_SEV_NOTE, "rule has no classtype (priority defaults to 3)" },
 	{ "classtype-unknown", RULE_SEV_ERROR, "classtype not in classification.config" },
-	{ "duplicate-rule", RULE_SEV_WARNING, "same rule body as another rule (ignoring msg/sid/rev)" },
+	{ "duplicate-rule", RULE_SEV_WARNING,
+	  "same rule body as another rule (ignoring msg/sid/rev)" },
 	{ "flow-contradiction", RULE_SEV_ERROR, "flow options that can never hold together" },
 	{ "flowbits-contradiction", RULE_SEV_ERROR, "flowbits isset and isnotset of the same bit" },
 	{ "deprecated-keyword", RULE_SEV_NOTE, "keyword has a newer name" },
-	{ "no-classification", RULE_SEV_NOTE, "no classification.config found; classtypes unchecked" },
+	{ "no-classification", RULE_SEV_NOTE,
+	  "no classification.config found; classtypes unchecked" },
 	/* Reported by the core parser (src/rules/parser.c); listed for their descriptions. */
 	{ "sid-duplicate", RULE_SEV_ERROR, "two rules share gid:sid" },
 	{ "rev-missing", RULE_SEV_WARNING, "rule has no rev" },
@@ -75,7 +77,7 @@ struct lint {
 	struct conf *conf;
 	struct lint_src *srcs;
 	size_t nsrc;
-	struct rule_diag *d;   /* lint's own diagnostics (strings in strs) */
+	struct rule_diag *d; /* lint's own diagnostics (strings in strs) */
 	size_t nd, capd;
 	char **strs;
 	size_t nstr, capstr;
@@ -250,8 +252,8 @@ static void lint_action_pos(struct lint *l, const struct rule *r, uint32_t *line
  * the name, then blanks and ':' or ';'). Returns false if not found; line/col are then the rule's
  * first word.
  */
-static bool lint_find_option(struct lint *l, const struct rule *r, const char *name,
-			     uint32_t *line, uint32_t *col, uint32_t *len)
+static bool lint_find_option(struct lint *l, const struct rule *r, const char *name, uint32_t *line,
+			     uint32_t *col, uint32_t *len)
 {
 	size_t nl = strlen(name);
 	uint32_t last = r->end_line >= r->line ? r->end_line : r->line;
@@ -362,8 +364,7 @@ static int lint_index_core(struct lint *l)
 
 /* Did the core already report something whose check-id contains `a` (and `b`, if given) on
  * one of this rule's lines? */
-static bool lint_core_said(const struct lint *l, const struct rule *r, const char *a,
-			   const char *b)
+static bool lint_core_said(const struct lint *l, const struct rule *r, const char *a, const char *b)
 {
 	size_t lo = 0, hi = l->ncore;
 	struct rule_diag key = { .file = r->file, .line = r->line };
@@ -394,7 +395,7 @@ static bool lint_core_said(const struct lint *l, const struct rule *r, const cha
 struct lint_ent {
 	const char *key;
 	uint64_t hash;
-	size_t val;     /* rule index */
+	size_t val; /* rule index */
 	uint32_t flags;
 };
 
@@ -478,7 +479,8 @@ static void lint_fast_pattern(struct lint *l, const struct rule *r)
 				   k == RULES_KW_TRANSFORM ||
 				   (grp->buffer != RULES_BUF_PACKET && k == RULES_KW_MODIFIER)) {
 				payload = payload ? payload : m;
-			} else if (k == RULES_KW_HEADER || k == RULES_KW_EVENT || k == RULES_KW_APP) {
+			} else if (k == RULES_KW_HEADER || k == RULES_KW_EVENT ||
+				   k == RULES_KW_APP) {
 				restricted = true;
 			}
 		}
@@ -491,10 +493,12 @@ static void lint_fast_pattern(struct lint *l, const struct rule *r)
 		if ((m->u.content.flags & RULE_CF_FP_CHOP) && m->u.content.fp_chop_len)
 			len = m->u.content.fp_chop_len;
 		if (len < min)
-			lint_diag(l, r, RULE_SEV_WARNING, m->line, m->col, 7, "short-fast-pattern",
-				  "fast pattern is only %u byte%s long (%s); it will match often and "
-				  "send most packets to full inspection", len, len == 1 ? "" : "s",
-				  fp ? "set with fast_pattern" : "the longest content");
+			lint_diag(
+				l, r, RULE_SEV_WARNING, m->line, m->col, 7, "short-fast-pattern",
+				"fast pattern is only %u byte%s long (%s); it will match often and "
+				"send most packets to full inspection",
+				len, len == 1 ? "" : "s",
+				fp ? "set with fast_pattern" : "the longest content");
 		return;
 	}
 	if (pcre) {
@@ -505,7 +509,8 @@ static void lint_fast_pattern(struct lint *l, const struct rule *r)
 	}
 	if (payload) {
 		lint_diag(l, r, RULE_SEV_WARNING, payload->line, payload->col,
-			  payload->kw && payload->kw->name ? (uint32_t)strlen(payload->kw->name) : 0,
+			  payload->kw && payload->kw->name ? (uint32_t)strlen(payload->kw->name)
+							   : 0,
 			  "no-fast-pattern",
 			  "payload inspection without a positive content: no fast pattern, so the "
 			  "rule is evaluated for every packet the header matches");
@@ -519,7 +524,8 @@ static void lint_fast_pattern(struct lint *l, const struct rule *r)
 	lint_action_pos(l, r, &line, &col, &len);
 	lint_diag(l, r, RULE_SEV_WARNING, line, col, len, "inspect-every-packet",
 		  "no content and no address, port or header restriction: this rule is evaluated "
-		  "on every packet%s", r->proto == RULE_PROTO_IP ? "" : " of its protocol");
+		  "on every packet%s",
+		  r->proto == RULE_PROTO_IP ? "" : " of its protocol");
 }
 
 static void lint_meta(struct lint *l, const struct rule *r)
@@ -536,8 +542,8 @@ static void lint_meta(struct lint *l, const struct rule *r)
 		   !lint_core_said(l, r, "classtype", NULL)) {
 		char msg[300];
 
-		snprintf(msg, sizeof(msg), "unknown classtype '%.200s' (not in classification.config)",
-			 r->classtype);
+		snprintf(msg, sizeof(msg),
+			 "unknown classtype '%.200s' (not in classification.config)", r->classtype);
 		lint_diag_opt(l, r, "classtype", RULE_SEV_ERROR, "classtype-unknown", msg);
 	}
 	for (uint16_t g = 0; g < r->n_groups; g++) {
@@ -593,7 +599,8 @@ static void lint_flow(struct lint *l, const struct rule *r)
 			}
 			lint_diag(l, r, RULE_SEV_ERROR, line, col, len, "flow-contradiction",
 				  "flow options '%s' and '%s' contradict each other: the rule can "
-				  "never match", pairs[i].na, pairs[i].nb);
+				  "never match",
+				  pairs[i].na, pairs[i].nb);
 		}
 	}
 	/* flowbits:isset,X and flowbits:isnotset,X in one rule. */
@@ -610,13 +617,16 @@ static void lint_flow(struct lint *l, const struct rule *r)
 					continue;
 				for (uint16_t x = 0; x < a->u.bits.n; x++)
 					for (uint16_t y = 0; y < b->u.bits.n; y++)
-						if (strcmp(a->u.bits.names[x], b->u.bits.names[y]) == 0 &&
+						if (strcmp(a->u.bits.names[x],
+							   b->u.bits.names[y]) == 0 &&
 						    !a->u.bits.and_group == !b->u.bits.and_group)
-							lint_diag(l, r, RULE_SEV_ERROR, b->line, b->col, 8,
-								  "flowbits-contradiction",
-								  "flowbit '%s' is tested both set and "
-								  "not set: the rule can never match",
-								  a->u.bits.names[x]);
+							lint_diag(
+								l, r, RULE_SEV_ERROR, b->line,
+								b->col, 8, "flowbits-contradiction",
+								"flowbit '%s' is tested both set "
+								"and "
+								"not set: the rule can never match",
+								a->u.bits.names[x]);
 			}
 		}
 	}
@@ -672,8 +682,9 @@ static char *lint_body_key(const char *text)
 		size_t en = i;
 		size_t nl = 0;
 
-		while (st + nl < en && (isalnum((unsigned char)text[st + nl]) || text[st + nl] == '_' ||
-					text[st + nl] == '.' || text[st + nl] == '-'))
+		while (st + nl < en &&
+		       (isalnum((unsigned char)text[st + nl]) || text[st + nl] == '_' ||
+			text[st + nl] == '.' || text[st + nl] == '-'))
 			nl++;
 		bool skip = (nl == 3 && (strncmp(text + st, "msg", 3) == 0 ||
 					 strncmp(text + st, "sid", 3) == 0 ||
@@ -692,8 +703,8 @@ static char *lint_body_key(const char *text)
 					space = true;
 					continue;
 				}
-				if (space && o && out[o - 1] != ':' && out[o - 1] != ',' && c != ':' &&
-				    c != ',')
+				if (space && o && out[o - 1] != ':' && out[o - 1] != ',' &&
+				    c != ':' && c != ',')
 					out[o++] = ' ';
 				space = false;
 				out[o++] = c;
@@ -800,8 +811,7 @@ static bool lint_file_exists(const char *p)
 
 /* --classification, else CONFIG_ROOT/classification.config, else etc/ of the source tree when
  * run from it (./etc, or beside the binary: <exe>/../etc and <exe>/../../etc). */
-static const char *lint_find_classification(const struct rules_lint_opts *o, char *buf,
-					    size_t len)
+static const char *lint_find_classification(const struct rules_lint_opts *o, char *buf, size_t len)
 {
 	char exe[PATH_MAX];
 	ssize_t n;
@@ -888,11 +898,13 @@ static int lint_print_sarif(const struct lint_out *v, size_t n, FILE *out)
 
 	if (!log || !run || !tool || !driver || !rules || !results || !runs || !ids)
 		goto out;
-	json_object_set_new(log, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+	json_object_set_new(log, "$schema",
+			    json_string("https://json.schemastore.org/sarif-2.1.0.json"));
 	json_object_set_new(log, "version", json_string("2.1.0"));
 	json_object_set_new(driver, "name", json_string("aegis-lint"));
-	json_object_set_new(driver, "informationUri",
-			    json_string("https://github.com/aegis-ids/aegis/blob/main/doc/lint.md"));
+	json_object_set_new(
+		driver, "informationUri",
+		json_string("https://github.com/aegis-ids/aegis/blob/main/doc/lint.md"));
 	for (size_t i = 0; i < n; i++) {
 		const struct rule_diag *d = &v[i].d;
 		const char *id = d->check_id ? d->check_id : "?";
@@ -909,11 +921,13 @@ static int lint_print_sarif(const struct lint_out *v, size_t n, FILE *out)
 				goto out;
 			}
 			json_object_set_new(rd, "id", json_string(id));
-			json_object_set_new(sd, "text", json_string(ck ? ck->desc
-								     : "rule language check (parser)"));
+			json_object_set_new(
+				sd, "text",
+				json_string(ck ? ck->desc : "rule language check (parser)"));
 			json_object_set_new(rd, "shortDescription", sd);
-			json_object_set_new(dc, "level", json_string(rules_tools_severity_name(
-								ck ? ck->sev : d->severity)));
+			json_object_set_new(
+				dc, "level",
+				json_string(rules_tools_severity_name(ck ? ck->sev : d->severity)));
 			json_object_set_new(rd, "defaultConfiguration", dc);
 			idx = json_integer((json_int_t)json_array_size(rules));
 			json_array_append_new(rules, rd);
@@ -1011,8 +1025,8 @@ static void lint_free(struct lint *l)
 	conf_free(l->conf);
 }
 
-int rules_lint_run(const struct rules_lint_opts *o, const char *const *files, size_t n,
-		   FILE *out, FILE *err)
+int rules_lint_run(const struct rules_lint_opts *o, const char *const *files, size_t n, FILE *out,
+		   FILE *err)
 {
 	struct lint l = { .o = o };
 	char cbuf[PATH_MAX + 64], cerr[CONF_ERR_LEN];
@@ -1097,7 +1111,8 @@ int rules_lint_run(const struct rules_lint_opts *o, const char *const *files, si
 	}
 	if (!cls) {
 		static const struct rule_diag nocls = {
-			.severity = RULE_SEV_NOTE, .file = "classification.config",
+			.severity = RULE_SEV_NOTE,
+			.file = "classification.config",
 			.check_id = "no-classification",
 			.message = "no classification.config found (use --classification FILE); "
 				   "classtypes were not checked",
@@ -1141,8 +1156,8 @@ int rules_lint_run(const struct rules_lint_opts *o, const char *const *files, si
 
 	fprintf(o->format == RULES_LINT_TEXT ? out : err,
 		"%u rules, %u errors, %u warnings, %u notes (%u loaded, %u failed, %u unsupported, "
-		"%u disabled)\n", total, errors, warnings, notes, c->loaded, c->failed,
-		c->unsupported, c->disabled);
+		"%u disabled)\n",
+		total, errors, warnings, notes, c->loaded, c->failed, c->unsupported, c->disabled);
 	rc = errors ? 2 : (o->strict && warnings) ? 1 : 0;
 out:
 	free(v);
@@ -1235,10 +1250,15 @@ usage:
 /* ---- aegis -T ----------------------------------------------------------------------------- */
 
 static const char *const lint_action_names[RULE_ACTION_COUNT] = {
-	[RULE_ACTION_ALERT] = "alert", [RULE_ACTION_PASS] = "pass", [RULE_ACTION_DROP] = "drop",
-	[RULE_ACTION_REJECT] = "reject", [RULE_ACTION_REJECTSRC] = "rejectsrc",
-	[RULE_ACTION_REJECTDST] = "rejectdst", [RULE_ACTION_REJECTBOTH] = "rejectboth",
-	[RULE_ACTION_ACCEPT] = "accept", [RULE_ACTION_CONFIG] = "config",
+	[RULE_ACTION_ALERT] = "alert",
+	[RULE_ACTION_PASS] = "pass",
+	[RULE_ACTION_DROP] = "drop",
+	[RULE_ACTION_REJECT] = "reject",
+	[RULE_ACTION_REJECTSRC] = "rejectsrc",
+	[RULE_ACTION_REJECTDST] = "rejectdst",
+	[RULE_ACTION_REJECTBOTH] = "rejectboth",
+	[RULE_ACTION_ACCEPT] = "accept",
+	[RULE_ACTION_CONFIG] = "config",
 };
 
 int rules_cli_test_summary(const struct rules_ruleset *rs, FILE *out)

@@ -21,8 +21,8 @@
 #include "rules/rules-tools.h"
 
 #define EDIT_MAX_FILE (16u << 20)
-#define EDIT_EXIT_OK      0
-#define EDIT_EXIT_USAGE   1
+#define EDIT_EXIT_OK 0
+#define EDIT_EXIT_USAGE 1
 #define EDIT_EXIT_INVALID 2
 
 /* The file as a list of physical lines (pointers into one buffer). */
@@ -104,8 +104,7 @@ static void edit_normalize(const char *s, size_t n, char *out, size_t outlen)
 }
 
 /* Iterate physical lines: returns false at the end. */
-static bool edit_next_line(const struct edit_file *ef, size_t *off, const char **line,
-			   size_t *len)
+static bool edit_next_line(const struct edit_file *ef, size_t *off, const char **line, size_t *len)
 {
 	if (*off >= ef->len)
 		return false;
@@ -121,8 +120,7 @@ static bool edit_next_line(const struct edit_file *ef, size_t *off, const char *
 /* Validate a whole text with the compact parser and print its diagnostics. Returns the number
  * of errors, or -1 on allocation failure. With `dup`, sets it when line `line` duplicates an
  * earlier rule (same selector, same verdict). */
-static int edit_validate(const char *text, size_t len, const char *name, uint32_t line,
-			 bool *dup)
+static int edit_validate(const char *text, size_t len, const char *name, uint32_t line, bool *dup)
 {
 	struct rules_fw_policy *p = rules_fw_policy_new();
 	int errors;
@@ -269,8 +267,7 @@ static int edit_write_atomic(const char *path, const char *text, size_t len, mod
 }
 
 /* Backup of the old version (if there was one), then the atomic write. */
-static int edit_commit(const struct edit_file *ef, const char *path, const char *text,
-		       size_t len)
+static int edit_commit(const struct edit_file *ef, const char *path, const char *text, size_t len)
 {
 	char made[PATH_MAX + 96] = "";
 
@@ -439,7 +436,8 @@ static int edit_remove(const char *path, const char *rule, long index)
 
 	text[tl] = '\0';
 	if (edit_commit(&ef, path, text, tl) == 0) {
-		printf("removed: %.*s\n", (int)(end - start - (end > start && ef.buf[end - 1] == '\n')),
+		printf("removed: %.*s\n",
+		       (int)(end - start - (end > start && ef.buf[end - 1] == '\n')),
 		       ef.buf + start);
 		rc = EDIT_EXIT_OK;
 	}
@@ -467,7 +465,8 @@ static int edit_list(const char *path)
 		if (!norm[0])
 			continue;
 		/* Print the line as written, minus trailing blanks/CR. */
-		while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r'))
+		while (len &&
+		       (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r'))
 			len--;
 		size_t lead = 0;
 
@@ -520,7 +519,8 @@ int rules_cli_rule(int argc, char **argv)
 				errno = 0;
 				index = strtol(argv[++i], &end, 10);
 				if (errno || *end || index < 1) {
-					fprintf(stderr, "aegis rule: --index needs a number >= 1\n");
+					fprintf(stderr,
+						"aegis rule: --index needs a number >= 1\n");
 					goto usage;
 				}
 				have_index = true;
