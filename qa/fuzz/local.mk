@@ -8,6 +8,7 @@ FUZZ_BUILD = $(FUZZ_CC) $(FUZZ_FLAGS) $(PCAP_CFLAGS) $(HS_CFLAGS) $(PCRE2_CFLAGS
 include qa/fuzz/decode.mk
 include qa/fuzz/conf.mk
 include qa/fuzz/rules.mk
+include qa/fuzz/detect.mk
 include qa/fuzz/compact.mk
 
 fuzz: $(FUZZ_TARGETS)

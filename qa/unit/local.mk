@@ -10,5 +10,6 @@ include qa/unit/decode.mk
 include qa/unit/flow.mk
 include qa/unit/output.mk
 include qa/unit/rules.mk
+include qa/unit/detect.mk
 include qa/unit/rules-tools.mk
 endif

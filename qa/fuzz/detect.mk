@@ -1,0 +1,1 @@
+# qa/fuzz/detect.mk — (filled by the detect fuzz target)

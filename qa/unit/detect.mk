@@ -1,0 +1,1 @@
+# qa/unit/detect.mk — (filled by the detect tests)

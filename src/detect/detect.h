@@ -1,0 +1,125 @@
+/*
+ * detect.h — the detect stage's public door: an immutable engine compiled from a rules_ruleset
+ * (signature groups, Hyperscan prefilter databases, per-rule inspection programs), per-worker
+ * thread contexts (Hyperscan scratch, PCRE2 match data, threshold tables), and the per-packet
+ * entry point that returns the alerts and the verdict.
+ *
+ * The engine is built once before traffic flows and is only read afterwards; several workers
+ * share it. Everything mutable lives in a struct detect_thread (one per worker) or in the
+ * per-flow state hung on flow->detect (flowbits, flowints), which the flow's worker owns.
+ */
+#ifndef AEGIS_DETECT_H
+#define AEGIS_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode/decode.h"
+#include "flow/flow.h"
+#include "rules/rules.h"
+
+struct conf;
+
+/* Action precedence (Suricata's default: pass > drop > reject > alert; configurable). */
+enum detect_action {
+	DETECT_ACTION_NONE = 0,
+	DETECT_ACTION_ALERT,
+	DETECT_ACTION_REJECT,
+	DETECT_ACTION_DROP,
+	DETECT_ACTION_PASS,
+};
+
+struct detect_config {
+	/* Hyperscan databases are cached here keyed by a hash of their patterns; "" = no cache. */
+	char cache_dir[4096];
+	/* threshold.config (suppress / threshold / event_filter / rate_filter); "" = none. */
+	char threshold_file[4096];
+	/* classification.config / reference.config used to resolve classtype and references. */
+	char classification_file[4096];
+	char reference_file[4096];
+	/* action-order from the config: order[0] is applied first. */
+	enum detect_action action_order[4];
+	bool simulate_ips; /* drop/reject are enforced verdicts (IPS), not just logged */
+};
+
+/* Defaults; `c` may be NULL. Reads detect.*, action-order, threshold-file,
+ * classification-file, reference-config-file, and aegis's `detect.cache-dir`. -1 with
+ * "file:line:col: error: ..." on a wrong value. */
+int detect_config_from_conf(struct detect_config *cfg, const struct conf *c, char *err,
+			    size_t errlen);
+
+struct detect_engine;
+struct detect_thread;
+
+struct detect_engine_stats {
+	uint32_t rules_total;       /* rules in the ruleset */
+	uint32_t rules_active;      /* compiled into the engine */
+	uint32_t rules_skipped;     /* unsupported / disabled: not in the engine */
+	uint32_t groups;            /* signature groups */
+	uint32_t mpm_databases;     /* Hyperscan databases (after de-duplication) */
+	uint32_t mpm_patterns;      /* fast patterns over all databases */
+	uint32_t rules_no_mpm;      /* rules checked without a prefilter pattern */
+	uint32_t cache_hits, cache_misses;
+	uint64_t mpm_bytes;         /* size of the Hyperscan databases */
+	uint64_t build_usec;
+};
+
+/* Build from a finalized ruleset (it must outlive the engine). -1 with one clear line in err
+ * when the engine cannot be built (e.g. Hyperscan rejects a database). */
+int detect_engine_build(struct detect_engine **out, const struct rules_ruleset *rs,
+			const struct detect_config *cfg, char *err, size_t errlen);
+void detect_engine_free(struct detect_engine *e);
+void detect_engine_get_stats(const struct detect_engine *e, struct detect_engine_stats *out);
+
+/* Per-worker context; NULL on allocation failure. */
+struct detect_thread *detect_thread_new(const struct detect_engine *e);
+void detect_thread_free(struct detect_thread *t);
+
+/* detect_alert.flags */
+enum {
+	DETECT_ALERT_F_STREAM = 1u << 0, /* matched on reassembled stream data */
+	DETECT_ALERT_F_TX = 1u << 1,     /* matched on an app-layer transaction: tx_id is valid */
+	DETECT_ALERT_F_NOALERT = 1u << 2,/* matched but not logged (noalert / flowbits:noalert) */
+	DETECT_ALERT_F_RATE_CHANGED = 1u << 3, /* rate_filter changed the action */
+};
+
+struct detect_alert {
+	const struct rule *rule;    /* sid, gid, rev, msg, classtype, refs, metadata, ... */
+	enum detect_action action;  /* effective action (after rate_filter) */
+	uint32_t flags;             /* DETECT_ALERT_F_* */
+	uint64_t tx_id;
+	const char *category;       /* classtype description, or "" */
+	int severity;               /* priority: rule's, else classtype's, else 3 */
+};
+
+#define DETECT_MAX_ALERTS 16
+
+/* What detection decided for one packet. Alerts are ordered as Suricata orders them (by action
+ * precedence, then by rule priority, then sid). */
+struct detect_result {
+	uint32_t n_alerts;
+	uint32_t n_dropped_alerts; /* more than DETECT_MAX_ALERTS matched (counted, not logged) */
+	struct detect_alert alerts[DETECT_MAX_ALERTS];
+	enum detect_action verdict; /* the winning action for the packet (NONE if nothing) */
+};
+
+/*
+ * Inspect one decoded packet (after the flow stage set p->flow). Packet-level rules see the
+ * packet payload; later stages add stream and app-layer buffers through detect_stream() and
+ * detect_tx(). Fills *res (n_alerts may be 0). Sets FLOW_F_PASS / FLOW_F_ALERTED / FLOW_F_DROP on
+ * the flow as Suricata does.
+ */
+void detect_packet(struct detect_thread *t, struct packet *p, struct detect_result *res);
+
+/* Free the per-flow detection state (flowbits, flowints) as the flow ends. */
+void detect_flow_free(struct flow *f);
+
+struct detect_thread_stats {
+	uint64_t packets, mpm_scans, mpm_matches, rules_checked, alerts, suppressed, thresholded;
+};
+void detect_thread_get_stats(const struct detect_thread *t, struct detect_thread_stats *out);
+
+const char *detect_action_name(enum detect_action a); /* "allowed"/"blocked" are EVE's words */
+
+#endif /* AEGIS_DETECT_H */
