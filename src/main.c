@@ -104,6 +104,7 @@ struct cli {
 	unsigned n_sets;
 	bool simulate_ips;
 	bool test_mode;
+	bool init_errors_fatal;
 	int verbose;
 	bool quiet;
 };
@@ -195,7 +196,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			cli->group = optarg;
 			break;
 		case OPT_INIT_ERRORS_FATAL:
-			break; /* aegis always treats initialisation errors as fatal */
+			cli->init_errors_fatal = true; /* a rule that fails to load stops the run */
+			break;
 		default:
 			usage(stderr);
 			return 1;
@@ -289,6 +291,12 @@ static void print_summary(const struct runmode_options *o, const struct runmode_
 
 int main(int argc, char **argv)
 {
+	/* Sub-commands first: `aegis lint ...`, `aegis rule ...`. */
+	if (argc > 1 && strcmp(argv[1], "lint") == 0)
+		return rules_cli_lint(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "rule") == 0)
+		return rules_cli_rule(argc - 1, argv + 1);
+
 	struct cli cli;
 	memset(&cli, 0, sizeof(cli));
 	int prc = parse_cli(argc, argv, &cli);
@@ -340,20 +348,57 @@ int main(int argc, char **argv)
 		conf_free(conf);
 		return 1;
 	}
-	if (cli.test_mode) {
-		log_notice("configuration OK");
+
+	/* Rules: every bad rule is reported with its position; the rest load. */
+	struct runmode_rule_sources rsrc = {
+		.only = cli.rules_only, .extra = cli.rules_extra, .verbose = cli.verbose > 0,
+	};
+	struct rules_ruleset *rules = NULL;
+	if (runmode_load_rules(conf, &rsrc, &rules, err, sizeof(err)) != 0) {
+		fprintf(stderr, "aegis: %s\n", err);
 		conf_free(conf);
-		return 0;
+		return 1;
 	}
+	const struct rules_counts *rc_counts = rules_ruleset_counts(rules);
+	const char *rule_errors = "warn";
+	if (conf_get_str(conf, "rule-errors", "warn", &rule_errors, err, sizeof(err)) != 0 ||
+	    (strcmp(rule_errors, "warn") && strcmp(rule_errors, "fatal"))) {
+		if (!err[0] || strstr(err, "error") == NULL)
+			snprintf(err, sizeof(err), "error: rule-errors: expected fatal or warn, got "
+				 "'%s'", rule_errors);
+		fprintf(stderr, "aegis: %s\n", err);
+		rules_ruleset_free(rules);
+		conf_free(conf);
+		return 1;
+	}
+	if (cli.test_mode) {
+		rules_cli_test_summary(rules, stdout);
+		bool ok = rc_counts->failed == 0;
+		log_notice("configuration %s", ok ? "OK" : "has rule errors");
+		rules_ruleset_free(rules);
+		conf_free(conf);
+		return ok ? 0 : 1;
+	}
+	if (rc_counts->failed && (cli.init_errors_fatal || !strcmp(rule_errors, "fatal"))) {
+		fprintf(stderr, "aegis: error: %u rules failed to load (rule-errors: fatal); fix them "
+				"or set rule-errors: warn\n", rc_counts->failed);
+		rules_ruleset_free(rules);
+		conf_free(conf);
+		return 1;
+	}
+	log_notice("%u rules loaded, %u failed, %u unsupported", rc_counts->loaded,
+		   rc_counts->failed, rc_counts->unsupported);
 	if (cli.iface) {
 		fprintf(stderr, "aegis: error: -i %s: live capture is not built yet; read a capture "
 				"file with -r\n", cli.iface);
+		rules_ruleset_free(rules);
 		conf_free(conf);
 		return 1;
 	}
 	if (!cli.read_path) {
 		fprintf(stderr, "aegis: error: nothing to do: give -r PCAP (or -T to test the "
 				"configuration); see aegis --help\n");
+		rules_ruleset_free(rules);
 		conf_free(conf);
 		return 1;
 	}
@@ -370,6 +415,7 @@ int main(int argc, char **argv)
 
 	struct runmode_result r;
 	int rc = runmode_run(&o, &stop_requested, &r, err, sizeof(err));
+	rules_ruleset_free(rules);
 	conf_free(conf);
 	if (rc != 0) {
 		fprintf(stderr, "aegis: %s\n", err);

@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rules/rules-tools.h"
+#include "rules/rules.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 

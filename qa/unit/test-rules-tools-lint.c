@@ -20,7 +20,7 @@
 
 #include <jansson.h>
 
-#include "rules/rules-tools.h"
+#include "rules/rules.h"
 
 #define CLEAN_OPTS "classtype:trojan-activity; sid:%d; rev:1;"
 

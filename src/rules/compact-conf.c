@@ -3,7 +3,7 @@
  * compact.c so the parser and evaluator build (and fuzz) without the configuration stage.
  */
 #include "conf/conf.h"
-#include "rules/rules-tools.h"
+#include "rules/rules.h"
 
 int rules_fw_policy_home_from_conf(struct rules_fw_policy *p, const struct conf *c, char *err,
 				   size_t errlen)

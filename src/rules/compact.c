@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "rules/rules-tools.h"
+#include "rules/rules.h"
 
 #define FW_MAX_LINE 4096   /* longer physical lines are an error, not a truncation */
 #define FW_MAX_RULES 65536 /* entries per policy (port lists expand to several) */

@@ -6,14 +6,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rules/rules-tools.h"
+#include "rules/rules.h"
 
-const char *rules_tools_severity_name(enum rule_severity s)
+const char *rules_severity_name(enum rule_severity s)
 {
 	switch (s) {
-	case RULE_SEV_ERROR: return "error";
-	case RULE_SEV_WARNING: return "warning";
-	default: return "note";
+	case RULE_SEV_ERROR:
+		return "error";
+	case RULE_SEV_WARNING:
+		return "warning";
+	default:
+		return "note";
 	}
 }
 
@@ -25,7 +28,7 @@ void rules_diag_print(FILE *f, const struct rule_diag *d, bool underline)
 		fprintf(f, "%s:%u: ", d->file ? d->file : "-", d->line);
 	else
 		fprintf(f, "%s: ", d->file ? d->file : "-");
-	fprintf(f, "%s: %s [%s]\n", rules_tools_severity_name(d->severity),
+	fprintf(f, "%s: %s [%s]\n", rules_severity_name(d->severity),
 		d->message ? d->message : "", d->check_id ? d->check_id : "?");
 	if (!underline || !d->source_line || !d->col)
 		return;

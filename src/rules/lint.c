@@ -21,7 +21,7 @@
 #include <jansson.h>
 
 #include "conf/conf.h"
-#include "rules/rules-tools.h"
+#include "rules/rules.h"
 
 #define LINT_DEFAULT_SHORT_FP 3
 #define LINT_MAX_FILE (256u << 20)
@@ -880,7 +880,7 @@ static json_t *lint_json_diag(const struct rule_diag *d)
 	json_object_set_new(o, "line", json_integer(d->line));
 	json_object_set_new(o, "column", json_integer(d->col));
 	json_object_set_new(o, "end_column", d->end_col ? json_integer(d->end_col) : json_null());
-	json_object_set_new(o, "severity", json_string(rules_tools_severity_name(d->severity)));
+	json_object_set_new(o, "severity", json_string(rules_severity_name(d->severity)));
 	json_object_set_new(o, "check_id", json_string(d->check_id ? d->check_id : "?"));
 	json_object_set_new(o, "message", json_string(d->message ? d->message : ""));
 	json_object_set_new(o, "sid", d->sid ? json_integer(d->sid) : json_null());
@@ -927,7 +927,7 @@ static int lint_print_sarif(const struct lint_out *v, size_t n, FILE *out)
 			json_object_set_new(rd, "shortDescription", sd);
 			json_object_set_new(
 				dc, "level",
-				json_string(rules_tools_severity_name(ck ? ck->sev : d->severity)));
+				json_string(rules_severity_name(ck ? ck->sev : d->severity)));
 			json_object_set_new(rd, "defaultConfiguration", dc);
 			idx = json_integer((json_int_t)json_array_size(rules));
 			json_array_append_new(rules, rd);
@@ -948,7 +948,7 @@ static int lint_print_sarif(const struct lint_out *v, size_t n, FILE *out)
 		json_object_set_new(res, "ruleId", json_string(id));
 		json_object_set_new(res, "ruleIndex", json_integer(json_integer_value(idx)));
 		json_object_set_new(res, "level",
-				    json_string(rules_tools_severity_name(d->severity)));
+				    json_string(rules_severity_name(d->severity)));
 		json_object_set_new(msg, "text", json_string(d->message ? d->message : ""));
 		json_object_set_new(res, "message", msg);
 		json_object_set_new(art, "uri", json_string(d->file ? d->file : "-"));

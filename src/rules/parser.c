@@ -20,18 +20,6 @@ static const char *const action_names[RULE_ACTION_COUNT] = {
 
 /* ---- diagnostics -------------------------------------------------------------------------- */
 
-const char *rules_severity_name(enum rule_severity s)
-{
-	switch (s) {
-	case RULE_SEV_ERROR:
-		return "error";
-	case RULE_SEV_WARNING:
-		return "warning";
-	default:
-		return "note";
-	}
-}
-
 int rules_diag_format(const struct rule_diag *d, char *buf, size_t len)
 {
 	return snprintf(buf, len, "%s:%u:%u: %s: %s [%s]", d->file ? d->file : "<rules>", d->line,

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
-#include "rules/rules-tools.h"
+#include "rules/rules.h"
 
 #define EDIT_MAX_FILE (16u << 20)
 #define EDIT_EXIT_OK 0

@@ -15,6 +15,7 @@
 #include "decode/decode.h"
 #include "flow/flow.h"
 #include "output/output.h"
+#include "rules/rules.h"
 
 enum runmode_kind { RUNMODE_SINGLE = 0, RUNMODE_AUTOFP, RUNMODE_WORKERS };
 
@@ -53,6 +54,24 @@ void runmode_options_defaults(struct runmode_options *o);
  */
 int runmode_options_from_conf(struct runmode_options *o, const struct conf *c, char *err,
 			      size_t errlen);
+
+/* Where a run's rules come from: -S (only this file), -s (this file in addition to the
+ * configured rule-files). */
+struct runmode_rule_sources {
+	const char *only;
+	const char *extra;
+	bool verbose; /* print warnings, not only errors */
+};
+
+/* Load classification.config, reference.config and the rule files into a finalized ruleset;
+ * print rule errors (and warnings when verbose) in gcc style to stderr. -1 with err only when a
+ * required file cannot be read; bad rules are counted in the ruleset, not fatal here. */
+int runmode_load_rules(const struct conf *c, const struct runmode_rule_sources *src,
+		       struct rules_ruleset **out, char *err, size_t errlen);
+
+/* A file name from the configuration: absolute as is; relative to the configuration file's
+ * directory, or to the config root when there is no configuration file. */
+const char *runmode_conf_relative(const struct conf *c, const char *name, char *buf, size_t len);
 
 int runmode_parse_kind(const char *name, enum runmode_kind *out);
 const char *runmode_kind_name(enum runmode_kind k);
