@@ -160,5 +160,31 @@ else
 	not_ok "SIGINT: exit $rc, flows $(count_eve "$T/sig/eve.json" flow)" "$(head -3 "$T/err")"
 fi
 
+# --- rules: -T, lint, rule editing
+printf 'alert tcp any any -> any 80 (msg:"ok"; content:"abc"; sid:1; rev:1;)\nalert tcp any any -> any 80 (msg:"bad"; content:"abc"; depht:3; sid:2; rev:1;)\n' >"$T/bad.rules"
+run "-T with a bad rule exits 1" 1 "$AEGIS" -T -c etc/aegis.yaml -S "$T/bad.rules"
+expect_err "-T names the bad rule's position" "bad.rules:2:[0-9]+: error: .*depht"
+expect_out "-T summary counts it" "rules: 1 loaded, 1 failed"
+mkdir -p "$T/warnrun"
+run "a bad rule with rule-errors: warn still runs" 0 "$AEGIS" -c etc/aegis.yaml --set rule-errors=warn -S "$T/bad.rules" -r "$PCAP" -l "$T/warnrun"
+run "a bad rule with rule-errors: fatal stops the run" 1 "$AEGIS" -c etc/aegis.yaml -S "$T/bad.rules" -r "$PCAP" -l "$T/warnrun"
+run "-S with a missing file" 1 "$AEGIS" -T -S "$T/none.rules"
+run "lint: errors exit 2" 2 "$AEGIS" lint "$T/bad.rules"
+expect_out "lint: gcc-style diagnostic" "bad.rules:2:[0-9]+: error: "
+printf 'alert tcp any any -> any 80 (msg:"ok"; content:"abcdef"; classtype:bad-unknown; sid:1; rev:1;)\n' >"$T/good.rules"
+run "lint: a clean file exits 0" 0 "$AEGIS" lint --classification etc/classification.config "$T/good.rules"
+"$AEGIS" lint --format sarif "$T/bad.rules" >"$T/sarif.json" 2>/dev/null
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]=="2.1.0"; r=d["runs"][0]["results"]; assert any(x["level"]=="error" for x in r)' "$T/sarif.json"; then
+	ok "lint: SARIF 2.1.0 with the error"
+else
+	not_ok "lint: SARIF output"
+fi
+printf 'allow cidr 10.0.0.0/8 ingress\n' >"$T/l3l4.rules"
+AEGIS_CONFIG_ROOT="$T/root" run "rule add" 0 "$AEGIS" rule add --rules "$T/l3l4.rules" "deny port tcp 22 ingress"
+AEGIS_CONFIG_ROOT="$T/root" run "rule add refuses an invalid rule" 2 "$AEGIS" rule add --rules "$T/l3l4.rules" "deny port tcp 99999 ingress"
+AEGIS_CONFIG_ROOT="$T/root" run "rule list" 0 "$AEGIS" rule list --rules "$T/l3l4.rules"
+expect_out "rule list shows the added rule" "deny port tcp 22 ingress"
+if ls "$T/root/state/versions/"* >/dev/null 2>&1; then ok "rule add kept a backup in state/versions"; else not_ok "no backup in state/versions"; fi
+
 echo "$PASS passed, $FAIL failed"
 ((FAIL == 0))
