@@ -160,6 +160,29 @@ else
 	not_ok "SIGINT: exit $rc, flows $(count_eve "$T/sig/eve.json" flow)" "$(head -3 "$T/err")"
 fi
 
+# --- runmodes give the same records (flow ids aside) and the same counters
+mkdir -p "$T/rm-single" "$T/rm-autofp"
+"$AEGIS" -q -c etc/aegis.yaml --runmode single -r "$PCAP" -l "$T/rm-single"
+run "--runmode autofp" 0 "$AEGIS" -q -c etc/aegis.yaml --runmode autofp -r "$PCAP" -l "$T/rm-autofp"
+normalise() { /usr/bin/python3 -c '
+import json, sys
+out = []
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    r.pop("flow_id", None)
+    if r["event_type"] == "stats":
+        s = r["stats"]; s.pop("uptime", None); r.pop("timestamp", None)
+        for k in ("memuse", "active"):
+            s.get("flow", {}).pop(k, None)
+    out.append(json.dumps(r, sort_keys=True))
+print("\n".join(sorted(out)))' "$1"; }
+if [[ "$(normalise "$T/rm-single/eve.json")" == "$(normalise "$T/rm-autofp/eve.json")" ]]; then
+	ok "single and autofp write the same records"
+else
+	not_ok "single and autofp records differ"
+fi
+run "--runmode bogus" 1 "$AEGIS" --runmode bogus -r "$PCAP" -l "$T"
+
 # --- rules: -T, lint, rule editing
 printf 'alert tcp any any -> any 80 (msg:"ok"; content:"abc"; sid:1; rev:1;)\nalert tcp any any -> any 80 (msg:"bad"; content:"abc"; depht:3; sid:2; rev:1;)\n' >"$T/bad.rules"
 run "-T with a bad rule exits 1" 1 "$AEGIS" -T -c etc/aegis.yaml -S "$T/bad.rules"

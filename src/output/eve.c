@@ -232,7 +232,9 @@ int eve_open(struct eve **out, const struct eve_config *cfg, const char *logdir,
 	e->wcap = cap;
 
 	/* The log directory is not created: a missing one is a configuration mistake to report. */
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (cfg->append ? O_APPEND : O_TRUNC);
+	/* Always O_APPEND: several writers (one per worker thread) may share the file, and each
+	 * write(2) of whole lines then lands at the end without interleaving mid-record. */
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND | (cfg->append ? 0 : O_TRUNC);
 	e->fd = open(e->path, flags, 0644);
 	if (e->fd < 0) {
 		snprintf(err, errlen, "cannot open %s: %s", e->path, strerror(errno));

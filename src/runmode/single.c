@@ -2,8 +2,8 @@
  * single.c — the `single` runmode: one thread reads, decodes, tracks flows and logs. It is the
  * reference path: other runmodes must give the same records for the same input.
  *
- * The per-packet work lives in `struct worker` (decode context, flow table, EVE writer) so the
- * threaded runmodes reuse it with one worker per thread.
+ * The per-packet work lives in `struct worker` (decode context, flow table, EVE writer), defined
+ * here and reused by the threaded runmode (autofp.c) with one worker per thread.
  */
 #include <errno.h>
 #include <grp.h>
@@ -13,15 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runmode/runmode.h"
+#include <stddef.h>
 
-struct worker {
-	struct decode_ctx decode;
-	struct flow_table *flows;
-	struct eve *eve;
-	bool log_anomalies;
-	bool log_flows;
-};
+#include "runmode/runmode-int.h"
 
 static void worker_on_flow_end(struct flow *f, void *user)
 {
@@ -30,17 +24,55 @@ static void worker_on_flow_end(struct flow *f, void *user)
 		eve_log_flow(w->eve, f);
 }
 
-static inline void worker_process_packet(struct worker *w, struct packet *p)
+int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, struct eve *eve,
+		char *err, size_t errlen)
 {
-	int rc = decode_packet(&w->decode, p);
-	if (p->event_count && w->log_anomalies)
-		eve_log_anomalies(w->eve, p);
-	if (rc == 0)
-		flow_table_handle_packet(w->flows, p);
+	memset(w, 0, sizeof(*w));
+	w->id = id;
+	w->eve = eve;
+	decode_ctx_init(&w->decode, o->checksum);
+	w->log_anomalies = eve && o->eve.types[EVE_TYPE_ANOMALY] && o->eve.anomaly_decode;
+	w->log_flows = eve && o->eve.types[EVE_TYPE_FLOW];
+	w->flows = flow_table_create(&o->flow, id, worker_on_flow_end, w);
+	if (!w->flows) {
+		snprintf(err, errlen, "error: cannot allocate the flow table (flow.memcap %llu bytes)",
+			 (unsigned long long)o->flow.memcap);
+		return -1;
+	}
+	return 0;
+}
+
+void worker_finish(struct worker *w)
+{
+	if (w->flows) {
+		flow_table_flush(w->flows);
+		flow_table_destroy(w->flows);
+		w->flows = NULL;
+	}
+}
+
+void runmode_stats_add(struct aegis_stats *total, const struct decode_stats *d,
+		       const struct flow_stats *f)
+{
+	/* Both structs are runs of uint64_t counters, except decode's max_pkt_size. */
+	struct decode_stats *td = &total->decode;
+	uint64_t *dst = (uint64_t *)td;
+	const uint64_t *src = (const uint64_t *)d;
+	size_t n = offsetof(struct decode_stats, max_pkt_size) / sizeof(uint64_t);
+	for (size_t i = 0; i < n; i++)
+		dst[i] += src[i];
+	if (d->max_pkt_size > td->max_pkt_size)
+		td->max_pkt_size = d->max_pkt_size;
+	for (size_t i = 0; i < DECODE_EVENT_MAX; i++)
+		td->events[i] += d->events[i];
+	uint64_t *fd = (uint64_t *)&total->flow;
+	const uint64_t *fs = (const uint64_t *)f;
+	for (size_t i = 0; i < sizeof(*f) / sizeof(uint64_t); i++)
+		fd[i] += fs[i];
 }
 
 /* Give up root once input and logs are open (--user/--group). */
-static int drop_privileges(const char *user, const char *group, char *err, size_t errlen)
+int runmode_drop_privileges(const char *user, const char *group, char *err, size_t errlen)
 {
 	if (!user && !group)
 		return 0;
@@ -99,34 +131,22 @@ int runmode_run(const struct runmode_options *o, volatile sig_atomic_t *stop,
 	memset(result, 0, sizeof(*result));
 	uint64_t start = util_monotonic_usec();
 	if (o->kind != RUNMODE_SINGLE)
-		log_notice("runmode %s: offline input is processed by the single runmode in this "
-			   "build", runmode_kind_name(o->kind));
+		return runmode_run_autofp(o, stop, result, err, errlen);
 
 	struct capture *cap = NULL;
 	if (o->capture->open(&cap, o->source, err, errlen) != 0)
 		return -1;
 
+	struct eve *eve = NULL;
+	if (o->eve.enabled && eve_open(&eve, &o->eve, o->logdir, err, errlen) != 0) {
+		o->capture->close(cap);
+		return -1;
+	}
 	struct worker w;
-	memset(&w, 0, sizeof(w));
-	decode_ctx_init(&w.decode, o->checksum);
-	w.log_anomalies = o->eve.enabled && o->eve.types[EVE_TYPE_ANOMALY] && o->eve.anomaly_decode;
-	w.log_flows = o->eve.enabled && o->eve.types[EVE_TYPE_FLOW];
-	if (o->eve.enabled && eve_open(&w.eve, &o->eve, o->logdir, err, errlen) != 0) {
-		o->capture->close(cap);
-		return -1;
-	}
-	if (drop_privileges(o->drop_user, o->drop_group, err, errlen) != 0) {
-		if (w.eve)
-			eve_close(w.eve, NULL, 0);
-		o->capture->close(cap);
-		return -1;
-	}
-	w.flows = flow_table_create(&o->flow, 0, worker_on_flow_end, &w);
-	if (!w.flows) {
-		snprintf(err, errlen, "error: cannot allocate the flow table (flow.memcap %llu bytes)",
-			 (unsigned long long)o->flow.memcap);
-		if (w.eve)
-			eve_close(w.eve, NULL, 0);
+	if (runmode_drop_privileges(o->drop_user, o->drop_group, err, errlen) != 0 ||
+	    worker_init(&w, o, 0, eve, err, errlen) != 0) {
+		if (eve)
+			eve_close(eve, NULL, 0);
 		o->capture->close(cap);
 		return -1;
 	}
@@ -180,6 +200,7 @@ int runmode_run(const struct runmode_options *o, volatile sig_atomic_t *stop,
 	o->capture->get_stats(cap, &result->stats.capture);
 	result->stats.decode = w.decode.stats;
 	flow_table_get_stats(w.flows, &result->stats.flow);
+	worker_finish(&w);
 	result->wall_usec = util_monotonic_usec() - start;
 	result->stats.uptime_s = result->wall_usec / USEC_PER_SEC;
 	int rc = 0;
@@ -190,7 +211,6 @@ int runmode_run(const struct runmode_options *o, volatile sig_atomic_t *stop,
 		if (eve_close(w.eve, err, errlen) != 0)
 			rc = -1;
 	}
-	flow_table_destroy(w.flows);
 	o->capture->close(cap);
 	return rc;
 }

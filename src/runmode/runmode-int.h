@@ -1,0 +1,69 @@
+/*
+ * runmode-int.h — what the runmodes share inside src/runmode: the per-thread pipeline worker
+ * (decode context, flow table, EVE writer) and the single-producer/single-consumer packet ring
+ * that carries packets from the reader thread to the workers in autofp mode.
+ */
+#ifndef AEGIS_RUNMODE_INT_H
+#define AEGIS_RUNMODE_INT_H
+
+#include <stdatomic.h>
+
+#include "runmode/runmode.h"
+
+/* Everything one thread needs to take a packet from decode to output. */
+struct worker {
+	unsigned id;
+	struct decode_ctx decode;
+	struct flow_table *flows;
+	struct eve *eve;       /* this worker's writer (NULL when EVE is off) */
+	bool log_anomalies;
+	bool log_flows;
+};
+
+/* Set up a worker; `eve` may be NULL. -1 with err on allocation failure. */
+int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, struct eve *eve,
+		char *err, size_t errlen);
+/* Flush the worker's flows (reason shutdown) and free its flow table. */
+void worker_finish(struct worker *w);
+
+static inline void worker_process_packet(struct worker *w, struct packet *p)
+{
+	int rc = decode_packet(&w->decode, p);
+	if (p->event_count && w->log_anomalies)
+		eve_log_anomalies(w->eve, p);
+	if (rc == 0)
+		flow_table_handle_packet(w->flows, p);
+}
+
+/* Add one worker's counters into a run total. */
+void runmode_stats_add(struct aegis_stats *total, const struct decode_stats *d,
+		       const struct flow_stats *f);
+
+/* Give up root once input and logs are open (--user/--group). */
+int runmode_drop_privileges(const char *user, const char *group, char *err, size_t errlen);
+
+/* ---- packet ring (single producer, single consumer) --------------------------------------- */
+
+struct pkt_ring {
+	uint8_t *buf;
+	size_t cap;               /* power of two */
+	_Atomic size_t head;      /* bytes ever written (producer) */
+	_Atomic size_t tail;      /* bytes ever consumed (consumer) */
+	_Atomic bool done;        /* producer finished: drain then stop */
+	uint64_t producer_waits;  /* times the producer found the ring full */
+};
+
+int pkt_ring_init(struct pkt_ring *r, size_t cap);
+void pkt_ring_free(struct pkt_ring *r);
+/* Copy a packet's capture block into the ring, waiting while it is full. */
+void pkt_ring_push(struct pkt_ring *r, const struct packet *p);
+/* Next packet (capture block filled, data pointing into the ring) or false when the producer is
+ * done and the ring is empty. The packet stays valid until pkt_ring_release(). */
+bool pkt_ring_pop(struct pkt_ring *r, struct packet *p);
+void pkt_ring_release(struct pkt_ring *r);
+
+/* The threaded runmode (autofp / workers for offline input). */
+int runmode_run_autofp(const struct runmode_options *o, volatile sig_atomic_t *stop,
+		       struct runmode_result *result, char *err, size_t errlen);
+
+#endif /* AEGIS_RUNMODE_INT_H */
