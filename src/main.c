@@ -86,7 +86,7 @@ static void print_build_info(void)
 #else
 	printf("DPDK:         no (configure --enable-dpdk)\n");
 #endif
-	printf("Runmodes:     single (autofp, workers: offline input runs single)\n");
+	printf("Runmodes:     single, autofp, workers (offline input: workers runs as autofp)\n");
 	printf("Config root:  %s\n", conf_root_dir());
 }
 
