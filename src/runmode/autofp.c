@@ -124,7 +124,7 @@ int runmode_run_autofp(const struct runmode_options *o, volatile sig_atomic_t *s
 	decode_ctx_init(&hash_ctx, CHECKSUM_NONE);
 	struct packet p;
 	memset(&p, 0, sizeof(p));
-	uint64_t last_sec = 0;
+	uint64_t last_sec = 0, next_progress = start + USEC_PER_SEC / 2;
 	for (;;) {
 		if (*stop) {
 			result->interrupted = true;
@@ -156,7 +156,16 @@ int runmode_run_autofp(const struct runmode_options *o, volatile sig_atomic_t *s
 					pkt_ring_push(&aw[i].ring, &tick);
 		}
 		pkt_ring_push(&aw[target].ring, &p);
+		if (unlikely(o->progress && (p.pcap_cnt & 0xffff) == 0)) {
+			uint64_t now = util_monotonic_usec();
+			if (now >= next_progress) {
+				runmode_print_progress(o->capture, cap, start, false);
+				next_progress = now + USEC_PER_SEC / 2;
+			}
+		}
 	}
+	if (o->progress)
+		runmode_print_progress(o->capture, cap, start, true);
 	for (unsigned i = 0; i < n; i++)
 		atomic_store_explicit(&aw[i].ring.done, true, memory_order_release);
 	for (unsigned i = 0; i < n; i++) {

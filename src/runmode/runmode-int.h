@@ -39,6 +39,10 @@ static inline void worker_process_packet(struct worker *w, struct packet *p)
 void runmode_stats_add(struct aegis_stats *total, const struct decode_stats *d,
 		       const struct flow_stats *f);
 
+/* "N packets, X MB/s, P% done" on stderr (carriage return until `final`). */
+void runmode_print_progress(const struct capture_ops *ops, struct capture *cap,
+			    uint64_t start_usec, bool final);
+
 /* Give up root once input and logs are open (--user/--group). */
 int runmode_drop_privileges(const char *user, const char *group, char *err, size_t errlen);
 

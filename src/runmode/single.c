@@ -108,8 +108,8 @@ int runmode_drop_privileges(const char *user, const char *group, char *err, size
 	return 0;
 }
 
-static void print_progress(const struct capture_ops *ops, struct capture *cap, uint64_t start_usec,
-			   bool final)
+void runmode_print_progress(const struct capture_ops *ops, struct capture *cap,
+			    uint64_t start_usec, bool final)
 {
 	struct capture_stats cs;
 	ops->get_stats(cap, &cs);
@@ -186,14 +186,14 @@ int runmode_run(const struct runmode_options *o, volatile sig_atomic_t *stop,
 			if (o->progress) {
 				uint64_t now = util_monotonic_usec();
 				if (now >= next_progress) {
-					print_progress(o->capture, cap, start, false);
+					runmode_print_progress(o->capture, cap, start, false);
 					next_progress = now + USEC_PER_SEC / 2;
 				}
 			}
 		}
 	}
 	if (o->progress)
-		print_progress(o->capture, cap, start, true);
+		runmode_print_progress(o->capture, cap, start, true);
 
 	/* End of input (or Ctrl-C): every open flow is logged, then the final stats. */
 	flow_table_flush(w.flows);
