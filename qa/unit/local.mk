@@ -9,6 +9,7 @@ include qa/unit/capture.mk
 include qa/unit/decode.mk
 include qa/unit/flow.mk
 include qa/unit/output.mk
+include qa/unit/output-alert.mk
 include qa/unit/rules.mk
 include qa/unit/detect.mk
 include qa/unit/rules-tools.mk

@@ -1,9 +1,13 @@
 /*
  * eve-anomaly.c — EVE "anomaly" records for decoder events: one record per event raised on a
  * packet ({"type":"decode","event":"decoder.ipv4.pkt_too_small"}), with the packet's header
- * (which may have no IP tuple when decoding stopped below IP).
+ * (which may have no IP tuple when decoding stopped below IP). With `packethdr: yes` the record
+ * also carries the packet's first 32 bytes (base64) and its link type, as Suricata does.
  */
 #include "output/output-int.h"
+
+/* packethdr logs the start of the packet only: enough for the headers that raised the event. */
+#define EVE_ANOMALY_PACKETHDR_LEN 32
 
 void eve_log_anomalies(struct eve *e, const struct packet *p)
 {
@@ -22,6 +26,8 @@ void eve_log_anomalies(struct eve *e, const struct packet *p)
 		jbuf_add_str(j, "type", "decode");
 		jbuf_add_str(j, "event", name);
 		jbuf_close_object(j);
+		if (cfg->anomaly_packethdr)
+			eve_add_packet(j, p, EVE_ANOMALY_PACKETHDR_LEN);
 		eve_end_record(e, j, EVE_TYPE_ANOMALY);
 	}
 }

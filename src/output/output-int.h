@@ -78,6 +78,10 @@ static inline void eve_format_hex8(uint8_t v, char buf[3])
 	buf[2] = '\0';
 }
 
+/* "packet" (base64 of the first `max` captured bytes, all when max is 0) and "packet_info"
+ * {linktype, linktype_name when known} of a packet: alert `packet: yes`, anomaly `packethdr`. */
+void eve_add_packet(struct jbuf *j, const struct packet *p, size_t max);
+
 /* The writer's config (record writers check enabled types and options). */
 const struct eve_config *eve_get_config(const struct eve *e);
 

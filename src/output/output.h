@@ -16,6 +16,7 @@
 
 #include "capture/capture.h"
 #include "decode/decode.h"
+#include "detect/detect.h"
 #include "flow/flow.h"
 
 /* ---- JSON builder ------------------------------------------------------------------------ */
@@ -65,6 +66,23 @@ struct eve_config {
 	uint16_t community_id_seed;
 	bool stats_totals;     /* stats.totals (default true) */
 	size_t buffer_size;    /* write buffer in bytes (default 64 KiB) */
+
+	/* types.alert options. All false by default, which is Suricata's default for each when the
+	 * key is absent (hence the negative name of `metadata`, on unless set to no). */
+	bool alert_payload;           /* payload: base64 payload */
+	bool alert_payload_printable; /* payload-printable */
+	bool alert_payload_length;    /* payload-length */
+	bool alert_packet;            /* packet: base64 packet + packet_info */
+	bool alert_no_metadata;       /* metadata: no (drops rule metadata, flow object, app_proto) */
+	bool alert_verdict;           /* verdict: the packet's final action */
+
+	/* types.drop options (all default false, as Suricata) */
+	bool drop_alerts;             /* alerts: add the alert that caused the drop */
+	bool drop_flows_all;          /* flows: all (true) or start (false): see eve_log_drop */
+	bool drop_verdict;            /* verdict */
+
+	/* types.anomaly options */
+	bool anomaly_packethdr;       /* packethdr: first 32 packet bytes + packet_info (default no) */
 };
 
 struct eve;
@@ -96,6 +114,100 @@ void eve_log_flow(struct eve *e, const struct flow *f);
 /* One record per decoder event on the packet. */
 void eve_log_anomalies(struct eve *e, const struct packet *p);
 void eve_log_stats(struct eve *e, const struct aegis_stats *s);
+
+/* ---- alerts and drops (eve-alert.c) ---------------------------------------------------------- */
+
+/* What the alert writers (EVE and fast.log) need besides the alert itself. */
+struct output_alert_info {
+	const char *app_proto;      /* the flow's app-layer protocol ("http"), NULL if unknown */
+	bool ips;                   /* drop/reject are enforced: inline mode or --simulate-ips */
+	enum detect_action verdict; /* the packet's final action (detect_result.verdict) */
+};
+
+/*
+ * One "alert" record for alert `a` raised on packet `p` (p->flow may be NULL). The tuple is the
+ * packet's own (src = the packet's source), as Suricata logs alerts; a rule with `target:` adds
+ * alert.source / alert.target. alert.action is "blocked" for reject, and for drop in IPS mode;
+ * "allowed" otherwise. Alerts flagged DETECT_ALERT_F_NOALERT are not logged.
+ */
+void eve_log_alert(struct eve *e, const struct packet *p, const struct detect_alert *a,
+		   const struct output_alert_info *info);
+/* eve_log_alert for every alert of a detection result, in its order. */
+void eve_log_alerts(struct eve *e, const struct packet *p, const struct detect_result *res,
+		    const struct output_alert_info *info);
+
+/* Why a packet was dropped (EVE drop.reason, Suricata's words). */
+enum eve_drop_reason {
+	EVE_DROP_RULES = 0,         /* "rules": a drop/reject rule matched this packet */
+	EVE_DROP_FLOW,              /* "flow drop": an earlier drop verdict on the flow */
+	EVE_DROP_THRESHOLD,         /* "threshold detection_filter": rate_filter made it a drop */
+	EVE_DROP_DECODE,            /* "decode error" */
+	EVE_DROP_DEFRAG_ERROR,      /* "defrag error" */
+	EVE_DROP_DEFRAG_MEMCAP,     /* "defrag memcap" */
+	EVE_DROP_FLOW_MEMCAP,       /* "flow memcap" */
+	EVE_DROP_STREAM_ERROR,      /* "stream error" */
+	EVE_DROP_STREAM_MEMCAP,     /* "stream memcap" */
+	EVE_DROP_STREAM_MIDSTREAM,  /* "stream midstream" */
+	EVE_DROP_STREAM_REASSEMBLY, /* "stream reassembly" */
+	EVE_DROP_APPLAYER_ERROR,    /* "applayer error" */
+	EVE_DROP_APPLAYER_MEMCAP,   /* "applayer memcap" */
+	EVE_DROP_DEFAULT_PACKET,    /* "default packet policy" */
+	EVE_DROP_DEFAULT_APP,       /* "default app policy" */
+	EVE_DROP_REASON_MAX
+};
+const char *eve_drop_reason_name(enum eve_drop_reason r);
+
+/*
+ * One "drop" record for a packet the engine dropped (IPS): the packet's IP/TCP/UDP/ICMP header
+ * fields and the reason; with drop_alerts, also the "alert" object of `a` (the alert that caused
+ * the drop, may be NULL). `flows: start` (log only the first dropped packet of each flow
+ * direction) needs per-flow state and is the caller's check: log when cfg->drop_flows_all or
+ * when this is the first drop seen in this flow direction.
+ */
+void eve_log_drop(struct eve *e, const struct packet *p, enum eve_drop_reason reason,
+		  const struct detect_alert *a, const struct output_alert_info *info);
+/* The first alert of `res` whose action dropped the packet (drop or reject), or NULL. */
+const struct detect_alert *output_drop_alert(const struct detect_result *res);
+
+/* ---- fast.log (fast-log.c) ----------------------------------------------------------------- */
+
+/* outputs.fast: Suricata's one-line-per-alert text log. */
+struct fast_log_config {
+	bool enabled;        /* default yes, as Suricata's shipped suricata.yaml */
+	char filename[256];  /* relative to the log dir unless absolute; default "fast.log" */
+	bool append;         /* default yes */
+};
+
+struct fast_log;
+
+struct fast_log_counters {
+	uint64_t alerts;  /* lines written */
+	uint64_t dropped; /* lines lost to a write error */
+};
+
+void fast_log_config_defaults(struct fast_log_config *cfg);
+/* Open the file; -1 with one clear line in err. A fast_log may be shared by several threads:
+ * each alert is one write(2) of one whole line on an O_APPEND descriptor. */
+int fast_log_open(struct fast_log **out, const struct fast_log_config *cfg, const char *logdir,
+		  char *err, size_t errlen);
+/*
+ * One line, as Suricata writes it:
+ * "MM/DD/YYYY-HH:MM:SS.uuuuuu  [**] [gid:sid:rev] msg [**] [Classification: desc]
+ *  [Priority: N] {PROTO} src:sp -> dst:dp" (one line; local time; ICMP logs type:code in the
+ * port places; "[Drop] " before the first "[**]" for drop rules in IPS mode, "[wDrop] " for
+ * drop rules in IDS mode; packets without IP log "[Raw pkt: ...]" instead of the tuple).
+ */
+void fast_log_alert(struct fast_log *fl, const struct packet *p, const struct detect_alert *a,
+		    const struct output_alert_info *info);
+void fast_log_alerts(struct fast_log *fl, const struct packet *p,
+		     const struct detect_result *res, const struct output_alert_info *info);
+/* Format one line into buf (NUL-terminated, ends with '\n'); returns its length (0 if the
+ * alert is not logged). The line is cut to fit buf. Used by fast_log_alert and the tests. */
+size_t fast_log_format(char *buf, size_t len, const struct packet *p,
+		       const struct detect_alert *a, const struct output_alert_info *info);
+void fast_log_get_counters(const struct fast_log *fl, struct fast_log_counters *out);
+/* Close; -1 with err if a write failed since opening (or closing failed). */
+int fast_log_close(struct fast_log *fl, char *err, size_t errlen);
 
 /* Counters of the writer itself: records handed to the sink per type, records dropped (build
  * failure, or lost to a write error: those may also be in records[]), bytes written. */
