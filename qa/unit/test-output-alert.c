@@ -1059,6 +1059,9 @@ static void test_fast_drop_prefix(void **state)
 	assert_fast_line(&t.p, &a, &ips, expect);
 	snprintf(expect, sizeof(expect), "11/14/2023-22:13:20.000000  [wDrop] %s", tail);
 	assert_fast_line(&t.p, &a, &ids, expect);
+	a.action = DETECT_ACTION_REJECT;
+	snprintf(expect, sizeof(expect), "11/14/2023-22:13:20.000000  [Drop] %s", tail);
+	assert_fast_line(&t.p, &a, &ips, expect);
 	/* an alert rule on a dropped packet has no prefix */
 	a.action = DETECT_ACTION_ALERT;
 	snprintf(expect, sizeof(expect), "11/14/2023-22:13:20.000000  %s", tail);

@@ -119,9 +119,10 @@ size_t fast_log_format(char *buf, size_t len, const struct packet *p,
 	char ts[64], pbuf[12], src[IP_ADDR_STRLEN], dst[IP_ADDR_STRLEN];
 	size_t off = 0;
 
-	/* Drop rules are marked: enforced in IPS mode, "would drop" otherwise. */
+	/* Drop rules are marked: enforced in IPS mode, "would drop" otherwise. A reject drops the
+	 * packet too (Suricata's reject action includes drop). */
 	const char *action = "";
-	if (a->action == DETECT_ACTION_DROP)
+	if (a->action == DETECT_ACTION_DROP || a->action == DETECT_ACTION_REJECT)
 		action = info && info->ips ? "[Drop] " : "[wDrop] ";
 
 	format_time(p->ts_usec, ts);

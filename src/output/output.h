@@ -194,8 +194,8 @@ int fast_log_open(struct fast_log **out, const struct fast_log_config *cfg, cons
  * One line, as Suricata writes it:
  * "MM/DD/YYYY-HH:MM:SS.uuuuuu  [**] [gid:sid:rev] msg [**] [Classification: desc]
  *  [Priority: N] {PROTO} src:sp -> dst:dp" (one line; local time; ICMP logs type:code in the
- * port places; "[Drop] " before the first "[**]" for drop rules in IPS mode, "[wDrop] " for
- * drop rules in IDS mode; packets without IP log "[Raw pkt: ...]" instead of the tuple).
+ * port places; "[Drop] " before the first "[**]" for drop and reject rules in IPS mode,
+ * "[wDrop] " for them in IDS mode; packets without IP log "[Raw pkt: ...]" for the tuple).
  */
 void fast_log_alert(struct fast_log *fl, const struct packet *p, const struct detect_alert *a,
 		    const struct output_alert_info *info);
