@@ -53,7 +53,7 @@ void eve_add_packet(struct jbuf *j, const struct packet *p, size_t max)
 	jbuf_close_object(j);
 }
 
-/* ---- alert object ---------------------------------------------------------------------------- *
+/* ---- alert object -------------------------------------------------------------------------- */
 
 static bool action_drops(enum detect_action a)
 {
@@ -156,7 +156,7 @@ static void add_alert_object(struct eve *e, struct jbuf *j, const struct packet 
 	jbuf_close_object(j);
 }
 
-/* ---- alert record ---------------------------------------------------------------------------- *
+/* ---- alert record -------------------------------------------------------------------------- */
 
 /* The alert's flow object: counters and start, and the flow's own tuple (client as src). */
 static void add_alert_flow(struct jbuf *j, const struct flow *f)
@@ -238,7 +238,7 @@ void eve_log_alerts(struct eve *e, const struct packet *p, const struct detect_r
 		eve_log_alert(e, p, &res->alerts[i], info);
 }
 
-/* ---- drop record ----------------------------------------------------------------------------- *
+/* ---- drop record --------------------------------------------------------------------------- */
 
 const char *eve_drop_reason_name(enum eve_drop_reason r)
 {
