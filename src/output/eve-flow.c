@@ -28,7 +28,7 @@ static void add_tcp(struct jbuf *j, const struct flow *f)
 	for (size_t i = 0; i < ARRAY_SIZE(flag_names); i++)
 		if (all & flag_names[i].bit)
 			jbuf_add_bool(j, flag_names[i].name, true);
-	jbuf_add_str(j, "state", eve_tcp_state_name(f->tcp_state));
+	jbuf_add_str(j, "state", flow_tcp_state_name(f->tcp_state));
 	jbuf_close_object(j);
 }
 
@@ -56,8 +56,8 @@ void eve_log_flow(struct eve *e, const struct flow *f)
 	jbuf_add_uint(j, "age", end_s > start_s ? end_s - start_s : 0);
 	if (f->flags & FLOW_F_EMERGENCY)
 		jbuf_add_bool(j, "emergency", true);
-	jbuf_add_str(j, "state", eve_flow_state_name(f->state));
-	jbuf_add_str(j, "reason", eve_flow_reason_name(f->end_reason));
+	jbuf_add_str(j, "state", flow_state_name(f->state));
+	jbuf_add_str(j, "reason", flow_end_reason_name(f->end_reason));
 	jbuf_add_bool(j, "alerted", (f->flags & FLOW_F_ALERTED) != 0);
 	jbuf_close_object(j);
 

@@ -76,44 +76,6 @@ const char *eve_decode_event_name(unsigned ev)
 	return decode_event_names[ev];
 }
 
-const char *eve_flow_state_name(unsigned s)
-{
-	static const char *const names[] = {
-		[FLOW_STATE_NEW] = "new",
-		[FLOW_STATE_ESTABLISHED] = "established",
-		[FLOW_STATE_CLOSED] = "closed",
-	};
-	return s < ARRAY_SIZE(names) ? names[s] : "new";
-}
-
-const char *eve_tcp_state_name(unsigned s)
-{
-	static const char *const names[] = {
-		[TCP_STATE_NONE] = "none",
-		[TCP_STATE_SYN_SENT] = "syn_sent",
-		[TCP_STATE_SYN_RECV] = "syn_recv",
-		[TCP_STATE_ESTABLISHED] = "established",
-		[TCP_STATE_FIN_WAIT1] = "fin_wait1",
-		[TCP_STATE_FIN_WAIT2] = "fin_wait2",
-		[TCP_STATE_TIME_WAIT] = "time_wait",
-		[TCP_STATE_CLOSE_WAIT] = "close_wait",
-		[TCP_STATE_LAST_ACK] = "last_ack",
-		[TCP_STATE_CLOSING] = "closing",
-		[TCP_STATE_CLOSED] = "closed",
-	};
-	return s < ARRAY_SIZE(names) ? names[s] : "none";
-}
-
-const char *eve_flow_reason_name(unsigned r)
-{
-	static const char *const names[] = {
-		[FLOW_END_TIMEOUT] = "timeout",
-		[FLOW_END_FORCED] = "forced",
-		[FLOW_END_SHUTDOWN] = "shutdown",
-	};
-	return r < ARRAY_SIZE(names) ? names[r] : "timeout";
-}
-
 /* ---- formatting ------------------------------------------------------------------------------ */
 
 void eve_format_timestamp(uint64_t ts_usec, char buf[EVE_TS_LEN])

@@ -45,9 +45,6 @@ const char *eve_proto_name(uint8_t proto, char buf[4]);
 /* "decoder.ipv4.pkt_too_small" style names without linking the decode stage (the table is
  * generated from DECODE_EVENT_LIST in decode.h). NULL if out of range. */
 const char *eve_decode_event_name(unsigned ev);
-const char *eve_flow_state_name(unsigned s);
-const char *eve_tcp_state_name(unsigned s);
-const char *eve_flow_reason_name(unsigned r);
 
 /* True if the protocol carries ports that EVE logs as src_port/dest_port. */
 static inline int eve_proto_has_ports(uint8_t proto)
