@@ -26,6 +26,7 @@ struct runmode_options {
 	const char *source;           /* -r argument */
 	char logdir[4096];
 	struct eve_config eve;
+	struct fast_log_config fast;
 	struct flow_config flow;
 	enum checksum_mode checksum;
 	bool simulate_ips;

@@ -14,6 +14,7 @@ void runmode_options_defaults(struct runmode_options *o)
 	o->kind = RUNMODE_SINGLE;
 	o->capture = &capture_pcap_file_ops;
 	eve_config_defaults(&o->eve);
+	fast_log_config_defaults(&o->fast);
 	flow_config_defaults(&o->flow);
 	o->checksum = CHECKSUM_AUTO;
 }
@@ -99,6 +100,47 @@ static const struct {
 	{ "dns", EVE_TYPE_DNS },     { "tls", EVE_TYPE_TLS },
 };
 
+/* A yes/no option under a node, as Suricata reads them (absent or unparsable: `def`). */
+static bool opt_bool(const struct conf_node *opts, const char *key, bool def)
+{
+	const struct conf_node *n = opts ? conf_node_get(opts, key) : NULL;
+	if (!n || !n->value)
+		return def;
+	if (!strcasecmp(n->value, "yes") || !strcasecmp(n->value, "true") ||
+	    !strcmp(n->value, "1") || !strcasecmp(n->value, "on"))
+		return true;
+	if (!strcasecmp(n->value, "no") || !strcasecmp(n->value, "false") ||
+	    !strcmp(n->value, "0") || !strcasecmp(n->value, "off"))
+		return false;
+	return def;
+}
+
+/* Per-type options of the eve-log types list (alert payload/packet/metadata, drop, anomaly). */
+static void read_eve_type_options(struct eve_config *e, const char *name,
+				  const struct conf_node *opts)
+{
+	if (!strcmp(name, "alert")) {
+		e->alert_payload = opt_bool(opts, "payload", e->alert_payload);
+		e->alert_payload_printable =
+			opt_bool(opts, "payload-printable", e->alert_payload_printable);
+		e->alert_payload_length = opt_bool(opts, "payload-length", e->alert_payload_length);
+		e->alert_packet = opt_bool(opts, "packet", e->alert_packet);
+		e->alert_no_metadata = !opt_bool(opts, "metadata", !e->alert_no_metadata);
+		e->alert_verdict = opt_bool(opts, "verdict", e->alert_verdict);
+	} else if (!strcmp(name, "drop")) {
+		e->drop_alerts = opt_bool(opts, "alerts", e->drop_alerts);
+		e->drop_verdict = opt_bool(opts, "verdict", e->drop_verdict);
+		const struct conf_node *fl = conf_node_get(opts, "flows");
+		if (fl && fl->value)
+			e->drop_flows_all = !strcmp(fl->value, "all");
+	} else if (!strcmp(name, "anomaly")) {
+		e->anomaly_decode = opt_bool(opts, "types.decode", e->anomaly_decode);
+		e->anomaly_packethdr = opt_bool(opts, "packethdr", e->anomaly_packethdr);
+	} else if (!strcmp(name, "stats")) {
+		e->stats_totals = opt_bool(opts, "totals", e->stats_totals);
+	}
+}
+
 /* outputs.eve-log.types: a list whose items are a bare name ("- flow") or a one-key map
  * ("- anomaly: {enabled: yes, types: {decode: yes}}"). Types aegis does not produce are fine. */
 static int read_eve_types(struct eve_config *e, const struct conf_node *types, char *err,
@@ -122,30 +164,12 @@ static int read_eve_types(struct eve_config *e, const struct conf_node *types, c
 		}
 		if (!name)
 			continue;
-		bool enabled = true;
-		if (opts) {
-			const struct conf_node *en = conf_node_get(opts, "enabled");
-			if (en && en->value)
-				enabled = !strcasecmp(en->value, "yes") || !strcasecmp(en->value, "true") ||
-					  !strcmp(en->value, "1") || !strcasecmp(en->value, "on");
-		}
+		bool enabled = opt_bool(opts, "enabled", true);
 		for (size_t i = 0; i < ARRAY_SIZE(eve_type_names); i++)
 			if (!strcmp(name, eve_type_names[i].name))
 				e->types[eve_type_names[i].type] = enabled;
-		if (opts && !strcmp(name, "anomaly")) {
-			const struct conf_node *dec = conf_node_get(opts, "types.decode");
-			if (dec && dec->value)
-				e->anomaly_decode = !strcasecmp(dec->value, "yes") ||
-						    !strcasecmp(dec->value, "true") ||
-						    !strcmp(dec->value, "1") ||
-						    !strcasecmp(dec->value, "on");
-		}
-		if (opts && !strcmp(name, "stats")) {
-			const struct conf_node *tot = conf_node_get(opts, "totals");
-			if (tot && tot->value)
-				e->stats_totals = !strcasecmp(tot->value, "yes") ||
-						  !strcasecmp(tot->value, "true");
-		}
+		if (opts)
+			read_eve_type_options(e, name, opts);
 	}
 	return 0;
 }
@@ -188,11 +212,25 @@ static int read_eve(struct runmode_options *o, const struct conf *c, char *err, 
 	return 0;
 }
 
+static int read_fast(struct runmode_options *o, const struct conf *c, char *err, size_t errlen)
+{
+	struct fast_log_config *f = &o->fast;
+	const char *s;
+	if (conf_get_bool(c, "outputs.fast.enabled", f->enabled, &f->enabled, err, errlen) ||
+	    conf_get_bool(c, "outputs.fast.append", f->append, &f->append, err, errlen) ||
+	    conf_get_str(c, "outputs.fast.filename", f->filename, &s, err, errlen))
+		return -1;
+	if (s != f->filename)
+		util_strlcpy(f->filename, s, sizeof(f->filename));
+	return 0;
+}
+
 int runmode_options_from_conf(struct runmode_options *o, const struct conf *c, char *err,
 			      size_t errlen)
 {
 	const char *s;
-	if (read_flow(o, c, err, errlen) || read_eve(o, c, err, errlen))
+	if (read_flow(o, c, err, errlen) || read_eve(o, c, err, errlen) ||
+	    read_fast(o, c, err, errlen))
 		return -1;
 	if (conf_get_str(c, "pcap-file.checksum-checks", "auto", &s, err, errlen))
 		return -1;
