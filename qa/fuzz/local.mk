@@ -10,6 +10,8 @@ include qa/fuzz/conf.mk
 include qa/fuzz/rules.mk
 include qa/fuzz/detect.mk
 include qa/fuzz/compact.mk
+include qa/fuzz/stream.mk
+include qa/fuzz/app.mk
 
 fuzz: $(FUZZ_TARGETS)
 .PHONY: fuzz

@@ -1,0 +1,1 @@
+# qa/fuzz/app.mk — (filled by the app fuzz targets)

@@ -1,0 +1,1 @@
+# qa/fuzz/stream.mk — (filled by the stream fuzz targets)

@@ -1,0 +1,1 @@
+# qa/unit/app.mk — (filled by the app tests)

@@ -1,0 +1,1 @@
+# qa/unit/stream.mk — (filled by the stream tests)
