@@ -12,5 +12,6 @@ include qa/unit/output.mk
 include qa/unit/output-alert.mk
 include qa/unit/rules.mk
 include qa/unit/detect.mk
+include qa/unit/detect-state.mk
 include qa/unit/rules-tools.mk
 endif

@@ -156,9 +156,18 @@ size_t detect_threshold_config_error_count(const struct detect_threshold_config 
 const char *detect_threshold_config_error(const struct detect_threshold_config *c, size_t i);
 size_t detect_threshold_config_entry_count(const struct detect_threshold_config *c);
 
+/*
+ * What to do with a match (Suricata's documented threshold semantics):
+ *  - SUPPRESS: not logged, but the rule's action (drop/reject) still applies: add it with
+ *    DETECT_ALERT_F_NOALERT. Suppress lines ("convert the rule to noalert"), limit past its
+ *    count, both past its count, backoff between its steps.
+ *  - DISCARD: neither logged nor acted on: do not add it. threshold / both before the count is
+ *    reached, detection_filter up to and including its count, backoff before its first step.
+ */
 enum detect_thr_result {
 	DETECT_THR_ALERT = 0,    /* log it, action unchanged */
-	DETECT_THR_SUPPRESS,     /* matched, but do not log (suppress, limit/threshold, filter) */
+	DETECT_THR_SUPPRESS,     /* do not log; the action still applies */
+	DETECT_THR_DISCARD,      /* do not log, no action */
 	DETECT_THR_RATE_CHANGED, /* log it with the action rate_filter put in *action */
 };
 

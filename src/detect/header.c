@@ -1,0 +1,210 @@
+/*
+ * header.c — the packet header keywords (ttl, tos, id, ipopts, fragbits, fragoffset, ip_proto,
+ * sameip, flags, seq, ack, window, tcp.mss, itype, icode, icmp_id, icmp_seq, dsize) and the
+ * `flow` keyword. Pure functions over a decoded packet (and its flow); see detect-state.h for
+ * the semantics decided where Suricata's documentation leaves room.
+ */
+#include <string.h>
+
+#include "detect/detect-state.h"
+
+#define IPPROTO_NUM_TCP 6
+#define IPPROTO_NUM_ICMP 1
+#define IPPROTO_NUM_ICMPV6 58
+
+enum hdr_kw {
+	HK_NONE = 0, HK_TTL, HK_TOS, HK_ID, HK_IPOPTS, HK_FRAGBITS, HK_FRAGOFFSET, HK_IP_PROTO,
+	HK_SAMEIP, HK_FLAGS, HK_SEQ, HK_ACK, HK_WINDOW, HK_TCP_MSS, HK_ITYPE, HK_ICODE,
+	HK_ICMP_ID, HK_ICMP_SEQ, HK_DSIZE,
+};
+
+static const struct {
+	const char *name;
+	enum hdr_kw id;
+} hdr_kws[] = {
+	{ "ttl", HK_TTL },	       { "tos", HK_TOS },	  { "id", HK_ID },
+	{ "ipopts", HK_IPOPTS },       { "fragbits", HK_FRAGBITS }, { "fragoffset", HK_FRAGOFFSET },
+	{ "ip_proto", HK_IP_PROTO },   { "sameip", HK_SAMEIP },	  { "flags", HK_FLAGS },
+	{ "tcp.flags", HK_FLAGS },     { "seq", HK_SEQ },	  { "ack", HK_ACK },
+	{ "window", HK_WINDOW },       { "tcp.mss", HK_TCP_MSS }, { "itype", HK_ITYPE },
+	{ "icode", HK_ICODE },	       { "icmp_id", HK_ICMP_ID }, { "icmp_seq", HK_ICMP_SEQ },
+	{ "dsize", HK_DSIZE },
+};
+
+static enum hdr_kw hdr_kw_of(const struct rules_keyword *kw)
+{
+	if (!kw || !kw->name)
+		return HK_NONE;
+	/* the table's canonical name; "tcp.flags" is flags' alias and shares its entry */
+	for (size_t i = 0; i < ARRAY_SIZE(hdr_kws); i++)
+		if (strcmp(kw->name, hdr_kws[i].name) == 0)
+			return hdr_kws[i].id;
+	return HK_NONE;
+}
+
+bool detect_header_supported(const struct rules_keyword *kw)
+{
+	return hdr_kw_of(kw) != HK_NONE;
+}
+
+bool detect_num_match(const struct rule_num *n, uint64_t x)
+{
+	switch (n->op) {
+	case RULE_NUM_EQ: return x == n->lo;
+	case RULE_NUM_NE: return x != n->lo;
+	case RULE_NUM_LT: return x < n->lo;
+	case RULE_NUM_LE: return x <= n->lo;
+	case RULE_NUM_GT: return x > n->lo;
+	case RULE_NUM_GE: return x >= n->lo;
+	case RULE_NUM_RANGE: return x > n->lo && x < n->hi;
+	case RULE_NUM_NRANGE: return x <= n->lo || x >= n->hi;
+	case RULE_NUM_MASK_EQ: return (x & n->lo) == n->hi;
+	case RULE_NUM_MASK_NE: return (x & n->lo) != n->hi;
+	default: return false;
+	}
+}
+
+/*
+ * The flags / fragbits test. `ignore` masks bits out of the packet's value first. Modifiers as
+ * Suricata documents them: none = exactly these bits; '+' = these bits and maybe others;
+ * '*' = any of these bits; '!' = not (all of) these bits, which for a single bit is "not set".
+ */
+static bool bits_match(const struct rule_tcp_flags *f, uint8_t value)
+{
+	uint8_t v = (uint8_t)(value & ~f->ignore);
+	switch (f->modifier) {
+	case '+': return (v & f->flags) == f->flags;
+	case '*': return (v & f->flags) != 0;
+	case '!': return (v & f->flags) != f->flags;
+	default: return v == f->flags;
+	}
+}
+
+static bool pkt_is_tcp(const struct packet *p)
+{
+	return p->ip_version && p->ip_proto == IPPROTO_NUM_TCP && p->l4_hdr;
+}
+
+static bool pkt_is_icmp(const struct packet *p)
+{
+	return p->ip_version && p->l4_hdr &&
+	       ((p->ip_version == 4 && p->ip_proto == IPPROTO_NUM_ICMP) ||
+		(p->ip_version == 6 && p->ip_proto == IPPROTO_NUM_ICMPV6));
+}
+
+static bool ipopts_match(uint64_t opt, const struct packet *p)
+{
+	if (p->ip_version != 4)
+		return false;
+	/* the rules stage numbers the options rr eol nop ts sec esec lsrr ssrr satid any, which
+	 * is also the decoder's bit order; "any" is any option at all */
+	if (opt == 9)
+		return p->ipv4_opts != 0;
+	if (opt > 8)
+		return false;
+	return (p->ipv4_opts & (1u << opt)) != 0;
+}
+
+bool detect_header_match(const struct rule_match *m, const struct packet *p)
+{
+	const struct rule_num *n = &m->u.num;
+	switch (hdr_kw_of(m->kw)) {
+	case HK_TTL: /* IPv6: hop limit */
+		return p->ip_version && detect_num_match(n, p->ip_ttl);
+	case HK_TOS: /* IPv6: traffic class */
+		return p->ip_version && detect_num_match(n, p->ip_tos);
+	case HK_ID: /* IPv6: identification of the fragment header, if there is one */
+		if (p->ip_version == 4)
+			return detect_num_match(n, p->ip_id);
+		return p->ip_version == 6 && (p->ipv6_exthdrs & IPV6_EXT_F_FRAG) &&
+		       detect_num_match(n, p->ip_id);
+	case HK_IPOPTS:
+		return ipopts_match(n->lo, p);
+	case HK_FRAGBITS: /* rule bits M=1 D=2 R=4 are the decoder's IP_FRAG_* bits */
+		return p->ip_version && bits_match(&m->u.tcp_flags, p->ip_frag_flags);
+	case HK_FRAGOFFSET: /* in 8-byte units as on the wire */
+		return p->ip_version && detect_num_match(n, p->ip_frag_offset);
+	case HK_IP_PROTO:
+		return p->ip_version && detect_num_match(n, p->ip_proto);
+	case HK_SAMEIP:
+		return p->ip_version && p->src.family == p->dst.family &&
+		       memcmp(p->src.b, p->dst.b, sizeof(p->src.b)) == 0;
+	case HK_FLAGS:
+		return pkt_is_tcp(p) && bits_match(&m->u.tcp_flags, p->tcp_flags);
+	case HK_SEQ:
+		return pkt_is_tcp(p) && detect_num_match(n, p->tcp_seq);
+	case HK_ACK:
+		return pkt_is_tcp(p) && detect_num_match(n, p->tcp_ack);
+	case HK_WINDOW:
+		return pkt_is_tcp(p) && detect_num_match(n, p->tcp_win);
+	case HK_TCP_MSS:
+		return pkt_is_tcp(p) && p->tcp_opts.has_mss && detect_num_match(n, p->tcp_opts.mss);
+	case HK_ITYPE:
+		return pkt_is_icmp(p) && detect_num_match(n, p->icmp_type);
+	case HK_ICODE:
+		return pkt_is_icmp(p) && detect_num_match(n, p->icmp_code);
+	case HK_ICMP_ID:
+		return pkt_is_icmp(p) && p->icmp_has_id && detect_num_match(n, p->icmp_id);
+	case HK_ICMP_SEQ:
+		return pkt_is_icmp(p) && p->icmp_has_id && detect_num_match(n, p->icmp_seq);
+	case HK_DSIZE: /* the packet's own payload, never reassembled data */
+		return p->ip_version && detect_num_match(n, p->payload_len);
+	case HK_NONE:
+		break;
+	}
+	return false;
+}
+
+/*
+ * Suricata's "established": for TCP the session finished its handshake (and keeps counting as
+ * established while it closes); for other protocols packets have been seen in both directions.
+ * A TCP session that went to CLOSED straight from the handshake (SYN answered by RST) was never
+ * established: CLOSED counts only when both sides have sent an ACK.
+ */
+static bool flow_is_established(const struct flow *f)
+{
+	if (f->ip_proto != IPPROTO_NUM_TCP)
+		return f->state == FLOW_STATE_ESTABLISHED;
+	switch (f->tcp_state) {
+	case TCP_STATE_ESTABLISHED:
+	case TCP_STATE_FIN_WAIT1:
+	case TCP_STATE_FIN_WAIT2:
+	case TCP_STATE_CLOSE_WAIT:
+	case TCP_STATE_CLOSING:
+	case TCP_STATE_LAST_ACK:
+	case TCP_STATE_TIME_WAIT:
+		return true;
+	case TCP_STATE_CLOSED:
+		return (f->tcp_flags[0] & TH_ACK) && (f->tcp_flags[1] & TH_ACK);
+	default:
+		return false;
+	}
+}
+
+bool detect_flow_match(uint32_t fl, const struct packet *p)
+{
+	/* no packet is a reassembled stream chunk (yet): only_stream never matches a packet */
+	if (fl & RULE_FLOW_ONLY_STREAM)
+		return false;
+	bool frag = (p->flags & PKT_F_FRAGMENT) != 0;
+	if ((fl & RULE_FLOW_ONLY_FRAG) && !frag)
+		return false;
+	if ((fl & RULE_FLOW_NO_FRAG) && frag)
+		return false;
+	const uint32_t needs_flow = RULE_FLOW_TO_SERVER | RULE_FLOW_TO_CLIENT |
+				    RULE_FLOW_ESTABLISHED | RULE_FLOW_NOT_ESTABLISHED;
+	if (!(fl & needs_flow))
+		return true; /* stateless, no_stream, frag tests only */
+	const struct flow *f = p->flow;
+	if (!f)
+		return false;
+	if ((fl & RULE_FLOW_TO_SERVER) && p->flow_dir != FLOW_DIR_TO_SERVER)
+		return false;
+	if ((fl & RULE_FLOW_TO_CLIENT) && p->flow_dir != FLOW_DIR_TO_CLIENT)
+		return false;
+	if ((fl & RULE_FLOW_ESTABLISHED) && !flow_is_established(f))
+		return false;
+	if ((fl & RULE_FLOW_NOT_ESTABLISHED) && flow_is_established(f))
+		return false;
+	return true;
+}
