@@ -41,6 +41,13 @@ struct detect_config {
 	/* action-order from the config: order[0] is applied first. */
 	enum detect_action action_order[4];
 	bool simulate_ips; /* drop/reject are enforced verdicts (IPS), not just logged */
+	/* detect.inspection-recursion-limit: content/pcre backtracking steps per rule and buffer. */
+	uint32_t inspection_recursion_limit;
+	/* pcre.match-limit / pcre.match-limit-recursion (PCRE2 match and depth limits). */
+	uint32_t pcre_match_limit, pcre_match_limit_recursion;
+	/* Destination ports given their own signature groups per transport (detect.profile:
+	 * low 8, medium 25, high 64; custom: detect.custom-values.toserver-groups). */
+	uint32_t port_groups;
 };
 
 /* Defaults; `c` may be NULL. Reads detect.*, action-order, threshold-file,

@@ -1,0 +1,422 @@
+/*
+ * test-detect.c — unit tests of the detection engine's payload inspection: content and every
+ * modifier (nocase, offset, depth, distance, within, startswith, endswith, negation), relative
+ * matching with backtracking and its recursion bound, fast_pattern (only, chop, choice), pcre
+ * flags, byte_test/jump/extract/math with variables, isdataat, dsize, bsize and
+ * base64_decode/base64_data. Each test builds an engine from rule text and runs hand-made
+ * packets through detect_packet().
+ */
+#include "test-detect-helpers.h"
+
+/* ---- content ----------------------------------------------------------------------------- */
+
+static void test_content_basic(void **state)
+{
+	(void)state;
+	assert_true(opts_match("content:\"abc\";", "xxabcxx"));
+	assert_false(opts_match("content:\"abc\";", "xxabxcx"));
+	assert_true(opts_match("content:\"|00 01|ab\";", "\x00\x01" "ab") == false);
+	assert_true(opts_match_len("content:\"|00 01|ab\";", "z\x00\x01" "ab", 5));
+}
+
+static void test_content_nocase(void **state)
+{
+	(void)state;
+	assert_true(opts_match("content:\"AbC\"; nocase;", "xxaBcxx"));
+	assert_false(opts_match("content:\"AbC\";", "xxaBcxx"));
+}
+
+static void test_content_offset_depth(void **state)
+{
+	(void)state;
+	assert_true(opts_match("content:\"abc\"; offset:2;", "xxabc"));
+	assert_false(opts_match("content:\"abc\"; offset:3;", "xxabc"));
+	assert_true(opts_match("content:\"abc\"; depth:5;", "xxabcyy"));
+	assert_false(opts_match("content:\"abc\"; depth:4;", "xxabcyy"));
+	/* depth counts from the offset */
+	assert_true(opts_match("content:\"abc\"; offset:2; depth:3;", "xxabcyy"));
+	assert_false(opts_match("content:\"abc\"; offset:1; depth:3;", "xxabcyy"));
+}
+
+static void test_content_distance_within(void **state)
+{
+	(void)state;
+	assert_true(opts_match("content:\"ab\"; content:\"cd\"; distance:2;", "ab..cd"));
+	assert_false(opts_match("content:\"ab\"; content:\"cd\"; distance:3;", "ab..cd"));
+	assert_true(opts_match("content:\"ab\"; content:\"cd\"; within:4;", "ab..cd"));
+	assert_false(opts_match("content:\"ab\"; content:\"cd\"; within:3;", "ab..cd"));
+	assert_true(opts_match("content:\"ab\"; content:\"cd\"; distance:1; within:3;", "ab..cd"));
+	assert_false(opts_match("content:\"ab\"; content:\"cd\"; distance:0; within:3;",
+				"ab...cd"));
+	/* relative content must come after the previous match */
+	assert_false(opts_match("content:\"cd\"; content:\"ab\"; distance:0;", "ab..cd"));
+}
+
+static void test_content_negative_distance(void **state)
+{
+	(void)state;
+	assert_true(opts_match("content:\"cd\"; content:\"ab\"; distance:-6; within:2;",
+			       "ab..cd"));
+	assert_false(opts_match("content:\"cd\"; content:\"ab\"; distance:-3; within:3;",
+				"ab..cd"));
+}
+
+static void test_content_startswith_endswith(void **state)
+{
+	(void)state;
+	assert_true(opts_match("content:\"GET\"; startswith;", "GET /"));
+	assert_false(opts_match("content:\"GET\"; startswith;", " GET /"));
+	assert_true(opts_match("content:\"end\"; endswith;", "the end"));
+	assert_false(opts_match("content:\"end\"; endswith;", "the end."));
+	assert_true(opts_match("content:\"ab\"; startswith; endswith;", "ab"));
+	assert_false(opts_match("content:\"ab\"; startswith; endswith;", "abab"));
+	/* endswith retries only the last position: the earlier "end" does not count */
+	assert_true(opts_match("content:\"x\"; content:\"end\"; distance:0; endswith;",
+			       "x end end"));
+}
+
+static void test_content_negated(void **state)
+{
+	(void)state;
+	assert_true(opts_match("content:\"abc\"; content:!\"zzz\";", "abc"));
+	assert_false(opts_match("content:\"abc\"; content:!\"zzz\";", "abczzz"));
+	/* negated and relative: "b" must not directly follow an "a" */
+	assert_true(opts_match("content:\"a\"; content:!\"b\"; distance:0; within:1;", "ax"));
+	assert_false(opts_match("content:\"a\"; content:!\"b\"; distance:0; within:1;", "ab"));
+	/* a rule of only negated content has no fast pattern but still works */
+	assert_true(opts_match("content:!\"evil\";", "good"));
+	assert_false(opts_match("content:!\"evil\";", "so evil"));
+}
+
+static void test_content_backtracking(void **state)
+{
+	(void)state;
+	/* first "a" is followed by "x": the engine must retry the second "a" */
+	assert_true(opts_match("content:\"a\"; content:\"b\"; distance:0; within:1;", "axab"));
+	/* three levels: a..b..c where the first two a/b pairs fail at c */
+	assert_true(opts_match("content:\"a\"; content:\"b\"; distance:0; within:1; "
+			       "content:\"c\"; distance:0; within:1;",
+			       "abxabyabc"));
+	assert_false(opts_match("content:\"a\"; content:\"b\"; distance:0; within:1; "
+				"content:\"c\"; distance:0; within:1;",
+				"abxabyabd"));
+	/* backtracking across a byte_test relative to the content */
+	assert_true(opts_match("content:\"K\"; byte_test:1,=,0x37,0,relative;", "K1K7"));
+}
+
+static void test_content_recursion_limit(void **state)
+{
+	(void)state;
+	/* many "a"s, each followed by a failing relative chain: bounded work, no match */
+	char buf[4096];
+	memset(buf, 'a', sizeof(buf) - 1);
+	buf[sizeof(buf) - 1] = '\0';
+	struct tengine te;
+	te_build(&te, "alert tcp any any -> any any (content:\"a\"; content:\"a\"; distance:0; "
+		      "content:\"a\"; distance:0; content:\"b\"; distance:0; sid:1;)");
+	struct packet p;
+	pkt_make(&p, 6, "10.0.0.1", 1, "10.0.0.2", 2, buf, strlen(buf));
+	assert_false(te_fires(&te, &p, 1));
+	assert_true(te.t->recursion_hits >= 1);
+	te_free(&te);
+}
+
+static void test_content_byte_extract_vars(void **state)
+{
+	(void)state;
+	/* first byte says where (offset) and how far (depth) to look */
+	assert_true(opts_match("byte_extract:1,0,off,string,dec; content:\"zz\"; offset:off;",
+			       "3abzz"));
+	assert_false(opts_match("byte_extract:1,0,off,string,dec; content:\"zz\"; offset:off;",
+				"4abzz"));
+	assert_true(opts_match("byte_extract:1,0,n,string; content:\"q\"; distance:0; within:n;",
+			       "2xq"));
+	assert_false(opts_match("byte_extract:1,0,n,string; content:\"q\"; distance:0; within:n;",
+				"1xq"));
+}
+
+/* ---- fast pattern ------------------------------------------------------------------------ */
+
+static const struct det_rule *only_rule(const struct tengine *te)
+{
+	assert_int_equal(te->e->n_rules, 1);
+	return &te->e->rules[0];
+}
+
+static void test_fast_pattern_explicit(void **state)
+{
+	(void)state;
+	struct tengine te;
+	te_build(&te, "alert tcp any any -> any any (content:\"longerpattern\"; "
+		      "content:\"ab\"; fast_pattern; sid:1;)");
+	const struct det_rule *dr = only_rule(&te);
+	assert_true(dr->flags & DR_F_HAS_MPM);
+	assert_int_equal(dr->fp_match, 1);
+	struct packet p;
+	pkt_make(&p, 6, "10.0.0.1", 1, "10.0.0.2", 2, "xxlongerpatternab", 17);
+	assert_true(te_fires(&te, &p, 1));
+	pkt_make(&p, 6, "10.0.0.1", 1, "10.0.0.2", 2, "xxlongerpattern", 15);
+	assert_false(te_fires(&te, &p, 1));
+	te_free(&te);
+}
+
+static void test_fast_pattern_choice(void **state)
+{
+	(void)state;
+	struct tengine te;
+	/* four zero bytes are common; the rare 3-byte pattern wins */
+	te_build(&te, "alert tcp any any -> any any (content:\"|00 00 00 00|\"; "
+		      "content:\"Xq7\"; sid:1;)");
+	const struct det_rule *dr = only_rule(&te);
+	assert_int_equal(dr->fp_match, 1);
+	te_free(&te);
+	/* negated content is never the fast pattern */
+	te_build(&te, "alert tcp any any -> any any (content:!\"negatedlongpattern\"; "
+		      "content:\"ab\"; sid:1;)");
+	dr = only_rule(&te);
+	assert_int_equal(dr->fp_match, 1);
+	te_free(&te);
+}
+
+static void test_fast_pattern_only(void **state)
+{
+	(void)state;
+	struct tengine te;
+	te_build(&te, "alert tcp any any -> any any (content:\"hello\"; fast_pattern:only; "
+		      "sid:1;)");
+	const struct det_rule *dr = only_rule(&te);
+	assert_true(dr->payload.ops[0].skip);
+	struct packet p;
+	pkt_make(&p, 6, "10.0.0.1", 1, "10.0.0.2", 2, "say hello", 9);
+	assert_true(te_fires(&te, &p, 1));
+	pkt_make(&p, 6, "10.0.0.1", 1, "10.0.0.2", 2, "say hellx", 9);
+	assert_false(te_fires(&te, &p, 1));
+	te_free(&te);
+}
+
+static void test_fast_pattern_chop(void **state)
+{
+	(void)state;
+	struct tengine te;
+	te_build(&te, "alert tcp any any -> any any (content:\"abcdefgh\"; fast_pattern:2,3; "
+		      "sid:1;)");
+	const struct det_rule *dr = only_rule(&te);
+	const uint8_t *pat;
+	uint32_t len;
+	bool nocase;
+	det_fast_pattern_bytes(dr, &pat, &len, &nocase);
+	assert_int_equal(len, 3);
+	assert_memory_equal(pat, "cde", 3);
+	struct packet p;
+	/* the chopped part alone is a prefilter hit, but the full content must still match */
+	pkt_make(&p, 6, "10.0.0.1", 1, "10.0.0.2", 2, "xxcdexx", 7);
+	assert_false(te_fires(&te, &p, 1));
+	pkt_make(&p, 6, "10.0.0.1", 1, "10.0.0.2", 2, "xabcdefghx", 10);
+	assert_true(te_fires(&te, &p, 1));
+	te_free(&te);
+}
+
+static void test_fast_pattern_nocase_prefilter(void **state)
+{
+	(void)state;
+	assert_true(opts_match("content:\"UPPER\"; nocase;", "xx upper xx"));
+	assert_false(opts_match("content:\"UPPER\";", "xx upper xx"));
+}
+
+/* ---- pcre -------------------------------------------------------------------------------- */
+
+static void test_pcre_basic(void **state)
+{
+	(void)state;
+	assert_true(opts_match("pcre:\"/ab+c/\";", "xxabbbcxx"));
+	assert_false(opts_match("pcre:\"/ab+c/\";", "xxacxx"));
+	assert_true(opts_match("pcre:\"/ABC/i\";", "xabcx"));
+	assert_false(opts_match("pcre:\"/ABC/\";", "xabcx"));
+	assert_true(opts_match("pcre:\"/^x.*z$/s\";", "x\nyz"));
+	assert_false(opts_match("pcre:\"/^x.*z$/\";", "x\nyz"));
+}
+
+static void test_pcre_relative(void **state)
+{
+	(void)state;
+	/* R: the subject starts after the previous match, so ^ anchors there */
+	assert_true(opts_match("content:\"key=\"; pcre:\"/^\\d+/R\";", "key=123"));
+	assert_false(opts_match("content:\"key=\"; pcre:\"/^\\d+/R\";", "key=x123"));
+	assert_false(opts_match("content:\"b\"; pcre:\"/a/R\";", "ab"));
+	/* backtracking: the first "k=" is followed by letters, the second by digits */
+	assert_true(opts_match("content:\"k=\"; pcre:\"/^\\d/R\";", "k=a k=7"));
+	/* relative content after pcre starts at the pcre match end */
+	assert_true(opts_match("pcre:\"/a\\d/\"; content:\"z\"; distance:0; within:1;", "a1za2"));
+	assert_false(opts_match("pcre:\"/a\\d/\"; content:\"z\"; distance:0; within:1;",
+				"a1xa2x"));
+}
+
+static void test_pcre_negated(void **state)
+{
+	(void)state;
+	assert_true(opts_match("content:\"abc\"; pcre:!\"/abc\\d/\";", "abcx"));
+	assert_false(opts_match("content:\"abc\"; pcre:!\"/abc\\d/\";", "abc1"));
+}
+
+static void test_pcre_match_limit(void **state)
+{
+	(void)state;
+	/* catastrophic backtracking is cut by the match limit: no match, no hang */
+	char buf[64];
+	memset(buf, 'a', 40);
+	buf[40] = '!';
+	buf[41] = '\0';
+	assert_false(opts_match("pcre:\"/(a+)+$b/\";", buf));
+	assert_true(opts_match("pcre:\"/(a+)+!/\";", buf));
+}
+
+/* ---- byte_* ------------------------------------------------------------------------------ */
+
+static void test_byte_test(void **state)
+{
+	(void)state;
+	assert_true(opts_match_len("byte_test:2,=,258,0;", "\x01\x02", 2));
+	assert_true(opts_match_len("byte_test:2,=,513,0,little;", "\x01\x02", 2));
+	assert_true(opts_match_len("byte_test:1,>,5,1;", "\x00\x06", 2));
+	assert_false(opts_match_len("byte_test:1,>,6,1;", "\x00\x06", 2));
+	assert_true(opts_match_len("byte_test:1,!=,6,1;", "\x00\x07", 2));
+	assert_true(opts_match_len("byte_test:1,&,4,0;", "\x06", 1));
+	assert_false(opts_match_len("byte_test:1,&,8,0;", "\x06", 1));
+	/* out of the buffer: no match */
+	assert_false(opts_match_len("byte_test:4,>,0,0;", "\x01\x02", 2));
+}
+
+static void test_byte_test_string_bitmask(void **state)
+{
+	(void)state;
+	assert_true(opts_match("byte_test:3,=,123,0,string,dec;", "123x"));
+	assert_true(opts_match("byte_test:2,=,255,0,string,hex;", "ffx"));
+	assert_false(opts_match("byte_test:2,=,255,0,string,dec;", "ffx"));
+	/* 0xAB & 0xF0 = 0xA0, shifted right by 4 = 0x0A */
+	assert_true(opts_match_len("byte_test:1,=,10,0,bitmask 0xF0;", "\xab", 1));
+}
+
+static void test_byte_jump(void **state)
+{
+	(void)state;
+	/* length byte 3 skips "abc" and lands on "Z" */
+	assert_true(opts_match("content:\"L\"; byte_jump:1,0,relative,string; "
+			       "content:\"Z\"; distance:0; within:1;",
+			       "L3abcZ"));
+	assert_false(opts_match("content:\"L\"; byte_jump:1,0,relative,string; "
+				"content:\"Z\"; distance:0; within:1;",
+				"L2abcZ"));
+	/* multiplier and post_offset */
+	assert_true(opts_match_len("byte_jump:1,0,multiplier 2,post_offset 1; content:\"Q\"; "
+				   "distance:0; within:1;",
+				   "\x02.....Q", 7));
+	/* from_beginning: the jump counts from the buffer start */
+	assert_true(opts_match_len("byte_jump:1,1,from_beginning; content:\"Q\"; distance:0; "
+				   "within:1;",
+				   "x\x04..Q", 5));
+	/* align rounds 1 up to 4 */
+	assert_true(opts_match_len("byte_jump:1,0,align; content:\"Q\"; distance:0; within:1;",
+				   "\x01....Q", 6));
+	/* jumping past the end fails */
+	assert_false(opts_match_len("byte_jump:1,0; isdataat:0,relative;", "\x50", 1));
+}
+
+static void test_byte_extract_test(void **state)
+{
+	(void)state;
+	/* the first byte is the expected value of the second */
+	assert_true(opts_match_len("byte_extract:1,0,v; byte_test:1,=,v,1;", "\x07\x07", 2));
+	assert_false(opts_match_len("byte_extract:1,0,v; byte_test:1,=,v,1;", "\x07\x08", 2));
+	/* byte_extract moves the cursor past the bytes it read */
+	assert_true(opts_match_len("byte_extract:2,0,len; content:\"A\"; distance:0; within:1;",
+				   "\x00\x05" "A", 3));
+}
+
+static void test_byte_math(void **state)
+{
+	(void)state;
+	assert_true(opts_match_len("byte_math:bytes 1,offset 0,oper +,rvalue 2,result r; "
+				   "byte_test:1,=,r,1;",
+				   "\x03\x05", 2));
+	assert_false(opts_match_len("byte_math:bytes 1,offset 0,oper *,rvalue 2,result r; "
+				    "byte_test:1,=,r,1;",
+				    "\x03\x05", 2));
+	assert_true(opts_match_len("byte_math:bytes 1,offset 0,oper <<,rvalue 1,result r; "
+				   "byte_test:1,=,r,1;",
+				   "\x03\x06", 2));
+}
+
+static void test_isdataat(void **state)
+{
+	(void)state;
+	assert_true(opts_match("content:\"a\"; isdataat:3;", "abcd"));
+	assert_false(opts_match("content:\"a\"; isdataat:4;", "abcd"));
+	assert_true(opts_match("content:\"b\"; isdataat:1,relative;", "abcd"));
+	assert_false(opts_match("content:\"c\"; isdataat:1,relative;", "abcd"));
+	assert_true(opts_match("content:\"d\"; isdataat:!1,relative;", "abcd"));
+	assert_false(opts_match("content:\"b\"; isdataat:!1,relative;", "abcd"));
+}
+
+static void test_dsize(void **state)
+{
+	(void)state;
+	assert_true(opts_match("dsize:4;", "abcd"));
+	assert_false(opts_match("dsize:5;", "abcd"));
+	assert_true(opts_match("dsize:>2; content:\"b\";", "abcd"));
+	assert_true(opts_match("dsize:2<>6;", "abcd"));
+}
+
+static void test_base64(void **state)
+{
+	(void)state;
+	/* "aGVsbG8gd29ybGQ=" is "hello world" */
+	assert_true(opts_match("content:\"b64=\"; base64_decode:relative; base64_data; "
+			       "content:\"world\";",
+			       "b64=aGVsbG8gd29ybGQ="));
+	assert_false(opts_match("content:\"b64=\"; base64_decode:relative; base64_data; "
+				"content:\"planet\";",
+				"b64=aGVsbG8gd29ybGQ="));
+	assert_true(opts_match("content:\"b64=\"; base64_decode:relative; base64_data; "
+			       "content:\"hello\"; startswith; bsize:11;",
+			       "b64=aGVsbG8gd29ybGQ="));
+	assert_false(opts_match("content:\"b64=\"; base64_decode:relative; base64_data; "
+				"bsize:12;",
+				"b64=aGVsbG8gd29ybGQ="));
+	uint8_t out[16];
+	assert_int_equal(det_base64_decode((const uint8_t *)"aGk=", 4, out, sizeof(out)), 2);
+	assert_memory_equal(out, "hi", 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_content_basic),
+		cmocka_unit_test(test_content_nocase),
+		cmocka_unit_test(test_content_offset_depth),
+		cmocka_unit_test(test_content_distance_within),
+		cmocka_unit_test(test_content_negative_distance),
+		cmocka_unit_test(test_content_startswith_endswith),
+		cmocka_unit_test(test_content_negated),
+		cmocka_unit_test(test_content_backtracking),
+		cmocka_unit_test(test_content_recursion_limit),
+		cmocka_unit_test(test_content_byte_extract_vars),
+		cmocka_unit_test(test_fast_pattern_explicit),
+		cmocka_unit_test(test_fast_pattern_choice),
+		cmocka_unit_test(test_fast_pattern_only),
+		cmocka_unit_test(test_fast_pattern_chop),
+		cmocka_unit_test(test_fast_pattern_nocase_prefilter),
+		cmocka_unit_test(test_pcre_basic),
+		cmocka_unit_test(test_pcre_relative),
+		cmocka_unit_test(test_pcre_negated),
+		cmocka_unit_test(test_pcre_match_limit),
+		cmocka_unit_test(test_byte_test),
+		cmocka_unit_test(test_byte_test_string_bitmask),
+		cmocka_unit_test(test_byte_jump),
+		cmocka_unit_test(test_byte_extract_test),
+		cmocka_unit_test(test_byte_math),
+		cmocka_unit_test(test_isdataat),
+		cmocka_unit_test(test_dsize),
+		cmocka_unit_test(test_base64),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,197 @@
+/*
+ * config.c — the detect stage's settings from aegis.yaml / suricata.yaml: action-order,
+ * threshold-file, classification-file, reference-config-file, detect.profile /
+ * custom-values (how many destination ports get their own signature group),
+ * detect.inspection-recursion-limit, pcre.match-limit(-recursion), and the Hyperscan cache
+ * directory (aegis's detect.cache-dir, or Suricata's detect.sgh-mpm-caching-path; default
+ * <config-root>/state/cache/hs, used only when it can be created and written).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "detect/detect-int.h"
+
+/* mkdir -p; true when the directory exists and is writable afterwards. */
+static bool dir_usable(const char *path)
+{
+	char tmp[4096];
+	if (util_strlcpy(tmp, path, sizeof(tmp)) >= sizeof(tmp))
+		return false;
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+			return false;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+		return false;
+	return access(tmp, W_OK | X_OK) == 0;
+}
+
+/* Relative file names are under the config root, as default-rule-path is. */
+static void root_relative(char *dst, size_t len, const char *v)
+{
+	if (v[0] == '/')
+		util_strlcpy(dst, v, len);
+	else
+		conf_root_path(v, dst, len);
+}
+
+static int action_from_name(const char *s, enum detect_action *a)
+{
+	static const struct {
+		const char *name;
+		enum detect_action a;
+	} map[] = { { "pass", DETECT_ACTION_PASS },
+		    { "drop", DETECT_ACTION_DROP },
+		    { "reject", DETECT_ACTION_REJECT },
+		    { "alert", DETECT_ACTION_ALERT } };
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+		if (strcmp(s, map[i].name) == 0) {
+			*a = map[i].a;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int read_action_order(struct detect_config *cfg, const struct conf *c, char *err,
+			     size_t errlen)
+{
+	const struct conf_node *n = conf_get_node(c, "action-order");
+	if (!n)
+		return 0;
+	char pos[256];
+	if (n->type != CONF_SEQ || n->n_children != 4) {
+		snprintf(err, errlen,
+			 "%s: error: action-order: expected a list of the four actions pass, drop, "
+			 "reject, alert",
+			 conf_node_position(n, pos, sizeof(pos)));
+		return -1;
+	}
+	bool seen[DETECT_ACTION_PASS + 1] = { false };
+	unsigned i = 0;
+	for (const struct conf_node *k = n->first_child; k; k = k->next, i++) {
+		enum detect_action a;
+		if (k->type != CONF_SCALAR || !k->value || action_from_name(k->value, &a) < 0 ||
+		    seen[a]) {
+			snprintf(err, errlen,
+				 "%s: error: action-order: \"%s\" is not one of pass, drop, reject, "
+				 "alert (each once)",
+				 conf_node_position(k, pos, sizeof(pos)), k->value ? k->value : "");
+			return -1;
+		}
+		seen[a] = true;
+		cfg->action_order[i] = a;
+	}
+	return 0;
+}
+
+static int read_file_key(const struct conf *c, const char *key, const char *def, char *dst,
+			 size_t len, char *err, size_t errlen)
+{
+	const char *v = NULL;
+	if (conf_get_str(c, key, def, &v, err, errlen) < 0)
+		return -1;
+	if (v && *v)
+		root_relative(dst, len, v);
+	else
+		dst[0] = '\0';
+	return 0;
+}
+
+int detect_config_from_conf(struct detect_config *cfg, const struct conf *c, char *err,
+			    size_t errlen)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->action_order[0] = DETECT_ACTION_PASS;
+	cfg->action_order[1] = DETECT_ACTION_DROP;
+	cfg->action_order[2] = DETECT_ACTION_REJECT;
+	cfg->action_order[3] = DETECT_ACTION_ALERT;
+	cfg->inspection_recursion_limit = 3000;
+	cfg->pcre_match_limit = 3500;
+	cfg->pcre_match_limit_recursion = 1500;
+	cfg->port_groups = 25;
+
+	char def_cache[4096];
+	conf_root_path("state/cache/hs", def_cache, sizeof(def_cache));
+	if (!c) {
+		if (dir_usable(def_cache))
+			util_strlcpy(cfg->cache_dir, def_cache, sizeof(cfg->cache_dir));
+		return 0;
+	}
+	int64_t v;
+	if (read_action_order(cfg, c, err, errlen) < 0)
+		return -1;
+	if (conf_get_int(c, "detect.inspection-recursion-limit", 1, 1000000, 3000, &v, err,
+			 errlen) < 0)
+		return -1;
+	cfg->inspection_recursion_limit = (uint32_t)v;
+	if (conf_get_int(c, "pcre.match-limit", 1, 100000000, 3500, &v, err, errlen) < 0)
+		return -1;
+	cfg->pcre_match_limit = (uint32_t)v;
+	if (conf_get_int(c, "pcre.match-limit-recursion", 1, 100000000, 1500, &v, err, errlen) < 0)
+		return -1;
+	cfg->pcre_match_limit_recursion = (uint32_t)v;
+
+	const char *profile = "medium";
+	if (conf_get_str(c, "detect.profile", "medium", &profile, err, errlen) < 0)
+		return -1;
+	if (strcmp(profile, "low") == 0) {
+		cfg->port_groups = 8;
+	} else if (strcmp(profile, "high") == 0) {
+		cfg->port_groups = DET_MAX_TOP_PORTS;
+	} else if (strcmp(profile, "custom") == 0) {
+		if (conf_get_int(c, "detect.custom-values.toserver-groups", 0, DET_MAX_TOP_PORTS, 25,
+				 &v, err, errlen) < 0)
+			return -1;
+		cfg->port_groups = (uint32_t)v;
+	} else if (strcmp(profile, "medium") != 0) {
+		const struct conf_node *n = conf_get_node(c, "detect.profile");
+		char pos[256];
+		snprintf(err, errlen,
+			 "%s: error: detect.profile: expected low, medium, high or custom, got "
+			 "\"%s\"",
+			 conf_node_position(n, pos, sizeof(pos)), profile);
+		return -1;
+	}
+
+	if (read_file_key(c, "threshold-file", NULL, cfg->threshold_file,
+			  sizeof(cfg->threshold_file), err, errlen) < 0 ||
+	    read_file_key(c, "classification-file", NULL, cfg->classification_file,
+			  sizeof(cfg->classification_file), err, errlen) < 0 ||
+	    read_file_key(c, "reference-config-file", NULL, cfg->reference_file,
+			  sizeof(cfg->reference_file), err, errlen) < 0)
+		return -1;
+
+	bool caching = true;
+	if (conf_get_bool(c, "detect.sgh-mpm-caching", true, &caching, err, errlen) < 0)
+		return -1;
+	const char *dir = NULL;
+	if (conf_get_str(c, "detect.cache-dir", NULL, &dir, err, errlen) < 0)
+		return -1;
+	if (!dir && conf_get_str(c, "detect.sgh-mpm-caching-path", NULL, &dir, err, errlen) < 0)
+		return -1;
+	if (!caching)
+		return 0;
+	char path[4096];
+	if (dir && *dir)
+		root_relative(path, sizeof(path), dir);
+	else if (dir)
+		return 0; /* an empty value turns the cache off */
+	else
+		util_strlcpy(path, def_cache, sizeof(path));
+	if (dir_usable(path))
+		util_strlcpy(cfg->cache_dir, path, sizeof(cfg->cache_dir));
+	else
+		log_warning("detect: Hyperscan cache directory %s is not writable; compiling "
+			    "without a cache",
+			    path);
+	return 0;
+}

@@ -1,0 +1,258 @@
+/*
+ * detect-int.h — the detect stage's internal structures, shared by its .c files only: the
+ * compiled rule (header facts + one inspection program per buffer), the rule "parts" that
+ * signature groups are made of, the Hyperscan databases, and the per-worker thread context.
+ *
+ * Grouping in short: every rule lands in one or more parts keyed by (transport class,
+ * direction, port group). A packet's signature group is the (at most four) parts that can hold
+ * rules for it: (transport, both directions, any port), (transport, its direction, any port),
+ * (transport, both, its port group) and (transport, its direction, its port group). Rules with
+ * `any` destination port are thus compiled once per transport instead of once per port group,
+ * which keeps the number and size of Hyperscan databases (and so the build time) small.
+ */
+#ifndef AEGIS_DETECT_INT_H
+#define AEGIS_DETECT_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <hs/hs.h>
+#include <pcre2.h>
+
+#include "detect/detect-state.h"
+#include "detect/detect.h"
+
+/* Transport classes of the grouping. */
+enum { DET_TC_TCP = 0, DET_TC_UDP, DET_TC_ICMP, DET_TC_OTHER, DET_TC_MAX };
+/* Directions of the grouping: FLOW_DIR_TO_SERVER (0), FLOW_DIR_TO_CLIENT (1), both. */
+enum { DET_DIR_BOTH = 2, DET_DIR_MAX = 3 };
+/* Port groups: 0 = rules with any destination port, 1 = "other ports", 2.. = the top ports. */
+enum { DET_PG_ANY = 0, DET_PG_OTHER = 1, DET_PG_FIRST_PORT = 2 };
+#define DET_MAX_TOP_PORTS 64
+#define DET_NPG (DET_PG_FIRST_PORT + DET_MAX_TOP_PORTS)
+#define DET_PART_INDEX(tc, dir, pg) ((((tc) * DET_DIR_MAX) + (dir)) * DET_NPG + (pg))
+#define DET_NPARTS (DET_TC_MAX * DET_DIR_MAX * DET_NPG)
+
+/* Bounds on input-driven work. */
+#define DET_MAX_VARS 16           /* byte_extract / byte_math variables per rule */
+#define DET_B64_MAX 65536         /* base64_decode output per packet */
+#define DET_MAX_CANDIDATES 65536  /* candidate list capacity (rules are deduplicated) */
+
+/* Inspection operations (one per payload-ish rule_match). */
+enum det_op_type {
+	DET_OP_CONTENT = 0,
+	DET_OP_PCRE,
+	DET_OP_BYTE_TEST,
+	DET_OP_BYTE_JUMP,
+	DET_OP_BYTE_EXTRACT,
+	DET_OP_BYTE_MATH,
+	DET_OP_ISDATAAT,
+	DET_OP_BASE64_DECODE,
+	DET_OP_BSIZE,
+	DET_OP_DSIZE,
+	DET_OP_UNSUPPORTED, /* a keyword this engine cannot evaluate in a buffer: never matches */
+};
+
+struct det_op {
+	uint8_t type;          /* enum det_op_type */
+	bool rel_next;         /* a later op is relative to where this one leaves the cursor */
+	bool skip;             /* fast_pattern:only content proven by the prefilter */
+	const struct rule_match *m;
+	pcre2_code *re;        /* DET_OP_PCRE: the engine's own JIT-compiled copy */
+};
+
+/* The inspection program of one buffer of one rule. */
+struct det_prog {
+	uint16_t buffer;
+	uint16_t n_ops;
+	struct det_op *ops;
+};
+
+/* Packet-group operations (header keywords, flow, bits, flowint, events). */
+enum det_pop_type {
+	DET_POP_HEADER = 0,  /* detect_header_match() */
+	DET_POP_FLOW,        /* detect_flow_match() */
+	DET_POP_DECODE_EVENT,
+	DET_POP_BITS,        /* condition: checked after the payload; action: post-match */
+	DET_POP_FLOWINT,     /* evaluated after the payload, in rule order */
+	DET_POP_IGNORE,      /* tag, prefilter, metadata-ish: nothing to test */
+};
+
+struct det_pop {
+	uint8_t type;        /* enum det_pop_type */
+	bool negated;
+	uint16_t event;      /* DET_POP_DECODE_EVENT */
+	const struct rule_match *m;
+	union {
+		struct detect_bits_op bits;
+		struct detect_flowint_op fi;
+	} u;
+};
+
+/* det_rule.flags */
+enum {
+	DR_F_NEEDS_APP = 1u << 0,    /* app-layer protocol or buffers: not inspectable yet */
+	DR_F_STREAM_ONLY = 1u << 1,  /* tcp-stream: waits for the stream stage */
+	DR_F_HAS_MPM = 1u << 2,      /* has a fast pattern */
+	DR_F_UNSUPPORTED = 1u << 3,  /* an op the engine cannot evaluate: never matches */
+	DR_F_NOALERT = 1u << 4,      /* noalert / flowbits:noalert */
+	DR_F_BITS_ACTION = 1u << 5,  /* has flowbits/xbits set/unset/toggle to apply post-match */
+};
+
+/* One rule as compiled into the engine. */
+struct det_rule {
+	const struct rule *r;
+	uint32_t flags;           /* DR_F_* */
+	uint8_t dir;              /* FLOW_DIR_TO_SERVER / _TO_CLIENT / DET_DIR_BOTH */
+	int16_t fp_group;         /* index into r->groups of the fast pattern's group, or -1 */
+	int32_t fp_match;         /* index of the fast pattern's content in that group */
+	uint16_t fp_buffer;
+	uint16_t n_pops;
+	struct det_pop *pops;     /* the RULES_BUF_PACKET group, compiled */
+	struct det_prog payload;  /* RULES_BUF_PAYLOAD (n_ops 0 when none) */
+	struct det_prog b64;      /* base64_data */
+	uint16_t n_other;         /* programs of other (app-layer) buffers, for later stages */
+	struct det_prog *other;
+};
+
+/* One Hyperscan database (shared by every part whose pattern set is the same). */
+struct det_db {
+	hs_database_t *db;
+	uint64_t key;
+	size_t bytes;
+	uint32_t n_pats;
+};
+
+/* A part's prefilter for one buffer: the database and, per pattern id, the rules. */
+struct det_mpm {
+	uint16_t buffer;
+	uint32_t db;             /* index into engine->dbs */
+	uint32_t n_pats;
+	uint32_t *pat_off;       /* n_pats + 1 offsets into pat_rules */
+	uint32_t *pat_rules;     /* engine rule indices */
+};
+
+struct det_part {
+	uint32_t n_rules;
+	uint32_t n_nompm;
+	uint32_t *nompm;         /* rules without a fast pattern, in engine order */
+	uint16_t n_mpm;
+	struct det_mpm *mpm;
+	bool used;
+	uint32_t cap_all;
+	uint32_t *all;           /* every rule of the part (build time) */
+};
+
+struct det_group {
+	uint8_t n_parts;
+	uint16_t parts[4];
+};
+
+struct detect_engine {
+	struct detect_config cfg;
+	const struct rules_ruleset *rs;
+	uint32_t n_rules;
+	struct det_rule *rules;   /* engine order (action, flowbits role, priority, file order) */
+	struct det_part *parts;   /* DET_NPARTS, most unused */
+	/* port -> port group for TCP and UDP (SCTP uses the UDP map's "other") */
+	uint8_t *portmap[2];
+	uint16_t top_ports[2][DET_MAX_TOP_PORTS];
+	uint32_t n_top[2];
+	/* group lookup: [tc][dir(0/1)][pg] -> index into groups, or UINT16_MAX */
+	uint16_t group_of[DET_TC_MAX][2][DET_NPG];
+	uint32_t n_groups;
+	struct det_group *groups;
+	uint32_t n_dbs;
+	struct det_db *dbs;
+	hs_scratch_t *scratch;    /* prototype, cloned per thread */
+	struct detect_engine_stats stats;
+	struct detect_vars_names vars;          /* flowbits / flowint names */
+	struct detect_action_order order;
+	struct detect_threshold_config *thr_cfg; /* threshold.config, or NULL */
+	uint32_t recursion_limit;
+	uint32_t rules_pending;   /* in the engine, but waiting for app-layer / stream stages */
+	uint32_t rules_unsupported; /* status OK but using something the engine can't evaluate */
+	uint32_t rules_disabled;
+};
+
+struct detect_thread {
+	const struct detect_engine *e;
+	hs_scratch_t *scratch;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;           /* pcre match limits from the config */
+	pcre2_match_context *mctx_unlimited; /* pcre flag O */
+	pcre2_jit_stack *jit_stack;
+	struct detect_hosts *hosts;
+	struct detect_thresholds *thr;
+	uint64_t *cand_bits;      /* one bit per engine rule */
+	uint32_t *cand;           /* candidate rule indices of the current packet */
+	uint32_t n_cand;
+	bool cand_overflow;
+	/* per-rule evaluation state */
+	int64_t vars[DET_MAX_VARS];
+	uint32_t recursion;       /* inspection steps of the current rule/buffer */
+	uint8_t *b64_buf;
+	struct detect_thread_stats stats;
+	uint64_t app_pending;     /* candidates skipped because they need app-layer buffers */
+	uint64_t recursion_hits;
+};
+
+/* ---- build (engine.c, group.c, mpm.c, mpm-cache.c) --------------------------------------- */
+
+int det_rule_compile(struct detect_engine *e, struct det_rule *dr, const struct rule *r,
+		     char *err, size_t errlen);
+void det_rule_free(struct det_rule *dr);
+/* Choose the fast pattern of a rule (fp_group / fp_match / fp_buffer). */
+void det_fast_pattern_select(struct det_rule *dr);
+/* Fill e->parts, e->groups, e->portmap. */
+int det_groups_build(struct detect_engine *e, char *err, size_t errlen);
+/* The signature group of a packet, or NULL when no rule can apply to it. */
+const struct det_group *det_group_lookup(const struct detect_engine *e, const struct packet *p);
+/* Build every part's databases (de-duplicated, cached). */
+int det_mpm_build(struct detect_engine *e, char *err, size_t errlen);
+void det_mpm_free(struct detect_engine *e);
+/* The pattern bytes of a rule's fast pattern (after chop). */
+void det_fast_pattern_bytes(const struct det_rule *dr, const uint8_t **pat, uint32_t *len,
+			    bool *nocase);
+
+/* Cache: 0 and *db on a hit; -1 on a miss (absent, unreadable or corrupt). */
+int det_cache_load(const char *dir, uint64_t key, hs_database_t **db);
+/* Best effort: -1 (logged once) when the file cannot be written. */
+int det_cache_store(const char *dir, uint64_t key, const hs_database_t *db);
+/* The key's file name in dir. */
+void det_cache_path(const char *dir, uint64_t key, char *buf, size_t len);
+
+/* ---- inspection (inspect.c, content.c, pcre.c, byte.c) ---------------------------------- */
+
+/* Header of a rule against a packet: protocol, family, addresses, ports (with <>). */
+bool det_header_match(const struct det_rule *dr, const struct packet *p);
+/* Run a buffer program over data. 1 match, 0 no match. */
+int det_inspect_buffer(struct detect_thread *t, const struct det_rule *dr,
+		       const struct det_prog *prog, const uint8_t *data, uint32_t len,
+		       const struct packet *p);
+
+/* Inspection engine internals: op i.. of prog with the cursor at `pos`. DET_MATCH,
+ * DET_NOMATCH (an earlier op may retry) or DET_ABORT (no retry can help). */
+enum { DET_ABORT = -1, DET_NOMATCH = 0, DET_MATCH = 1 };
+struct det_ictx {
+	struct detect_thread *t;
+	const struct det_rule *dr;
+	const struct det_prog *prog;
+	const uint8_t *buf;
+	uint32_t len;
+	const struct packet *p;
+};
+int det_ops_run(struct det_ictx *c, uint32_t i, uint32_t pos);
+int det_op_content(struct det_ictx *c, uint32_t i, uint32_t pos);
+int det_op_pcre(struct det_ictx *c, uint32_t i, uint32_t pos);
+/* byte_*, isdataat, base64_decode, bsize, dsize: *newpos is the cursor after the op. */
+int det_op_byte(struct det_ictx *c, const struct det_op *op, uint32_t pos, uint32_t *newpos);
+/* Resolve a literal-or-variable reference. */
+static inline int64_t det_intref(const struct detect_thread *t, const struct rule_intref *r)
+{
+	if (r->var >= 0 && r->var < DET_MAX_VARS)
+		return t->vars[r->var];
+	return r->value;
+}
+/* Base64 decode (RFC 4648, whitespace skipped, stops at the first invalid byte). */
+uint32_t det_base64_decode(const uint8_t *in, uint32_t inlen, uint8_t *out, uint32_t outlen);
+
+#endif /* AEGIS_DETECT_INT_H */

@@ -1,0 +1,319 @@
+/*
+ * inspect.c — the per-packet loop. Find the packet's signature group, run its Hyperscan
+ * databases over the payload to collect candidate rules (plus the group's rules that have no
+ * fast pattern), then check each candidate in engine order: header (protocol, addresses, ports,
+ * `<>`), cheap packet keywords, the payload program, flowbits/flowint conditions; on a match the
+ * post-match actions, thresholds and the result (detect-state.h). A matching pass rule ends the
+ * packet's inspection and the flow's (FLOW_F_PASS).
+ *
+ * det_inspect_buffer() takes (program, data, len) so the stream and app-layer stages can hand
+ * their buffers to the same inspection engine.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/detect-int.h"
+
+/* ---- header ------------------------------------------------------------------------------ */
+
+static bool proto_match(const struct rule *r, const struct packet *p)
+{
+	if ((r->proto_flags & RULE_PF_IPV4) && p->ip_version != 4)
+		return false;
+	if ((r->proto_flags & RULE_PF_IPV6) && p->ip_version != 6)
+		return false;
+	switch (r->proto) {
+	case RULE_PROTO_IP:
+	case RULE_PROTO_PKTHDR:
+		return true;
+	case RULE_PROTO_TCP:
+		return p->ip_proto == 6;
+	case RULE_PROTO_UDP:
+		return p->ip_proto == 17;
+	case RULE_PROTO_ICMP:
+		return p->ip_proto == 1 || p->ip_proto == 58;
+	case RULE_PROTO_ICMPV4:
+		return p->ip_proto == 1;
+	case RULE_PROTO_ICMPV6:
+		return p->ip_proto == 58;
+	case RULE_PROTO_SCTP:
+		return p->ip_proto == 132;
+	case RULE_PROTO_IGMP:
+		return p->ip_proto == 2;
+	case RULE_PROTO_APP:
+		return ((r->transport & RULE_TR_TCP) && p->ip_proto == 6) ||
+		       ((r->transport & RULE_TR_UDP) && p->ip_proto == 17) ||
+		       ((r->transport & RULE_TR_SCTP) && p->ip_proto == 132) ||
+		       ((r->transport & RULE_TR_ICMP) && (p->ip_proto == 1 || p->ip_proto == 58));
+	}
+	return false;
+}
+
+static bool has_ports(const struct packet *p)
+{
+	return p->ip_proto == 6 || p->ip_proto == 17 || p->ip_proto == 132;
+}
+
+static bool port_ok(const struct rules_port_set *s, uint16_t port, bool ported)
+{
+	if (!s || s->any)
+		return true;
+	return ported && rules_port_set_match(s, port);
+}
+
+static bool addr_ok(const struct rules_addr_set *s, const struct ip_addr *a)
+{
+	return !s || s->any || rules_addr_set_match(s, a);
+}
+
+static bool endpoints_match(const struct rule *r, const struct ip_addr *src, uint16_t sp,
+			    const struct ip_addr *dst, uint16_t dp, bool ported)
+{
+	return port_ok(r->sp, sp, ported) && port_ok(r->dp, dp, ported) && addr_ok(r->src, src) &&
+	       addr_ok(r->dst, dst);
+}
+
+bool det_header_match(const struct det_rule *dr, const struct packet *p)
+{
+	const struct rule *r = dr->r;
+	if (!proto_match(r, p))
+		return false;
+	bool ported = has_ports(p);
+	if (endpoints_match(r, &p->src, p->sp, &p->dst, p->dp, ported))
+		return true;
+	return r->dir == RULE_DIR_BOTH &&
+	       endpoints_match(r, &p->dst, p->dp, &p->src, p->sp, ported);
+}
+
+/* ---- inspection engine ------------------------------------------------------------------- */
+
+int det_ops_run(struct det_ictx *c, uint32_t i, uint32_t pos)
+{
+	struct detect_thread *t = c->t;
+	if (++t->recursion > t->e->recursion_limit) {
+		t->recursion_hits++;
+		return DET_ABORT;
+	}
+	for (; i < c->prog->n_ops; i++) {
+		const struct det_op *op = &c->prog->ops[i];
+		switch (op->type) {
+		case DET_OP_CONTENT:
+			if (op->skip)
+				continue;
+			/* content (and pcre) run the rest of the program themselves, so a failure
+			 * later can make them retry their next occurrence */
+			return det_op_content(c, i, pos);
+		case DET_OP_PCRE:
+			return det_op_pcre(c, i, pos);
+		case DET_OP_UNSUPPORTED:
+			return DET_ABORT;
+		default: {
+			uint32_t np = pos;
+			int r = det_op_byte(c, op, pos, &np);
+			if (r != DET_MATCH)
+				return r;
+			pos = np;
+			break;
+		}
+		}
+	}
+	return DET_MATCH;
+}
+
+int det_inspect_buffer(struct detect_thread *t, const struct det_rule *dr,
+		       const struct det_prog *prog, const uint8_t *data, uint32_t len,
+		       const struct packet *p)
+{
+	if (!prog->n_ops)
+		return 1;
+	struct det_ictx c = { .t = t, .dr = dr, .prog = prog, .buf = data, .len = len, .p = p };
+	t->recursion = 0;
+	return det_ops_run(&c, 0, 0) == DET_MATCH;
+}
+
+/* ---- candidates -------------------------------------------------------------------------- */
+
+static inline void cand_add(struct detect_thread *t, uint32_t rule)
+{
+	uint64_t bit = 1ull << (rule & 63);
+	if (t->cand_bits[rule >> 6] & bit)
+		return;
+	t->cand_bits[rule >> 6] |= bit;
+	t->cand[t->n_cand++] = rule;
+}
+
+struct scan_ctx {
+	struct detect_thread *t;
+	const struct det_mpm *mpm;
+};
+
+static int on_hs_match(unsigned int id, unsigned long long from, unsigned long long to,
+		       unsigned int flags, void *ctx)
+{
+	(void)from;
+	(void)to;
+	(void)flags;
+	struct scan_ctx *s = ctx;
+	if (id >= s->mpm->n_pats)
+		return 0;
+	s->t->stats.mpm_matches++;
+	for (uint32_t k = s->mpm->pat_off[id]; k < s->mpm->pat_off[id + 1]; k++)
+		cand_add(s->t, s->mpm->pat_rules[k]);
+	return 0;
+}
+
+static void candidates_collect(struct detect_thread *t, const struct det_group *g,
+			       uint16_t buffer, const uint8_t *data, uint32_t len)
+{
+	const struct detect_engine *e = t->e;
+	for (uint8_t i = 0; i < g->n_parts; i++) {
+		const struct det_part *part = &e->parts[g->parts[i]];
+		for (uint32_t k = 0; k < part->n_nompm; k++)
+			cand_add(t, part->nompm[k]);
+		if (!len)
+			continue;
+		for (uint16_t k = 0; k < part->n_mpm; k++) {
+			const struct det_mpm *mpm = &part->mpm[k];
+			if (mpm->buffer != buffer)
+				continue;
+			struct scan_ctx s = { t, mpm };
+			t->stats.mpm_scans++;
+			hs_scan(e->dbs[mpm->db].db, (const char *)data, len, 0, t->scratch,
+				on_hs_match, &s);
+		}
+	}
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* ---- one rule ---------------------------------------------------------------------------- */
+
+static bool pops_match_cheap(const struct det_rule *dr, const struct packet *p)
+{
+	for (uint16_t i = 0; i < dr->n_pops; i++) {
+		const struct det_pop *op = &dr->pops[i];
+		switch (op->type) {
+		case DET_POP_HEADER:
+			if (!detect_header_match(op->m, p))
+				return false;
+			break;
+		case DET_POP_FLOW:
+			if (!detect_flow_match(op->m->u.flow, p))
+				return false;
+			break;
+		case DET_POP_DECODE_EVENT: {
+			bool seen = false;
+			for (uint8_t k = 0; k < p->event_count && k < PKT_MAX_EVENTS; k++)
+				seen |= p->events[k] == op->event;
+			if (seen == op->negated)
+				return false;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	return true;
+}
+
+/* flowbits conditions and flowint, in rule order, after the payload matched (Suricata's match
+ * list runs after the payload, so a flowint increment only happens on a payload match). */
+static bool pops_match_state(struct detect_thread *t, const struct det_rule *dr,
+			     const struct packet *p)
+{
+	for (uint16_t i = 0; i < dr->n_pops; i++) {
+		const struct det_pop *op = &dr->pops[i];
+		if (op->type == DET_POP_BITS && detect_bits_is_condition(&op->u.bits)) {
+			if (!detect_bits_check(&op->u.bits, p, t->hosts))
+				return false;
+		} else if (op->type == DET_POP_FLOWINT) {
+			if (!detect_flowint_eval(&op->u.fi, p))
+				return false;
+		}
+	}
+	return true;
+}
+
+static bool rule_match(struct detect_thread *t, const struct det_rule *dr, const struct packet *p)
+{
+	if (dr->flags & (DR_F_NEEDS_APP | DR_F_STREAM_ONLY)) {
+		t->app_pending++;
+		return false;
+	}
+	if (!det_header_match(dr, p) || !pops_match_cheap(dr, p))
+		return false;
+	if (dr->payload.n_ops) {
+		if (!p->payload || !p->payload_len)
+			return false;
+		memset(t->vars, 0, sizeof(t->vars));
+		if (!det_inspect_buffer(t, dr, &dr->payload, p->payload, p->payload_len, p))
+			return false;
+	}
+	return pops_match_state(t, dr, p);
+}
+
+static void post_match(struct detect_thread *t, const struct det_rule *dr, struct packet *p)
+{
+	if (!(dr->flags & DR_F_BITS_ACTION))
+		return;
+	for (uint16_t i = 0; i < dr->n_pops; i++) {
+		const struct det_pop *op = &dr->pops[i];
+		if (op->type == DET_POP_BITS && !detect_bits_is_condition(&op->u.bits))
+			detect_bits_apply(&op->u.bits, p, t->hosts);
+	}
+}
+
+void detect_packet(struct detect_thread *t, struct packet *p, struct detect_result *res)
+{
+	detect_result_reset(res);
+	if (!t || !p)
+		return;
+	const struct detect_engine *e = t->e;
+	struct flow *f = p->flow;
+	t->stats.packets++;
+	if ((f && (f->flags & FLOW_F_PASS)) || !p->ip_version || (p->flags & PKT_F_INVALID))
+		return;
+	const struct det_group *g = det_group_lookup(e, p);
+	if (!g)
+		return;
+	t->n_cand = 0;
+	candidates_collect(t, g, RULES_BUF_PAYLOAD, p->payload, p->payload ? p->payload_len : 0);
+	if (t->n_cand > 1)
+		qsort(t->cand, t->n_cand, sizeof(*t->cand), cmp_u32);
+	for (uint32_t i = 0; i < t->n_cand; i++) {
+		const struct det_rule *dr = &e->rules[t->cand[i]];
+		t->stats.rules_checked++;
+		if (!rule_match(t, dr, p))
+			continue;
+		post_match(t, dr, p);
+		enum detect_action action = detect_action_from_rule(dr->r->action);
+		enum detect_thr_result thr = detect_threshold_apply(t->thr, dr->r, p, &action);
+		if (thr == DETECT_THR_DISCARD) {
+			t->stats.thresholded++;
+			continue;
+		}
+		uint32_t flags = 0;
+		if (dr->flags & DR_F_NOALERT)
+			flags |= DETECT_ALERT_F_NOALERT;
+		if (thr == DETECT_THR_SUPPRESS) {
+			/* not logged, but a drop/reject/pass still acts */
+			t->stats.suppressed++;
+			flags |= DETECT_ALERT_F_NOALERT;
+		}
+		if (thr == DETECT_THR_RATE_CHANGED)
+			flags |= DETECT_ALERT_F_RATE_CHANGED;
+		detect_result_add(res, &e->order, e->rs, dr->r, action, flags, 0);
+		if (!(flags & DETECT_ALERT_F_NOALERT))
+			t->stats.alerts++;
+		if (action == DETECT_ACTION_PASS)
+			break; /* a pass rule ends inspection of the packet */
+	}
+	for (uint32_t i = 0; i < t->n_cand; i++)
+		t->cand_bits[t->cand[i] >> 6] = 0;
+	t->n_cand = 0;
+	detect_result_finalize(res, &e->order, f, e->cfg.simulate_ips);
+}

@@ -1,0 +1,384 @@
+/*
+ * mpm.c — the Hyperscan prefilter: the choice of each rule's fast pattern (explicit
+ * fast_pattern with only/chop, else the content scoring best on length and byte rarity; negated
+ * contents never), and one literal database per (part, buffer), de-duplicated by a hash of its
+ * pattern set and cached on disk (mpm-cache.c). Identical patterns of several rules share one
+ * pattern id; the part keeps, per id, the list of rules it stands for.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/detect-int.h"
+
+/* ---- fast pattern choice ----------------------------------------------------------------- */
+
+/* Bytes that are everywhere in traffic (padding, whitespace, HTTP punctuation) score low, so
+ * that "|00 00 00 00|" or "\r\n" loses against a shorter but rarer pattern. */
+static uint32_t byte_weight(uint8_t c, bool nocase)
+{
+	switch (c) {
+	case 0x00: case 0xff: case ' ': case '\r': case '\n': case '/': case '.': case '=':
+	case '&': case '?': case ':': case 0x01: case '0': case '-': case '_':
+		return 1;
+	default:
+		break;
+	}
+	if (islower(c) || (nocase && isalpha(c)))
+		return 2;
+	return 3;
+}
+
+static uint32_t pattern_score(const uint8_t *p, uint32_t n, bool nocase)
+{
+	uint32_t s = 0;
+	for (uint32_t i = 0; i < n; i++)
+		s += byte_weight(p[i], nocase);
+	return s;
+}
+
+static bool group_can_prefilter(const struct rule_group *g)
+{
+	return g->buffer != RULES_BUF_PACKET && g->n_transforms == 0 &&
+	       (int)g->buffer != rules_buffer_lookup("base64_data");
+}
+
+static bool is_content(const struct rule_match *m)
+{
+	return m->kw && (strcmp(m->kw->name, "content") == 0 ||
+			 strcmp(m->kw->name, "uricontent") == 0);
+}
+
+void det_fast_pattern_bytes(const struct det_rule *dr, const uint8_t **pat, uint32_t *len,
+			    bool *nocase)
+{
+	const struct rule_content *c = &dr->r->groups[dr->fp_group].m[dr->fp_match].u.content;
+	*pat = c->pat;
+	*len = c->len;
+	if (c->flags & RULE_CF_FP_CHOP) {
+		*pat = c->pat + c->fp_chop_offset;
+		*len = c->fp_chop_len;
+	}
+	*nocase = c->flags & RULE_CF_NOCASE;
+}
+
+/* A fast_pattern:only content needs no second look when nothing depends on where it is. */
+static void mark_fp_only(struct det_rule *dr, const struct rule_match *m)
+{
+	const struct rule_content *c = &m->u.content;
+	const uint32_t positional = RULE_CF_OFFSET | RULE_CF_DEPTH | RULE_CF_DISTANCE |
+				    RULE_CF_WITHIN | RULE_CF_STARTSWITH | RULE_CF_ENDSWITH |
+				    RULE_CF_FP_CHOP | RULE_CF_NEGATED;
+	if (!(c->flags & RULE_CF_FP_ONLY) || (c->flags & positional))
+		return;
+	struct det_prog *progs[2] = { &dr->payload, NULL };
+	for (int k = 0; k < 2 && progs[k]; k++) {
+		for (uint32_t i = 0; i < progs[k]->n_ops; i++) {
+			struct det_op *op = &progs[k]->ops[i];
+			if (op->m == m && !op->rel_next)
+				op->skip = true;
+		}
+	}
+	for (uint16_t j = 0; j < dr->n_other; j++)
+		for (uint32_t i = 0; i < dr->other[j].n_ops; i++)
+			if (dr->other[j].ops[i].m == m && !dr->other[j].ops[i].rel_next)
+				dr->other[j].ops[i].skip = true;
+}
+
+void det_fast_pattern_select(struct det_rule *dr)
+{
+	const struct rule *r = dr->r;
+	uint32_t best_score = 0, best_len = 0;
+	dr->fp_group = -1;
+	dr->fp_match = -1;
+	for (uint16_t gi = 0; gi < r->n_groups; gi++) {
+		const struct rule_group *g = &r->groups[gi];
+		if (!group_can_prefilter(g))
+			continue;
+		for (uint32_t mi = 0; mi < g->n; mi++) {
+			const struct rule_match *m = &g->m[mi];
+			if (!is_content(m) || (m->u.content.flags & RULE_CF_NEGATED))
+				continue;
+			const struct rule_content *c = &m->u.content;
+			if (c->flags & RULE_CF_FAST_PATTERN) {
+				dr->fp_group = (int16_t)gi;
+				dr->fp_match = (int32_t)mi;
+				goto chosen;
+			}
+			bool nocase = c->flags & RULE_CF_NOCASE;
+			uint32_t s = pattern_score(c->pat, c->len, nocase);
+			if (dr->fp_group < 0 || s > best_score ||
+			    (s == best_score && c->len > best_len)) {
+				best_score = s;
+				best_len = c->len;
+				dr->fp_group = (int16_t)gi;
+				dr->fp_match = (int32_t)mi;
+			}
+		}
+	}
+	if (dr->fp_group < 0)
+		return;
+chosen:
+	dr->flags |= DR_F_HAS_MPM;
+	dr->fp_buffer = r->groups[dr->fp_group].buffer;
+	mark_fp_only(dr, &r->groups[dr->fp_group].m[dr->fp_match]);
+}
+
+/* ---- database build ---------------------------------------------------------------------- */
+
+struct pat_entry {
+	const uint8_t *pat;
+	uint32_t len;
+	bool nocase;
+	uint32_t rule;
+};
+
+static int pat_cmp(const struct pat_entry *a, const struct pat_entry *b)
+{
+	if (a->nocase != b->nocase)
+		return a->nocase ? 1 : -1;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	for (uint32_t i = 0; i < a->len; i++) {
+		uint8_t x = a->pat[i], y = b->pat[i];
+		if (a->nocase) {
+			x = (uint8_t)tolower(x);
+			y = (uint8_t)tolower(y);
+		}
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return 0;
+}
+
+static int entry_cmp(const void *pa, const void *pb)
+{
+	const struct pat_entry *a = pa, *b = pb;
+	int c = pat_cmp(a, b);
+	if (c)
+		return c;
+	return a->rule < b->rule ? -1 : a->rule > b->rule;
+}
+
+static uint64_t db_seed(void)
+{
+	hs_platform_info_t plat;
+	memset(&plat, 0, sizeof(plat));
+	hs_populate_platform(&plat);
+	const char *v = hs_version();
+	uint64_t h = util_hash64(v, strlen(v), 0x6165676973ULL); /* "aegis" */
+	h = util_hash64(&plat.tune, sizeof(plat.tune), h);
+	h = util_hash64(&plat.cpu_features, sizeof(plat.cpu_features), h);
+	return util_hash64("block-literal-v1", 16, h);
+}
+
+static int db_find(const struct detect_engine *e, uint64_t key)
+{
+	for (uint32_t i = 0; i < e->n_dbs; i++)
+		if (e->dbs[i].key == key)
+			return (int)i;
+	return -1;
+}
+
+static int db_compile(struct pat_entry *u, uint32_t n, hs_database_t **db, char *err,
+		      size_t errlen)
+{
+	const char **expr = calloc(n, sizeof(*expr));
+	size_t *lens = calloc(n, sizeof(*lens));
+	unsigned *flags = calloc(n, sizeof(*flags));
+	unsigned *ids = calloc(n, sizeof(*ids));
+	int rc = -1;
+	if (!expr || !lens || !flags || !ids) {
+		snprintf(err, errlen, "out of memory compiling a Hyperscan database");
+		goto out;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		expr[i] = (const char *)u[i].pat;
+		lens[i] = u[i].len;
+		flags[i] = HS_FLAG_SINGLEMATCH | (u[i].nocase ? HS_FLAG_CASELESS : 0);
+		ids[i] = i;
+	}
+	hs_compile_error_t *ce = NULL;
+	if (hs_compile_lit_multi(expr, flags, ids, lens, n, HS_MODE_BLOCK, NULL, db, &ce) !=
+	    HS_SUCCESS) {
+		snprintf(err, errlen, "Hyperscan cannot compile a database of %u patterns: %s", n,
+			 ce && ce->message ? ce->message : "unknown error");
+		if (ce)
+			hs_free_compile_error(ce);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(expr);
+	free(lens);
+	free(flags);
+	free(ids);
+	return rc;
+}
+
+/* Build the database (or find it) for one part's entries of one buffer. */
+static int mpm_build_one(struct detect_engine *e, struct det_mpm *mpm, struct pat_entry *ent,
+			 uint32_t n, uint64_t seed, char *err, size_t errlen)
+{
+	qsort(ent, n, sizeof(*ent), entry_cmp);
+	/* unique patterns, written to the front of a second array */
+	struct pat_entry *u = calloc(n, sizeof(*u));
+	mpm->pat_rules = calloc(n, sizeof(uint32_t));
+	mpm->pat_off = calloc(n + 1, sizeof(uint32_t));
+	if (!u || !mpm->pat_rules || !mpm->pat_off) {
+		free(u);
+		snprintf(err, errlen, "out of memory building the prefilter");
+		return -1;
+	}
+	uint32_t nu = 0;
+	uint64_t key = seed;
+	for (uint32_t i = 0; i < n; i++) {
+		if (i == 0 || pat_cmp(&ent[i], &ent[i - 1]) != 0) {
+			mpm->pat_off[nu] = i;
+			u[nu++] = ent[i];
+			uint32_t hdr[2] = { ent[i].len, ent[i].nocase };
+			key = util_hash64(hdr, sizeof(hdr), key);
+			key = util_hash64(ent[i].pat, ent[i].len, key);
+		}
+		mpm->pat_rules[i] = ent[i].rule;
+	}
+	mpm->pat_off[nu] = n;
+	mpm->n_pats = nu;
+	int found = db_find(e, key);
+	if (found >= 0) {
+		mpm->db = (uint32_t)found;
+		free(u);
+		return 0;
+	}
+	struct det_db *dbs = realloc(e->dbs, (e->n_dbs + 1) * sizeof(*dbs));
+	if (!dbs) {
+		free(u);
+		snprintf(err, errlen, "out of memory building the prefilter");
+		return -1;
+	}
+	e->dbs = dbs;
+	struct det_db *d = &e->dbs[e->n_dbs];
+	memset(d, 0, sizeof(*d));
+	d->key = key;
+	d->n_pats = nu;
+	if (e->cfg.cache_dir[0] && det_cache_load(e->cfg.cache_dir, key, &d->db) == 0) {
+		e->stats.cache_hits++;
+	} else {
+		if (db_compile(u, nu, &d->db, err, errlen) < 0) {
+			free(u);
+			return -1;
+		}
+		if (e->cfg.cache_dir[0]) {
+			e->stats.cache_misses++;
+			/* one warning per build is enough: stop using a cache we cannot write */
+			if (det_cache_store(e->cfg.cache_dir, key, d->db) < 0)
+				e->cfg.cache_dir[0] = '\0';
+		}
+	}
+	free(u);
+	hs_database_size(d->db, &d->bytes);
+	mpm->db = e->n_dbs++;
+	e->stats.mpm_patterns += nu;
+	e->stats.mpm_bytes += d->bytes;
+	return 0;
+}
+
+static int part_build(struct detect_engine *e, struct det_part *p, uint64_t seed, char *err,
+		      size_t errlen)
+{
+	p->nompm = calloc(p->n_rules, sizeof(uint32_t));
+	struct pat_entry *ent = calloc(p->n_rules, sizeof(*ent));
+	uint16_t *bufs = calloc(p->n_rules, sizeof(*bufs));
+	int rc = -1;
+	if (!p->nompm || !ent || !bufs) {
+		snprintf(err, errlen, "out of memory building the prefilter");
+		goto out;
+	}
+	/* rule lists stay in engine order (they were appended in that order) */
+	uint32_t nb = 0;
+	for (uint32_t i = 0; i < p->n_rules; i++) {
+		const struct det_rule *dr = &e->rules[p->all[i]];
+		if (!(dr->flags & DR_F_HAS_MPM)) {
+			p->nompm[p->n_nompm++] = p->all[i];
+			continue;
+		}
+		uint32_t k;
+		for (k = 0; k < nb && bufs[k] != dr->fp_buffer; k++)
+			;
+		if (k == nb)
+			bufs[nb++] = dr->fp_buffer;
+	}
+	p->mpm = calloc(nb ? nb : 1, sizeof(*p->mpm));
+	if (!p->mpm) {
+		snprintf(err, errlen, "out of memory building the prefilter");
+		goto out;
+	}
+	for (uint32_t k = 0; k < nb; k++) {
+		uint32_t n = 0;
+		for (uint32_t i = 0; i < p->n_rules; i++) {
+			const struct det_rule *dr = &e->rules[p->all[i]];
+			if (!(dr->flags & DR_F_HAS_MPM) || dr->fp_buffer != bufs[k])
+				continue;
+			det_fast_pattern_bytes(dr, &ent[n].pat, &ent[n].len, &ent[n].nocase);
+			ent[n].rule = p->all[i];
+			n++;
+		}
+		struct det_mpm *mpm = &p->mpm[p->n_mpm++];
+		mpm->buffer = bufs[k];
+		if (mpm_build_one(e, mpm, ent, n, seed, err, errlen) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(ent);
+	free(bufs);
+	return rc;
+}
+
+int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
+{
+	uint64_t seed = db_seed();
+	for (uint32_t i = 0; i < e->n_rules; i++)
+		if (!(e->rules[i].flags & DR_F_HAS_MPM))
+			e->stats.rules_no_mpm++;
+	for (uint32_t i = 0; i < DET_NPARTS; i++) {
+		struct det_part *p = &e->parts[i];
+		if (p->used && part_build(e, p, seed, err, errlen) < 0)
+			return -1;
+	}
+	e->stats.mpm_databases = e->n_dbs;
+	for (uint32_t i = 0; i < e->n_dbs; i++) {
+		if (hs_alloc_scratch(e->dbs[i].db, &e->scratch) != HS_SUCCESS) {
+			snprintf(err, errlen, "out of memory allocating Hyperscan scratch space");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void det_mpm_free(struct detect_engine *e)
+{
+	if (e->parts) {
+		for (uint32_t i = 0; i < DET_NPARTS; i++) {
+			struct det_part *p = &e->parts[i];
+			for (uint16_t k = 0; k < p->n_mpm; k++) {
+				free(p->mpm[k].pat_off);
+				free(p->mpm[k].pat_rules);
+			}
+			free(p->mpm);
+			free(p->nompm);
+			free(p->all);
+		}
+		free(e->parts);
+		e->parts = NULL;
+	}
+	for (uint32_t i = 0; i < e->n_dbs; i++)
+		hs_free_database(e->dbs[i].db);
+	free(e->dbs);
+	e->dbs = NULL;
+	e->n_dbs = 0;
+	if (e->scratch)
+		hs_free_scratch(e->scratch);
+	e->scratch = NULL;
+}
