@@ -1,0 +1,492 @@
+/*
+ * app.h — the app-layer stage's public door: protocol detection on any port (HTTP, DNS, TLS),
+ * the per-protocol parsers behind one registration table, and the transactions they produce
+ * (the unit the detect stage inspects and the output stage logs, as in Suricata).
+ *
+ * Inputs are the bytes of one direction of a flow, in order: for TCP the contiguous chunks the
+ * stream stage hands over (with gap/eof flags), for UDP each datagram's payload. Everything is
+ * per worker thread (struct app_ctx) and per flow (flow->app); nothing here takes locks.
+ *
+ * Memory is bounded: every buffer a parser keeps has a limit from aegis.yaml (line length,
+ * header count, body limits, transactions per flow); going over a limit raises an app-layer
+ * event (Suricata's names, see rules/http-events.rules) and never aborts.
+ *
+ * Sections marked "DNS/TLS" are filled by the DNS and TLS parsers (src/app/dns.c, tls.c).
+ */
+#ifndef AEGIS_APP_H
+#define AEGIS_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow/flow.h"
+
+struct conf;
+
+/* ---- protocols -------------------------------------------------------------------------- */
+
+/* EVE's app_proto values. UNKNOWN = detection still running, FAILED = gave up. */
+enum app_proto {
+	APP_PROTO_UNKNOWN = 0,
+	APP_PROTO_HTTP,
+	APP_PROTO_DNS,
+	APP_PROTO_TLS,
+	APP_PROTO_FAILED,
+	APP_PROTO_MAX
+};
+
+/* "http", "dns", "tls", "failed"; NULL for UNKNOWN (EVE then omits app_proto). */
+const char *app_proto_name(enum app_proto p);
+/* Inverse of app_proto_name ("http" -> APP_PROTO_HTTP); APP_PROTO_UNKNOWN if not a name. */
+enum app_proto app_proto_by_name(const char *name);
+
+/* ---- configuration (app-layer.* of suricata.yaml) ---------------------------------------- */
+
+#define APP_MAX_PORTS 16
+
+struct app_proto_config {
+	bool enabled;           /* app-layer.protocols.X.enabled (yes/no/detection-only) */
+	bool detection_only;    /* "detection-only": detect, don't parse */
+	uint16_t ports[APP_MAX_PORTS]; /* detection-ports.dp: port hints (tried first) */
+	uint8_t n_ports;
+};
+
+struct app_http_config {
+	uint64_t request_body_limit;   /* libhtp.default-config.request-body-limit, default 100 KiB */
+	uint64_t response_body_limit;  /* ...response-body-limit, default 100 KiB */
+	uint32_t field_limit;          /* longest request/status/header line kept, default 18000 */
+	uint32_t headers_limit;        /* most headers per message, default 1024 */
+	uint32_t max_tx;               /* ...max-tx: transactions held per flow, default 512 */
+	uint64_t decompress_limit;     /* ...compression-bomb-limit: decompressed bytes, 1 MiB */
+	bool decompress;               /* gunzip/inflate response bodies (default yes) */
+	bool double_decode_path;       /* ...double-decode-path (default no) */
+	bool double_decode_query;      /* ...double-decode-query (default no) */
+	bool uri_include_all;          /* ...uri-include-all: scheme+host in http.uri (default no) */
+};
+
+/* DNS/TLS: options of the DNS and TLS parsers (read by app_config_from_conf). */
+struct app_dns_config {
+	bool tcp_enabled;              /* app-layer.protocols.dns.tcp.enabled (default yes) */
+	bool udp_enabled;              /* app-layer.protocols.dns.udp.enabled (default yes) */
+};
+
+struct app_tls_config {
+	bool ja3;                      /* app-layer.protocols.tls.ja3-fingerprints (default no) */
+	bool ja4;                      /* app-layer.protocols.tls.ja4-fingerprints (default no) */
+};
+
+struct app_config {
+	struct app_proto_config proto[APP_PROTO_MAX]; /* indexed by enum app_proto */
+	uint32_t detect_max_bytes;     /* bytes per direction before detection gives up, 4096 */
+	struct app_http_config http;
+	struct app_dns_config dns;
+	struct app_tls_config tls;
+};
+
+void app_config_defaults(struct app_config *cfg);
+/* Read app-layer.* (Suricata's keys). -1 with "file:line:col: error: ..." in err. */
+int app_config_from_conf(struct app_config *cfg, const struct conf *c, char *err, size_t errlen);
+
+/* ---- events ------------------------------------------------------------------------------ */
+
+/*
+ * App-layer events, named as the `app-layer-event:` keyword takes them. Generic detection events
+ * have no protocol prefix (app-layer-events.rules); the others are "proto.event".
+ */
+#define APP_EVENTS_GENERIC(X)                                                                 \
+	X(MISMATCH_PROTOCOL_BOTH_DIRECTIONS, "applayer_mismatch_protocol_both_directions")    \
+	X(WRONG_DIRECTION_FIRST_DATA, "applayer_wrong_direction_first_data")                  \
+	X(DETECT_PROTOCOL_ONLY_ONE_DIRECTION, "applayer_detect_protocol_only_one_direction")  \
+	X(PROTO_DETECTION_SKIPPED, "applayer_proto_detection_skipped")                        \
+	X(UNEXPECTED_PROTOCOL, "applayer_unexpected_protocol")
+
+#define APP_EVENTS_HTTP(X)                                                                    \
+	X(HTTP_UNKNOWN_ERROR, "http.unknown_error")                                           \
+	X(HTTP_GZIP_DECOMPRESSION_FAILED, "http.gzip_decompression_failed")                   \
+	X(HTTP_REQUEST_FIELD_MISSING_COLON, "http.request_field_missing_colon")               \
+	X(HTTP_RESPONSE_FIELD_MISSING_COLON, "http.response_field_missing_colon")             \
+	X(HTTP_INVALID_REQUEST_CHUNK_LEN, "http.invalid_request_chunk_len")                   \
+	X(HTTP_INVALID_RESPONSE_CHUNK_LEN, "http.invalid_response_chunk_len")                 \
+	X(HTTP_INVALID_TE_REQUEST, "http.invalid_transfer_encoding_value_in_request")         \
+	X(HTTP_INVALID_TE_RESPONSE, "http.invalid_transfer_encoding_value_in_response")       \
+	X(HTTP_INVALID_CL_REQUEST, "http.invalid_content_length_field_in_request")            \
+	X(HTTP_INVALID_CL_RESPONSE, "http.invalid_content_length_field_in_response")          \
+	X(HTTP_100_CONTINUE_ALREADY_SEEN, "http.100_continue_already_seen")                   \
+	X(HTTP_UNABLE_TO_MATCH_RESPONSE, "http.unable_to_match_response_to_request")          \
+	X(HTTP_INVALID_SERVER_PORT_IN_REQUEST, "http.invalid_server_port_in_request")         \
+	X(HTTP_INVALID_AUTHORITY_PORT, "http.invalid_authority_port")                         \
+	X(HTTP_REQUEST_HEADER_INVALID, "http.request_header_invalid")                         \
+	X(HTTP_RESPONSE_HEADER_INVALID, "http.response_header_invalid")                       \
+	X(HTTP_MISSING_HOST_HEADER, "http.missing_host_header")                               \
+	X(HTTP_HOST_HEADER_AMBIGUOUS, "http.host_header_ambiguous")                           \
+	X(HTTP_INVALID_REQUEST_FIELD_FOLDING, "http.invalid_request_field_folding")           \
+	X(HTTP_INVALID_RESPONSE_FIELD_FOLDING, "http.invalid_response_field_folding")         \
+	X(HTTP_REQUEST_FIELD_TOO_LONG, "http.request_field_too_long")                         \
+	X(HTTP_RESPONSE_FIELD_TOO_LONG, "http.response_field_too_long")                       \
+	X(HTTP_REQUEST_SERVER_PORT_TCP_PORT_MISMATCH,                                          \
+	  "http.request_server_port_tcp_port_mismatch")                                       \
+	X(HTTP_REQUEST_URI_HOST_INVALID, "http.request_uri_host_invalid")                     \
+	X(HTTP_REQUEST_HEADER_HOST_INVALID, "http.request_header_host_invalid")               \
+	X(HTTP_URI_DELIM_NON_COMPLIANT, "http.uri_delim_non_compliant")                       \
+	X(HTTP_METHOD_DELIM_NON_COMPLIANT, "http.method_delim_non_compliant")                 \
+	X(HTTP_REQUEST_LINE_LEADING_WHITESPACE, "http.request_line_leading_whitespace")       \
+	X(HTTP_TOO_MANY_ENCODING_LAYERS, "http.too_many_encoding_layers")                     \
+	X(HTTP_ABNORMAL_CE_HEADER, "http.abnormal_ce_header")                                 \
+	X(HTTP_REQUEST_HEADER_REPETITION, "http.request_header_repetition")                   \
+	X(HTTP_RESPONSE_HEADER_REPETITION, "http.response_header_repetition")                 \
+	X(HTTP_RESPONSE_ABNORMAL_TE, "http.response_abnormal_transfer_encoding")              \
+	X(HTTP_RESPONSE_CHUNKED_OLD_PROTO, "http.response_chunked_old_proto")                 \
+	X(HTTP_RESPONSE_INVALID_PROTOCOL, "http.response_invalid_protocol")                   \
+	X(HTTP_RESPONSE_INVALID_STATUS, "http.response_invalid_status")                       \
+	X(HTTP_REQUEST_LINE_INCOMPLETE, "http.request_line_incomplete")                       \
+	X(HTTP_DOUBLE_ENCODED_URI, "http.double_encoded_uri")                                 \
+	X(HTTP_REQUEST_LINE_INVALID, "http.request_line_invalid")                             \
+	X(HTTP_REQUEST_BODY_UNEXPECTED, "http.request_body_unexpected")                       \
+	X(HTTP_DUPLICATE_CL_REQUEST, "http.duplicate_content_length_field_in_request")        \
+	X(HTTP_DUPLICATE_CL_RESPONSE, "http.duplicate_content_length_field_in_response")      \
+	X(HTTP_COMPRESSION_BOMB, "http.compression_bomb")                                     \
+	X(HTTP_TOO_MANY_WARNINGS, "http.too_many_warnings")                                   \
+	X(HTTP_FAILED_PROTOCOL_CHANGE, "http.failed_protocol_change")                         \
+	X(HTTP_REQUEST_CHUNK_EXTENSION, "http.request_chunk_extension")                       \
+	X(HTTP_REQUEST_LINE_MISSING_PROTOCOL, "http.request_line_missing_protocol")           \
+	X(HTTP_REQUEST_TOO_MANY_HEADERS, "http.request_too_many_headers")                     \
+	X(HTTP_RESPONSE_TOO_MANY_HEADERS, "http.response_too_many_headers")                   \
+	X(HTTP_RESPONSE_CHUNK_EXTENSION, "http.response_chunk_extension")                     \
+	X(HTTP_URI_OVERLONG_UTF8, "http.uri_overlong_utf8")                                   \
+	X(HTTP_URI_INVALID_ENCODING, "http.uri_invalid_encoding")                             \
+	X(HTTP_TOO_MANY_TRANSACTIONS, "http.too_many_transactions")
+
+/* DNS/TLS: events of the DNS parser (rules/dns-events.rules). */
+#define APP_EVENTS_DNS(X)                                                                     \
+	X(DNS_MALFORMED_DATA, "dns.malformed_data")                                           \
+	X(DNS_NOT_REQUEST, "dns.not_request")                                                 \
+	X(DNS_NOT_RESPONSE, "dns.not_response")                                               \
+	X(DNS_Z_FLAG_SET, "dns.z_flag_set")                                                   \
+	X(DNS_INVALID_OPCODE, "dns.invalid_opcode")                                           \
+	X(DNS_NAME_TOO_LONG, "dns.name_too_long")                                             \
+	X(DNS_INFINITE_LOOP, "dns.infinite_loop")                                             \
+	X(DNS_TOO_MANY_LABELS, "dns.too_many_labels")                                         \
+	X(DNS_INVALID_ADDITIONALS, "dns.invalid_additionals")                                 \
+	X(DNS_INVALID_AUTHORITIES, "dns.invalid_authorities")
+
+/* DNS/TLS: events of the TLS parser (rules/tls-events.rules). */
+#define APP_EVENTS_TLS(X)                                                                     \
+	X(TLS_INVALID_SSLV2_HEADER, "tls.invalid_sslv2_header")                               \
+	X(TLS_INVALID_TLS_HEADER, "tls.invalid_tls_header")                                   \
+	X(TLS_INVALID_RECORD_VERSION, "tls.invalid_record_version")                           \
+	X(TLS_INVALID_RECORD_TYPE, "tls.invalid_record_type")                                 \
+	X(TLS_INVALID_HANDSHAKE_MESSAGE, "tls.invalid_handshake_message")                     \
+	X(TLS_INVALID_CERTIFICATE, "tls.invalid_certificate")                                 \
+	X(TLS_CERTIFICATE_INVALID_LENGTH, "tls.certificate_invalid_length")                   \
+	X(TLS_ERROR_MESSAGE_ENCOUNTERED, "tls.error_message_encountered")                     \
+	X(TLS_INVALID_SSL_RECORD, "tls.invalid_ssl_record")                                   \
+	X(TLS_HEARTBEAT_MESSAGE, "tls.heartbeat_message")                                     \
+	X(TLS_OVERFLOW_HEARTBEAT_MESSAGE, "tls.overflow_heartbeat_message")                   \
+	X(TLS_INVALID_HEARTBEAT_MESSAGE, "tls.invalid_heartbeat_message")                     \
+	X(TLS_DATALEAK_HEARTBEAT_MISMATCH, "tls.dataleak_heartbeat_mismatch")                 \
+	X(TLS_MULTIPLE_SNI_EXTENSIONS, "tls.multiple_sni_extensions")                         \
+	X(TLS_INVALID_SNI_TYPE, "tls.invalid_sni_type")                                       \
+	X(TLS_INVALID_SNI_LENGTH, "tls.invalid_sni_length")                                   \
+	X(TLS_HANDSHAKE_INVALID_LENGTH, "tls.handshake_invalid_length")                       \
+	X(TLS_TOO_MANY_RECORDS_IN_PACKET, "tls.too_many_records_in_packet")                   \
+	X(TLS_CERTIFICATE_INVALID_VERSION, "tls.certificate_invalid_version")                 \
+	X(TLS_CERTIFICATE_INVALID_SERIAL, "tls.certificate_invalid_serial")                   \
+	X(TLS_CERTIFICATE_INVALID_ALGORITHMIDENTIFIER,                                         \
+	  "tls.certificate_invalid_algorithmidentifier")                                      \
+	X(TLS_CERTIFICATE_INVALID_X509NAME, "tls.certificate_invalid_x509name")               \
+	X(TLS_CERTIFICATE_INVALID_DATE, "tls.certificate_invalid_date")                       \
+	X(TLS_CERTIFICATE_INVALID_EXTENSIONS, "tls.certificate_invalid_extensions")           \
+	X(TLS_CERTIFICATE_INVALID_DER, "tls.certificate_invalid_der")                         \
+	X(TLS_CERTIFICATE_INVALID_SUBJECT, "tls.certificate_invalid_subject")                 \
+	X(TLS_CERTIFICATE_INVALID_ISSUER, "tls.certificate_invalid_issuer")                   \
+	X(TLS_CERTIFICATE_INVALID_VALIDITY, "tls.certificate_invalid_validity")               \
+	X(TLS_INVALID_ALERT_MESSAGE, "tls.invalid_alert_message")
+
+enum app_event {
+	APP_EVENT_NONE = 0,
+#define APP_EVENT_ENUM(id, name) APP_EVENT_##id,
+	APP_EVENTS_GENERIC(APP_EVENT_ENUM)
+	APP_EVENTS_HTTP(APP_EVENT_ENUM)
+	APP_EVENTS_DNS(APP_EVENT_ENUM)
+	APP_EVENTS_TLS(APP_EVENT_ENUM)
+#undef APP_EVENT_ENUM
+	APP_EVENT_MAX
+};
+
+/* "http.request_field_too_long"; "?" when out of range. */
+const char *app_event_name(enum app_event ev);
+/* The app-layer-event keyword's argument -> event; APP_EVENT_NONE if unknown. */
+enum app_event app_event_lookup(const char *name);
+
+/* ---- transactions ------------------------------------------------------------------------ */
+
+#define APP_TX_MAX_EVENTS 8
+
+/* app_tx.flags */
+#define APP_TX_F_LOGGED    0x01 /* the output stage logged it (set by app_tx_set_logged) */
+#define APP_TX_F_EOF       0x02 /* closed by end of flow / gap, not by the protocol */
+
+/*
+ * One transaction: an HTTP request/response pair, a DNS query or response, the TLS session.
+ * `progress` is protocol-specific (HTTP: enum http_progress); `complete[dir]` says that
+ * direction of the transaction is finished (nothing more will be added to its buffers).
+ */
+struct app_tx {
+	uint64_t tx_id;            /* 0, 1, 2, ... per flow */
+	enum app_proto proto;
+	uint8_t progress[2];       /* indexed by FLOW_DIR_* */
+	bool complete[2];
+	uint8_t flags;             /* APP_TX_F_* */
+	uint8_t n_events;
+	uint16_t events[APP_TX_MAX_EVENTS]; /* enum app_event, first ones raised on this tx */
+	void *detect_state;        /* owned by the detect stage (freed through app_ctx's hook) */
+	void *proto_tx;            /* struct http_tx / dns_tx / tls_state, per `proto` */
+	struct app_tx *next;       /* internal: the flow's list */
+};
+
+/* Both directions done. */
+static inline bool app_tx_is_complete(const struct app_tx *tx)
+{
+	return tx->complete[0] && tx->complete[1];
+}
+
+/* ---- HTTP transaction -------------------------------------------------------------------- */
+
+/* Per-direction progress of an HTTP transaction (app_tx.progress[dir]). */
+enum http_progress {
+	HTTP_PROGRESS_NONE = 0,
+	HTTP_PROGRESS_LINE,        /* request/status line parsed */
+	HTTP_PROGRESS_HEADERS,     /* all headers parsed */
+	HTTP_PROGRESS_BODY,        /* (some) body seen */
+	HTTP_PROGRESS_TRAILER,     /* chunked trailers being read */
+	HTTP_PROGRESS_COMPLETE,
+};
+
+/* A header as seen on the wire (name and value without surrounding whitespace; folded lines
+ * joined with a single space). */
+struct http_header {
+	uint8_t *name, *value;
+	uint32_t name_len, value_len;
+};
+
+/* A bounded byte buffer owned by the parser. */
+struct http_buf {
+	uint8_t *data;
+	uint32_t len, cap;
+};
+
+/* One direction's message (request or response). */
+struct http_msg {
+	struct http_buf line;          /* request/status line without CRLF */
+	struct http_buf protocol;      /* "HTTP/1.1" (empty for HTTP/0.9 requests) */
+	struct http_header *headers;   /* in wire order, duplicates kept */
+	uint32_t n_headers, cap_headers;
+	struct http_buf headers_norm;  /* http.header: "Name: value\r\n", duplicates joined ", " */
+	struct http_buf headers_raw;   /* http.header.raw: header block as on the wire */
+	struct http_buf header_names;  /* http.header_names: "\r\nName1\r\nName2\r\n\r\n" */
+	struct http_buf body;          /* de-chunked, decompressed, cut at the body limit */
+	uint64_t body_len;             /* body bytes on the wire (before decompression) */
+	uint64_t content_length;       /* Content-Length value (if has_content_length) */
+	bool has_content_length;
+	bool chunked;
+	bool body_truncated;           /* more body than the limit: `body` holds the first part */
+};
+
+struct http_tx {
+	struct http_msg req, resp;
+	struct http_buf method;
+	struct http_buf uri_raw;       /* http.uri.raw: as on the wire */
+	struct http_buf uri;           /* http.uri: normalised (percent-decoding, path) */
+	struct http_buf host;          /* http.host: lower-case, port stripped (from URI or Host) */
+	int status;                    /* response status code, -1 if none */
+	struct http_buf status_code;   /* http.stat_code text ("200") */
+	struct http_buf status_msg;    /* http.stat_msg ("OK") */
+	uint16_t http_port;            /* port in the Host header / URI, 0 if none */
+	bool is_connect;               /* CONNECT: after a 2xx response the parser stops */
+	bool is_head;                  /* HEAD: the response has no body */
+	bool http09;                   /* HTTP/0.9 simple request */
+};
+
+/* A header value of a message by name (case-insensitive; the first one; duplicates are joined
+ * in http.header only). NULL when absent. */
+const struct http_header *http_msg_find_header(const struct http_msg *m, const char *name);
+
+/* ---- DNS/TLS: DNS transaction ------------------------------------------------------------- */
+
+/* (struct dns_tx is defined here by the DNS parser.) */
+
+/* ---- DNS/TLS: TLS session ----------------------------------------------------------------- */
+
+/* (struct tls_state is defined here by the TLS parser.) */
+
+/* ---- sticky buffers ---------------------------------------------------------------------- */
+
+/* Buffers a parser can fill; their names are those of src/rules/rules.h's buffer table. */
+#define APP_BUFFERS(X)                                                                        \
+	X(FILE_DATA, "file.data")                                                             \
+	X(HTTP_URI, "http.uri")                                                               \
+	X(HTTP_URI_RAW, "http.uri.raw")                                                       \
+	X(HTTP_METHOD, "http.method")                                                         \
+	X(HTTP_REQUEST_LINE, "http.request_line")                                             \
+	X(HTTP_REQUEST_BODY, "http.request_body")                                             \
+	X(HTTP_RESPONSE_BODY, "http.response_body")                                           \
+	X(HTTP_HEADER, "http.header")                                                         \
+	X(HTTP_HEADER_RAW, "http.header.raw")                                                 \
+	X(HTTP_HEADER_NAMES, "http.header_names")                                             \
+	X(HTTP_COOKIE, "http.cookie")                                                         \
+	X(HTTP_USER_AGENT, "http.user_agent")                                                 \
+	X(HTTP_HOST, "http.host")                                                             \
+	X(HTTP_HOST_RAW, "http.host.raw")                                                     \
+	X(HTTP_ACCEPT, "http.accept")                                                         \
+	X(HTTP_ACCEPT_ENC, "http.accept_enc")                                                 \
+	X(HTTP_ACCEPT_LANG, "http.accept_lang")                                               \
+	X(HTTP_CONNECTION, "http.connection")                                                 \
+	X(HTTP_CONTENT_LEN, "http.content_len")                                               \
+	X(HTTP_CONTENT_TYPE, "http.content_type")                                             \
+	X(HTTP_LOCATION, "http.location")                                                     \
+	X(HTTP_PROTOCOL, "http.protocol")                                                     \
+	X(HTTP_REFERER, "http.referer")                                                       \
+	X(HTTP_RESPONSE_LINE, "http.response_line")                                           \
+	X(HTTP_SERVER, "http.server")                                                         \
+	X(HTTP_START, "http.start")                                                           \
+	X(HTTP_STAT_CODE, "http.stat_code")                                                   \
+	X(HTTP_STAT_MSG, "http.stat_msg")                                                     \
+	X(HTTP_REQUEST_HEADER, "http.request_header")                                         \
+	X(HTTP_RESPONSE_HEADER, "http.response_header")                                       \
+	X(DNS_QUERY, "dns.query")                                                             \
+	X(DNS_ANSWER_NAME, "dns.answer.name")                                                 \
+	X(DNS_QUERIES_RRNAME, "dns.queries.rrname")                                           \
+	X(TLS_SNI, "tls.sni")                                                                 \
+	X(TLS_CERT_SUBJECT, "tls.cert_subject")                                               \
+	X(TLS_CERT_ISSUER, "tls.cert_issuer")                                                 \
+	X(TLS_CERT_SERIAL, "tls.cert_serial")                                                 \
+	X(TLS_CERT_FINGERPRINT, "tls.cert_fingerprint")                                       \
+	X(TLS_CERTS, "tls.certs")                                                             \
+	X(TLS_SUBJECTALTNAME, "tls.subjectaltname")                                           \
+	X(TLS_RANDOM, "tls.random")                                                           \
+	X(TLS_RANDOM_TIME, "tls.random_time")                                                 \
+	X(TLS_RANDOM_BYTES, "tls.random_bytes")                                               \
+	X(TLS_ALPN, "tls.alpn")                                                               \
+	X(JA3_HASH, "ja3.hash")                                                               \
+	X(JA3_STRING, "ja3.string")                                                           \
+	X(JA3S_HASH, "ja3s.hash")                                                             \
+	X(JA3S_STRING, "ja3s.string")                                                         \
+	X(JA4_HASH, "ja4.hash")
+
+enum app_buffer {
+#define APP_BUFFER_ENUM(id, name) APP_BUF_##id,
+	APP_BUFFERS(APP_BUFFER_ENUM)
+#undef APP_BUFFER_ENUM
+	APP_BUF_MAX
+};
+
+/* The rule-language name ("http.uri") -> buffer; -1 when no parser fills it. */
+int app_buffer_lookup(const char *name);
+const char *app_buffer_name(enum app_buffer b);
+/* The protocol whose transactions carry the buffer (file.data: APP_PROTO_HTTP for now). */
+enum app_proto app_buffer_proto(enum app_buffer b);
+
+/*
+ * Sticky-buffer access for the detect stage. `dir` matters for buffers that exist in both
+ * directions (http.header, http.header.raw, http.header_names, http.protocol, http.start,
+ * file.data: the request's toserver, the response's toclient). Multi-buffers (http.request_header,
+ * http.response_header, dns.query, tls.certs, ...) are walked with index 0, 1, ...; the others
+ * only have index 0. Returns 0 and sets *data and *len (valid until the next app_handle_data of the
+ * flow) or -1 when the transaction has no such buffer (yet).
+ */
+int app_tx_get_buffer(const struct app_tx *tx, enum app_buffer b, uint8_t dir, uint32_t index,
+		      const uint8_t **data, uint32_t *len);
+/* urilen: length of http.uri (raw = false) or http.uri.raw (raw = true); -1 if no URI. */
+int app_tx_get_urilen(const struct app_tx *tx, bool raw, uint32_t *len);
+
+/* ---- per-worker context and data handling ------------------------------------------------- */
+
+/* app_handle_data flags */
+#define APP_F_GAP 0x01 /* bytes were lost before `data` (TCP gap) */
+#define APP_F_EOF 0x02 /* the direction is closed after `data` */
+
+/* app_result_tx.flags */
+#define APP_RTX_NEW       0x01 /* created in this call */
+#define APP_RTX_UPDATED   0x02 /* progressed in this call */
+#define APP_RTX_COMPLETED 0x04 /* became complete (both directions) in this call: log it */
+
+struct app_result_tx {
+	struct app_tx *tx;
+	uint8_t flags;
+};
+
+struct app_result_event {
+	uint16_t event;    /* enum app_event */
+	bool has_tx;       /* false: a flow-level event (detection) */
+	uint64_t tx_id;
+};
+
+#define APP_RESULT_MAX_EVENTS 32
+
+/*
+ * What one app_handle_data call did: the transactions that progressed (detect inspects them),
+ * those that completed (output logs them), the events raised (at most APP_RESULT_MAX_EVENTS;
+ * more are counted in events_dropped). Transaction pointers stay valid until the next
+ * app_handle_data / app_flow_finish / app_flow_free on the same flow: completed transactions
+ * are freed at the start of the following call.
+ */
+struct app_result {
+	enum app_proto proto;         /* the flow's protocol after this call */
+	bool proto_detected;          /* detection finished in this call (proto or FAILED) */
+	uint32_t n_tx;
+	struct app_result_tx *txs;    /* points into the app_ctx's array */
+	uint32_t n_events;
+	struct app_result_event events[APP_RESULT_MAX_EVENTS];
+	uint32_t events_dropped;
+};
+
+struct app_stats {
+	uint64_t flows[APP_PROTO_MAX]; /* flows per detected protocol (incl. FAILED) */
+	uint64_t tx[APP_PROTO_MAX];    /* transactions created per protocol */
+	uint64_t events;               /* events raised */
+	uint64_t bytes;                /* bytes handed to parsers */
+	uint64_t gaps;                 /* gaps seen */
+	uint64_t memcap_hits;          /* limits reached (tx per flow, result array) */
+};
+
+struct app_ctx;
+
+/* Called for each tx->detect_state when a transaction is freed. */
+typedef void (*app_detect_free_fn)(void *detect_state, void *user);
+
+/* NULL on allocation failure (message logged). `cfg` is copied. */
+struct app_ctx *app_ctx_create(const struct app_config *cfg);
+void app_ctx_destroy(struct app_ctx *ctx);
+void app_ctx_set_detect_free(struct app_ctx *ctx, app_detect_free_fn fn, void *user);
+
+/*
+ * Hand one direction's next bytes of a flow to the app layer: detects the protocol if needed,
+ * then parses. `flow->ip_proto` says TCP (ordered stream) or UDP (one datagram per call).
+ * `data` may be NULL with len 0 (just a flag such as EOF). Returns 0, or -1 on an internal
+ * error (allocation failure: the flow's parsing stops, an event is raised).
+ */
+int app_handle_data(struct app_ctx *ctx, struct flow *flow, uint8_t dir, const uint8_t *data,
+		    uint32_t len, uint32_t flags, uint64_t ts_usec, struct app_result *out);
+
+/* The flow ends: every open transaction is closed (APP_TX_F_EOF) and reported as completed in
+ * `out` so the output stage can log it. Call app_flow_free afterwards. */
+void app_flow_finish(struct app_ctx *ctx, struct flow *flow, struct app_result *out);
+/* Free flow->app (and all transactions). Safe on flows without app state. */
+void app_flow_free(struct app_ctx *ctx, struct flow *flow);
+
+/* The flow's detected protocol (APP_PROTO_UNKNOWN if none yet / no state). */
+enum app_proto app_flow_proto(const struct flow *flow);
+/* Iterate over the flow's live transactions (oldest first). */
+struct app_tx *app_flow_tx_first(const struct flow *flow);
+static inline struct app_tx *app_flow_tx_next(const struct app_tx *tx)
+{
+	return tx->next;
+}
+
+/* The output stage marks a transaction logged (it is not reported as completed again). */
+void app_tx_set_logged(struct app_tx *tx);
+
+void app_get_stats(const struct app_ctx *ctx, struct app_stats *out);
+
+#endif /* AEGIS_APP_H */
