@@ -200,6 +200,36 @@ static void test_non_mpm_path(void **state)
 	te_free(&te);
 }
 
+static void test_ip_only_index(void **state)
+{
+	(void)state;
+	struct tengine te;
+	te_build(&te, "alert ip [1.2.3.4,5.6.7.8] any -> $HOME_NET any (msg:\"rep\"; sid:1;)\n"
+		      "alert tcp $HOME_NET any -> [9.9.9.0/30] 443 (msg:\"out\"; sid:2;)\n"
+		      "alert udp any any -> any any (dsize:3; sid:3;)\n");
+	assert_int_equal(te.e->n_ipidx, 6);
+	assert_true(te.e->rules[0].flags & DR_F_IPONLY);
+	struct packet p;
+	pkt_tcp(&p, "5.6.7.8", 1, "10.0.0.1", 80, "x");
+	assert_true(te_fires(&te, &p, 1));
+	pkt_tcp(&p, "5.6.7.9", 1, "10.0.0.1", 80, "x");
+	assert_false(te_fires(&te, &p, 1));
+	pkt_tcp(&p, "5.6.7.8", 1, "11.0.0.1", 80, "x");
+	assert_false(te_fires(&te, &p, 1)); /* listed source, but not to HOME_NET */
+	pkt_tcp(&p, "10.0.0.5", 1, "9.9.9.2", 443, "");
+	assert_true(te_fires(&te, &p, 2));
+	pkt_tcp(&p, "10.0.0.5", 1, "9.9.9.2", 444, "");
+	assert_false(te_fires(&te, &p, 2));
+	/* not indexed rules still work */
+	pkt_make(&p, 17, "1.1.1.1", 1, "2.2.2.2", 2, "abc", 3);
+	assert_true(te_fires(&te, &p, 3));
+	struct detect_thread_stats st;
+	detect_thread_get_stats(te.t, &st);
+	/* packets meet only the index entries of their addresses */
+	assert_true(st.rules_checked <= 6);
+	te_free(&te);
+}
+
 static void test_rule_counts(void **state)
 {
 	(void)state;
@@ -578,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_group_any_port_everywhere),
 		cmocka_unit_test(test_group_direction),
 		cmocka_unit_test(test_non_mpm_path),
+		cmocka_unit_test(test_ip_only_index),
 		cmocka_unit_test(test_rule_counts),
 		cmocka_unit_test(test_pass_rule),
 		cmocka_unit_test(test_flowbits_across_packets),

@@ -95,6 +95,7 @@ enum {
 	DR_F_UNSUPPORTED = 1u << 3,  /* an op the engine cannot evaluate: never matches */
 	DR_F_NOALERT = 1u << 4,      /* noalert / flowbits:noalert */
 	DR_F_BITS_ACTION = 1u << 5,  /* has flowbits/xbits set/unset/toggle to apply post-match */
+	DR_F_IPONLY = 1u << 6,       /* no fast pattern; found through the address index */
 };
 
 /* One rule as compiled into the engine. */
@@ -144,6 +145,10 @@ struct det_part {
 struct det_group {
 	uint8_t n_parts;
 	uint16_t parts[4];
+	/* The parts' rules without a fast pattern, merged in engine order (a rule sits in at
+	 * most one part of a group, so this is a plain merge): checked for every packet. */
+	uint32_t n_nompm;
+	uint32_t *nompm;
 };
 
 struct detect_engine {
@@ -163,6 +168,12 @@ struct detect_engine {
 	uint32_t n_dbs;
 	struct det_db *dbs;
 	hs_scratch_t *scratch;    /* prototype, cloned per thread */
+	/* Address index of the rules without a fast pattern whose source or destination is a
+	 * short IPv4 list (IP reputation rules): sorted addresses, per address its rules. */
+	uint32_t n_ipidx;
+	uint32_t *ipidx_addr;
+	uint32_t *ipidx_off;      /* n_ipidx + 1 offsets into ipidx_rules */
+	uint32_t *ipidx_rules;
 	struct detect_engine_stats stats;
 	struct detect_vars_names vars;          /* flowbits / flowint names */
 	struct detect_action_order order;

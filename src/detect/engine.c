@@ -5,9 +5,11 @@
  * then grouped (group.c) and given Hyperscan prefilters (mpm.c). Also the per-worker thread
  * context and the statistics getters.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "detect/detect-int.h"
 
@@ -70,8 +72,6 @@ static int prog_compile(struct det_rule *dr, const struct rule_group *g, struct 
 					 dr->r->sid);
 				return -1;
 			}
-			/* Without JIT (unsupported CPU, memory) PCRE2 interprets: still correct. */
-			(void)pcre2_jit_compile(op->re, PCRE2_JIT_COMPLETE);
 		} else if (kw_is(m, "byte_test")) {
 			op->type = DET_OP_BYTE_TEST;
 		} else if (kw_is(m, "byte_jump")) {
@@ -239,6 +239,17 @@ int det_rule_compile(struct detect_engine *e, struct det_rule *dr, const struct 
 			dr->flags |= DR_F_UNSUPPORTED;
 	}
 	det_fast_pattern_select(dr);
+	/* JIT only what can match now: JIT code costs ~10 KiB of executable memory per regex,
+	 * and most ET Open regexes sit in app-layer rules that wait for later stages. Without
+	 * JIT (unsupported CPU, no memory) PCRE2 interprets: slower, still correct. */
+	if (!(dr->flags & (DR_F_NEEDS_APP | DR_F_STREAM_ONLY | DR_F_UNSUPPORTED))) {
+		struct det_prog *progs[2] = { &dr->payload, &dr->b64 };
+		for (int k = 0; k < 2; k++)
+			for (uint32_t i = 0; i < progs[k]->n_ops; i++)
+				if (progs[k]->ops[i].re)
+					(void)pcre2_jit_compile(progs[k]->ops[i].re,
+								PCRE2_JIT_COMPLETE);
+	}
 	return 0;
 }
 
@@ -398,20 +409,32 @@ int detect_engine_build(struct detect_engine **out, const struct rules_ruleset *
 		}
 		/* The threshold config compiles its address sets into the ruleset's arena; the
 		 * ruleset is otherwise only read, and nothing else uses it during the build. */
-		if (detect_threshold_config_load_file(e->thr_cfg, (struct rules_ruleset *)rs,
-						      e->cfg.threshold_file) < 0) {
+		int rc = access(e->cfg.threshold_file, F_OK) == 0
+				 ? detect_threshold_config_load_file(e->thr_cfg,
+								     (struct rules_ruleset *)rs,
+								     e->cfg.threshold_file)
+				 : 1;
+		if (rc < 0) {
 			snprintf(err, errlen, "%s",
 				 detect_threshold_config_error_count(e->thr_cfg)
 					 ? detect_threshold_config_error(e->thr_cfg, 0)
 					 : "cannot load the threshold file");
 			goto fail;
 		}
+		/* as Suricata: a configured threshold file that does not exist is a warning */
+		if (rc > 0)
+			log_warning("detect: threshold file %s not found; running without it",
+				    e->cfg.threshold_file);
 		for (size_t i = 0; i < detect_threshold_config_error_count(e->thr_cfg); i++)
 			log_warning("%s", detect_threshold_config_error(e->thr_cfg, i));
 	}
 	if (det_groups_build(e, err, errlen) < 0 || det_mpm_build(e, err, errlen) < 0)
 		goto fail;
 	e->stats.build_usec = util_monotonic_usec() - t0;
+#ifdef __GLIBC__
+	/* Hyperscan's compiler leaves hundreds of MiB freed but mapped: give them back */
+	malloc_trim(0);
+#endif
 	*out = e;
 	return 0;
 fail:

@@ -162,16 +162,35 @@ static int on_hs_match(unsigned int id, unsigned long long from, unsigned long l
 	return 0;
 }
 
+static void ipidx_lookup(struct detect_thread *t, const struct ip_addr *a)
+{
+	const struct detect_engine *e = t->e;
+	if (a->family != 4)
+		return;
+	uint32_t key = (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 |
+		       (uint32_t)a->b[2] << 8 | a->b[3];
+	uint32_t lo = 0, hi = e->n_ipidx;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (e->ipidx_addr[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= e->n_ipidx || e->ipidx_addr[lo] != key)
+		return;
+	for (uint32_t k = e->ipidx_off[lo]; k < e->ipidx_off[lo + 1]; k++)
+		cand_add(t, e->ipidx_rules[k]);
+}
+
 static void candidates_collect(struct detect_thread *t, const struct det_group *g,
 			       uint16_t buffer, const uint8_t *data, uint32_t len)
 {
 	const struct detect_engine *e = t->e;
+	if (!len)
+		return;
 	for (uint8_t i = 0; i < g->n_parts; i++) {
 		const struct det_part *part = &e->parts[g->parts[i]];
-		for (uint32_t k = 0; k < part->n_nompm; k++)
-			cand_add(t, part->nompm[k]);
-		if (!len)
-			continue;
 		for (uint16_t k = 0; k < part->n_mpm; k++) {
 			const struct det_mpm *mpm = &part->mpm[k];
 			if (mpm->buffer != buffer)
@@ -281,11 +300,23 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct detect_resu
 	if (!g)
 		return;
 	t->n_cand = 0;
+	if (e->n_ipidx) {
+		ipidx_lookup(t, &p->src);
+		ipidx_lookup(t, &p->dst);
+	}
 	candidates_collect(t, g, RULES_BUF_PAYLOAD, p->payload, p->payload ? p->payload_len : 0);
 	if (t->n_cand > 1)
 		qsort(t->cand, t->n_cand, sizeof(*t->cand), cmp_u32);
-	for (uint32_t i = 0; i < t->n_cand; i++) {
-		const struct det_rule *dr = &e->rules[t->cand[i]];
+	/* walk the prefilter hits and the group's always-checked rules together, in engine
+	 * order (the two lists are disjoint: a rule either has a fast pattern or not) */
+	uint32_t ci = 0, ni = 0;
+	while (ci < t->n_cand || ni < g->n_nompm) {
+		uint32_t idx;
+		if (ni >= g->n_nompm || (ci < t->n_cand && t->cand[ci] < g->nompm[ni]))
+			idx = t->cand[ci++];
+		else
+			idx = g->nompm[ni++];
+		const struct det_rule *dr = &e->rules[idx];
 		t->stats.rules_checked++;
 		if (!rule_match(t, dr, p))
 			continue;

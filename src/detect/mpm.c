@@ -300,7 +300,10 @@ static int part_build(struct detect_engine *e, struct det_part *p, uint64_t seed
 	for (uint32_t i = 0; i < p->n_rules; i++) {
 		const struct det_rule *dr = &e->rules[p->all[i]];
 		if (!(dr->flags & DR_F_HAS_MPM)) {
-			p->nompm[p->n_nompm++] = p->all[i];
+			/* rules waiting for app-layer / stream data cannot match a packet: keeping
+			 * them out of the per-packet list saves checking them on every packet */
+			if (!(dr->flags & (DR_F_NEEDS_APP | DR_F_STREAM_ONLY | DR_F_IPONLY)))
+				p->nompm[p->n_nompm++] = p->all[i];
 			continue;
 		}
 		uint32_t k;
@@ -336,9 +339,110 @@ out:
 	return rc;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int group_merge_nompm(struct detect_engine *e, struct det_group *g)
+{
+	uint32_t n = 0;
+	for (uint8_t i = 0; i < g->n_parts; i++)
+		n += e->parts[g->parts[i]].n_nompm;
+	g->nompm = calloc(n ? n : 1, sizeof(uint32_t));
+	if (!g->nompm)
+		return -1;
+	for (uint8_t i = 0; i < g->n_parts; i++) {
+		const struct det_part *p = &e->parts[g->parts[i]];
+		memcpy(g->nompm + g->n_nompm, p->nompm, p->n_nompm * sizeof(uint32_t));
+		g->n_nompm += p->n_nompm;
+	}
+	qsort(g->nompm, g->n_nompm, sizeof(uint32_t), cmp_u32);
+	return 0;
+}
+
+/* ---- address index ----------------------------------------------------------------------- */
+
+#define DET_IPIDX_MAX_ADDRS 256 /* per rule side; wider sets stay in the per-packet list */
+
+static uint32_t v4_set_size(const struct rules_addr_set *s)
+{
+	if (!s || s->any || s->n6 || !s->n4)
+		return UINT32_MAX;
+	uint64_t n = 0;
+	for (uint32_t i = 0; i < s->n4; i++)
+		n += (uint64_t)s->v4[i].hi - s->v4[i].lo + 1;
+	return n > DET_IPIDX_MAX_ADDRS ? UINT32_MAX : (uint32_t)n;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Index the fast-pattern-less rules whose source or destination is a short IPv4 list, so a
+ * packet meets only the ones listing its addresses instead of all of them. */
+static int ipidx_build(struct detect_engine *e)
+{
+	size_t n = 0, cap = 0;
+	uint64_t *pairs = NULL; /* addr << 32 | rule */
+	for (uint32_t i = 0; i < e->n_rules; i++) {
+		struct det_rule *dr = &e->rules[i];
+		if (dr->flags & (DR_F_HAS_MPM | DR_F_NEEDS_APP | DR_F_STREAM_ONLY))
+			continue;
+		const struct rules_addr_set *s = dr->r->src;
+		if (v4_set_size(s) == UINT32_MAX)
+			s = dr->r->dst;
+		uint32_t sz = v4_set_size(s);
+		if (sz == UINT32_MAX)
+			continue;
+		if (n + sz > cap) {
+			size_t ncap = (n + sz) * 2;
+			uint64_t *np = realloc(pairs, ncap * sizeof(*np));
+			if (!np) {
+				free(pairs);
+				return -1;
+			}
+			pairs = np;
+			cap = ncap;
+		}
+		for (uint32_t k = 0; k < s->n4; k++)
+			for (uint64_t a = s->v4[k].lo; a <= s->v4[k].hi; a++)
+				pairs[n++] = a << 32 | i;
+		dr->flags |= DR_F_IPONLY;
+	}
+	if (!n)
+		return 0;
+	qsort(pairs, n, sizeof(*pairs), cmp_u64);
+	e->ipidx_addr = calloc(n, sizeof(uint32_t));
+	e->ipidx_off = calloc(n + 1, sizeof(uint32_t));
+	e->ipidx_rules = calloc(n, sizeof(uint32_t));
+	if (!e->ipidx_addr || !e->ipidx_off || !e->ipidx_rules) {
+		free(pairs);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t a = (uint32_t)(pairs[i] >> 32);
+		if (i == 0 || a != e->ipidx_addr[e->n_ipidx - 1]) {
+			e->ipidx_addr[e->n_ipidx] = a;
+			e->ipidx_off[e->n_ipidx++] = (uint32_t)i;
+		}
+		e->ipidx_rules[i] = (uint32_t)pairs[i];
+	}
+	e->ipidx_off[e->n_ipidx] = (uint32_t)n;
+	free(pairs);
+	return 0;
+}
+
 int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
 {
 	uint64_t seed = db_seed();
+	if (ipidx_build(e) < 0) {
+		snprintf(err, errlen, "out of memory building the address index");
+		return -1;
+	}
 	for (uint32_t i = 0; i < e->n_rules; i++)
 		if (!(e->rules[i].flags & DR_F_HAS_MPM))
 			e->stats.rules_no_mpm++;
@@ -347,6 +451,11 @@ int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
 		if (p->used && part_build(e, p, seed, err, errlen) < 0)
 			return -1;
 	}
+	for (uint32_t gi = 0; gi < e->n_groups; gi++)
+		if (group_merge_nompm(e, &e->groups[gi]) < 0) {
+			snprintf(err, errlen, "out of memory building the prefilter");
+			return -1;
+		}
 	e->stats.mpm_databases = e->n_dbs;
 	for (uint32_t i = 0; i < e->n_dbs; i++) {
 		if (hs_alloc_scratch(e->dbs[i].db, &e->scratch) != HS_SUCCESS) {
@@ -359,6 +468,10 @@ int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
 
 void det_mpm_free(struct detect_engine *e)
 {
+	for (uint32_t gi = 0; gi < e->n_groups; gi++) {
+		free(e->groups[gi].nompm);
+		e->groups[gi].nompm = NULL;
+	}
 	if (e->parts) {
 		for (uint32_t i = 0; i < DET_NPARTS; i++) {
 			struct det_part *p = &e->parts[i];
@@ -373,6 +486,10 @@ void det_mpm_free(struct detect_engine *e)
 		free(e->parts);
 		e->parts = NULL;
 	}
+	free(e->ipidx_addr);
+	free(e->ipidx_off);
+	free(e->ipidx_rules);
+	e->ipidx_addr = e->ipidx_off = e->ipidx_rules = NULL;
 	for (uint32_t i = 0; i < e->n_dbs; i++)
 		hs_free_database(e->dbs[i].db);
 	free(e->dbs);
