@@ -214,8 +214,8 @@ static void test_thr_table_bounded(void **state)
 	struct detect_thresholds_stats st;
 	for (uint32_t i = 0; i < 1000; i++) {
 		ts_ip4(&p.src, 192, 168, (uint8_t)(i >> 8), (uint8_t)i);
-		assert_int_equal(detect_threshold_apply(f->t, rules_ruleset_rule(f->rs, 0), &p, &act),
-				 A);
+		const struct rule *r0 = rules_ruleset_rule(f->rs, 0);
+		assert_int_equal(detect_threshold_apply(f->t, r0, &p, &act), A);
 		detect_thresholds_get_stats(f->t, &st);
 		assert_true(st.entries <= 50);
 	}
@@ -237,7 +237,8 @@ static void test_config_good(void **state)
 	const char *conf = "# comment\n"
 			   "\n"
 			   "suppress gen_id 1, sig_id 2002087\n"
-			   "   suppress gen_id 1, sig_id 2003614, track by_src, ip 217.110.97.128/25\n"
+			   "   suppress gen_id 1, sig_id 2003614, track by_src, "
+			   "ip 217.110.97.128/25\n"
 			   "suppress gen_id 1, sig_id 2003614, track by_src, ip "
 			   "[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]\n"
 			   "suppress gen_id 1, sig_id 2003614, track by_either, ip $HOME_NET\n"
@@ -245,7 +246,8 @@ static void test_config_good(void **state)
 			   "seconds 60\n"
 			   "event_filter gen_id 0, sig_id 0, type both, track by_dst, count 5, \\\n"
 			   "    seconds 360\n"
-			   "rate_filter gen_id 1, sig_id 1000, track by_rule, count 100, seconds 60, "
+			   "rate_filter gen_id 1, sig_id 1000, track by_rule, count 100, "
+			   "seconds 60, "
 			   "\\\n  new_action drop, timeout 30\r\n"
 			   "threshold sig_id 5, gen_id 1, seconds 1, count 2, track by_flow, type "
 			   "threshold\n";
@@ -293,7 +295,8 @@ static void test_config_errors(void **state)
 		{ "rate_filter gen_id 1, sig_id 2, track by_src, count 1, seconds 1, new_action "
 		  "explode, timeout 5",
 		  "t.conf:1:78: error: invalid new_action \"explode\"" },
-		{ "rate_filter gen_id 1, sig_id 2, track by_src, count 1, seconds 1, new_action drop",
+		{ "rate_filter gen_id 1, sig_id 2, track by_src, count 1, seconds 1, "
+		  "new_action drop",
 		  "t.conf:1:1: error: rate_filter needs \"timeout\"" },
 		{ "suppress gen_id 1, gen_id 2, sig_id 3",
 		  "t.conf:1:20: error: option \"gen_id\" given twice" },
@@ -302,8 +305,10 @@ static void test_config_errors(void **state)
 		{ "suppress gen_id 1, , sig_id 3", "t.conf:1:20: error: empty option" },
 		{ "suppress gen_id 1, sig_id 3, count 5",
 		  "t.conf:1:30: error: option \"count\" does not apply to suppress" },
-		{ "suppress gen_id 1, sig_id", "t.conf:1:20: error: option \"sig_id\" needs a value" },
-		{ "threshold gen_id 1, sig_id 2, type limit, \\\n  track by_src, count x, seconds 1",
+		{ "suppress gen_id 1, sig_id",
+		  "t.conf:1:20: error: option \"sig_id\" needs a value" },
+		{ "threshold gen_id 1, sig_id 2, type limit, \\\n"
+		  "  track by_src, count x, seconds 1",
 		  "t.conf:2:23: error: invalid count \"x\"" },
 	};
 	struct rules_ruleset *rs = ts_load("alert tcp any any -> any any (sid:1;)\n");
@@ -320,8 +325,9 @@ static void test_config_errors(void **state)
 		    strncmp(detect_threshold_config_error(c, 0), cases[i].want,
 			    strlen(cases[i].want)) != 0)
 			fail_msg("case %zu: want \"%s\", got \"%s\" (%zu errors)", i, cases[i].want,
-				 detect_threshold_config_error(c, 0) ? detect_threshold_config_error(c, 0)
-								    : "(none)",
+				 detect_threshold_config_error(c, 0)
+					 ? detect_threshold_config_error(c, 0)
+					 : "(none)",
 				 detect_threshold_config_error_count(c));
 		assert_int_equal(detect_threshold_config_entry_count(c), 1);
 		detect_threshold_config_free(c);
@@ -415,6 +421,38 @@ static void test_config_overrides(void **state)
 	/* sid 4: the exact entry also replaces a detection_filter */
 	assert_int_equal(tf_apply(f, 3, 1, 0, NULL), A);
 	assert_int_equal(tf_apply(f, 3, 1, 1, NULL), S);
+	tf_free(f);
+}
+
+/* Many entries: the per-rule lookup (a binary search) must find the right one. */
+static void test_config_many_entries(void **state)
+{
+	(void)state;
+	size_t cap = 2100 * 100, len = 0;
+	char *conf = malloc(cap);
+	assert_non_null(conf);
+	for (unsigned sid = 2000; sid >= 1; sid--) /* out of order on purpose */
+		len += (size_t)snprintf(conf + len, cap - len,
+					"threshold gen_id 1, sig_id %u, type limit, track by_rule, "
+					"count %u, seconds 60\n",
+					sid, sid % 5 + 1);
+	len += (size_t)snprintf(conf + len, cap - len, "suppress gen_id 1, sig_id 1500\n");
+	len += (size_t)snprintf(conf + len, cap - len,
+				"suppress gen_id 2, sig_id 1234\n"
+				"threshold gen_id 1, sig_id 0, type limit, track by_rule, count 1, "
+				"seconds 60\n");
+	struct thr_fixture *f = tf_new("alert tcp any any -> any any (sid:1234;)\n"
+				       "alert tcp any any -> any any (sid:1500;)\n"
+				       "alert tcp any any -> any any (sid:4000;)\n",
+				       conf, 1000);
+	free(conf);
+	assert_int_equal(detect_threshold_config_entry_count(f->cfg), 2003);
+	for (int i = 0; i < 5; i++) /* 1234 % 5 + 1 = 5 alerts in the window */
+		assert_int_equal(tf_apply(f, 0, 1, (uint64_t)i, NULL), A);
+	assert_int_equal(tf_apply(f, 0, 1, 5, NULL), S);
+	assert_int_equal(tf_apply(f, 1, 1, 0, NULL), S); /* suppressed outright */
+	assert_int_equal(tf_apply(f, 2, 1, 0, NULL), A); /* only the gid 1 wildcard: count 1 */
+	assert_int_equal(tf_apply(f, 2, 1, 1, NULL), S);
 	tf_free(f);
 }
 
@@ -525,7 +563,8 @@ static void test_verdict_priority_sid_classtype(void **state)
 {
 	(void)state;
 	struct rules_ruleset *rs = ts_load(verdict_rules);
-	const char *cls = "config classification: trojan-activity,A Network Trojan was detected,1\n";
+	const char *cls =
+		"config classification: trojan-activity,A Network Trojan was detected,1\n";
 	assert_int_equal(rules_classification_load_string(rs, cls, strlen(cls), "c.config"), 0);
 	struct detect_action_order o;
 	detect_action_order_init(&o, NULL);
@@ -701,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_suppress),
 		cmocka_unit_test(test_config_overrides),
+		cmocka_unit_test(test_config_many_entries),
 		cmocka_unit_test(test_rate_filter),
 		cmocka_unit_test(test_rate_filter_pass_and_suppress),
 		cmocka_unit_test(test_verdict_default_order),

@@ -599,14 +599,16 @@ static void test_flowint(void **state)
 	struct vars_fixture *v = vf_new(
 		"alert tcp any any -> any any (flowint:cnt,notset; flowint:cnt,=,10; sid:1;)\n"
 		"alert tcp any any -> any any (flowint:cnt,+,5; flowint:cnt,>,14; sid:2;)\n"
-		"alert tcp any any -> any any (flowint:cnt,-,20; flowint:cnt,==,4294967291; sid:3;)\n"
+		"alert tcp any any -> any any (flowint:cnt,-,20; "
+		"flowint:cnt,==,4294967291; sid:3;)\n"
 		"alert tcp any any -> any any (flowint:lim,=,7; flowint:cnt,<,lim; sid:4;)\n"
-		"alert tcp any any -> any any (flowint:cnt,isset; flowint:cnt,!=,0; flowint:cnt,<=,1; "
-		"flowint:cnt,>=,1; sid:5;)\n");
+		"alert tcp any any -> any any (flowint:cnt,isset; flowint:cnt,!=,0; "
+		"flowint:cnt,<=,1; flowint:cnt,>=,1; sid:5;)\n");
 	struct detect_flowint_op op[5][4];
 	for (size_t r = 0; r < 5; r++)
 		for (int k = 0; k < 4; k++) {
-			const struct rule_match *m = ts_find(rules_ruleset_rule(v->rs, r), "flowint", k);
+			const struct rule_match *m =
+				ts_find(rules_ruleset_rule(v->rs, r), "flowint", k);
 			if (m)
 				assert_int_equal(detect_flowint_compile(&v->vn, m, &op[r][k]), 0);
 		}

@@ -40,11 +40,20 @@ struct thr_entry {
 	uint32_t index;                  /* position among the entries (tracker key) */
 };
 
+/* Entries for one exact gid:sid, found by binary search (the lookup runs for every match). */
+struct thr_ix {
+	uint32_t gid, sid, idx;
+};
+
 struct detect_threshold_config {
 	struct thr_entry *e;
 	size_t n, cap;
 	char **err;
 	size_t n_err, cap_err;
+	struct thr_ix *exact; /* entries with gid and sid both set, sorted (gid, sid, file order) */
+	size_t n_exact;
+	uint32_t *wild;       /* entries with a 0 wildcard, in file order */
+	size_t n_wild;
 };
 
 struct detect_threshold_config *detect_threshold_config_new(void)
@@ -60,7 +69,59 @@ void detect_threshold_config_free(struct detect_threshold_config *c)
 		free(c->err[i]);
 	free(c->err);
 	free(c->e);
+	free(c->exact);
+	free(c->wild);
 	free(c);
+}
+
+static int ix_cmp(const void *a, const void *b)
+{
+	const struct thr_ix *x = a, *y = b;
+	if (x->gid != y->gid)
+		return x->gid < y->gid ? -1 : 1;
+	if (x->sid != y->sid)
+		return x->sid < y->sid ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* (Re)build the lookup index after a load. */
+static int cfg_index_build(struct detect_threshold_config *c)
+{
+	free(c->exact);
+	free(c->wild);
+	c->exact = NULL;
+	c->wild = NULL;
+	c->n_exact = c->n_wild = 0;
+	if (!c->n)
+		return 0;
+	c->exact = malloc(c->n * sizeof(*c->exact));
+	c->wild = malloc(c->n * sizeof(*c->wild));
+	if (!c->exact || !c->wild)
+		return -1;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct thr_entry *e = &c->e[i];
+		if (e->gid && e->sid)
+			c->exact[c->n_exact++] = (struct thr_ix){ e->gid, e->sid, (uint32_t)i };
+		else
+			c->wild[c->n_wild++] = (uint32_t)i;
+	}
+	qsort(c->exact, c->n_exact, sizeof(*c->exact), ix_cmp);
+	return 0;
+}
+
+/* First index in c->exact with this gid:sid, or n_exact. */
+static size_t cfg_exact_first(const struct detect_threshold_config *c, uint32_t gid, uint32_t sid)
+{
+	size_t lo = 0, hi = c->n_exact;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct thr_ix *x = &c->exact[mid];
+		if (x->gid < gid || (x->gid == gid && x->sid < sid))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 size_t detect_threshold_config_error_count(const struct detect_threshold_config *c)
@@ -300,13 +361,15 @@ static void parse_line(struct parse_state *ps, char *line)
 				return;
 			}
 		} else if (val[K_IP]) {
-			PERR(ps, keypos[K_IP], "suppress with ip needs track by_src|by_dst|by_either");
+			PERR(ps, keypos[K_IP],
+			     "suppress with ip needs track by_src|by_dst|by_either");
 			return;
 		}
 		if (val[K_IP]) {
 			char err[256] = "";
 			if (!ps->rs) {
-				PERR(ps, val[K_IP], "ip lists cannot be resolved here (no ruleset)");
+				PERR(ps, val[K_IP],
+				     "ip lists cannot be resolved here (no ruleset)");
 				return;
 			}
 			if (rules_addr_set_parse(ps->rs, val[K_IP], &e.ip, err, sizeof(err)) < 0) {
@@ -348,8 +411,8 @@ static void parse_line(struct parse_state *ps, char *line)
 			static const char *const types[] = { "limit", "threshold", "both" };
 			int ty = word_index(val[K_TYPE], types, ARRAY_SIZE(types));
 			if (ty < 0) {
-				PERR(ps, val[K_TYPE], "invalid type \"%s\" (limit, threshold or both)",
-				     val[K_TYPE]);
+				PERR(ps, val[K_TYPE],
+				     "invalid type \"%s\" (limit, threshold or both)", val[K_TYPE]);
 				return;
 			}
 			e.thr.type = (uint8_t)ty; /* RULE_THR_LIMIT/THRESHOLD/BOTH in that order */
@@ -450,6 +513,10 @@ int detect_threshold_config_load_string(struct detect_threshold_config *c,
 		ll->nseg = 0;
 	}
 	free(ll);
+	if (cfg_index_build(c) < 0) {
+		cfg_error(c, name, 0, 0, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
@@ -740,7 +807,8 @@ static enum detect_thr_result eval_threshold(struct detect_thresholds *t,
 		e->count++;
 		if (e->count == e->next_step) {
 			uint64_t m = th->seconds ? th->seconds : 1;
-			e->next_step = e->next_step > UINT64_MAX / m ? UINT64_MAX : e->next_step * m;
+			e->next_step =
+				e->next_step > UINT64_MAX / m ? UINT64_MAX : e->next_step * m;
 			if (e->next_step == e->count) /* multiplier 1: every match */
 				e->next_step++;
 			return DETECT_THR_ALERT;
@@ -777,24 +845,47 @@ static bool suppressed(const struct thr_entry *e, const struct packet *p)
 	}
 }
 
-/* The config entry of `kind` for a rule: its exact gid:sid first, else a wildcard. */
+/* The config entry of `kind` for a rule: its exact gid:sid first, else the first wildcard. */
 static const struct thr_entry *cfg_find(const struct detect_threshold_config *c, uint8_t kind,
 					const struct rule *r, bool *exact)
 {
-	const struct thr_entry *wild = NULL;
-	for (size_t i = 0; c && i < c->n; i++) {
-		const struct thr_entry *e = &c->e[i];
-		if (e->kind != kind || !id_match(e, r))
-			continue;
-		if (e->sid != 0 && e->gid != 0) {
+	*exact = false;
+	if (!c)
+		return NULL;
+	for (size_t i = cfg_exact_first(c, r->gid, r->sid);
+	     i < c->n_exact && c->exact[i].gid == r->gid && c->exact[i].sid == r->sid; i++) {
+		const struct thr_entry *e = &c->e[c->exact[i].idx];
+		if (e->kind == kind) {
 			*exact = true;
 			return e;
 		}
-		if (!wild)
-			wild = e;
 	}
-	*exact = false;
-	return wild;
+	for (size_t i = 0; i < c->n_wild; i++) {
+		const struct thr_entry *e = &c->e[c->wild[i]];
+		if (e->kind == kind && id_match(e, r))
+			return e;
+	}
+	return NULL;
+}
+
+/* Does any suppress line (exact or wildcard) hide this match? */
+static bool cfg_suppressed(const struct detect_threshold_config *c, const struct rule *r,
+			   const struct packet *p)
+{
+	if (!c)
+		return false;
+	for (size_t i = cfg_exact_first(c, r->gid, r->sid);
+	     i < c->n_exact && c->exact[i].gid == r->gid && c->exact[i].sid == r->sid; i++) {
+		const struct thr_entry *e = &c->e[c->exact[i].idx];
+		if (e->kind == TK_SUPPRESS && suppressed(e, p))
+			return true;
+	}
+	for (size_t i = 0; i < c->n_wild; i++) {
+		const struct thr_entry *e = &c->e[c->wild[i]];
+		if (e->kind == TK_SUPPRESS && id_match(e, r) && suppressed(e, p))
+			return true;
+	}
+	return false;
 }
 
 /* The more restrictive of two outcomes. */
@@ -812,9 +903,8 @@ enum detect_thr_result detect_threshold_apply(struct detect_thresholds *t, const
 {
 	const struct detect_threshold_config *c = t ? t->cfg : NULL;
 	/* 1. suppress: every matching line counts (a rule may be suppressed for several nets) */
-	for (size_t i = 0; c && i < c->n; i++)
-		if (c->e[i].kind == TK_SUPPRESS && id_match(&c->e[i], r) && suppressed(&c->e[i], p))
-			return DETECT_THR_SUPPRESS;
+	if (cfg_suppressed(c, r, p))
+		return DETECT_THR_SUPPRESS;
 	if (!t)
 		return DETECT_THR_ALERT;
 
