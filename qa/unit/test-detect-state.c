@@ -721,6 +721,42 @@ static void test_xbits_tracking(void **state)
 	vf_free(v);
 }
 
+/* hostbits "both": each of the two hosts, unlike xbits' ip_pair */
+static void test_hostbits_both(void **state)
+{
+	(void)state;
+	struct vars_fixture *v = vf_new(
+		"alert tcp any any -> any any (hostbits:set,tag,both; sid:1;)\n"
+		"alert tcp any any -> any any (hostbits:isset,tag,src; sid:2;)\n"
+		"alert tcp any any -> any any (hostbits:isset,tag,dst; sid:3;)\n"
+		"alert tcp any any -> any any (hostbits:isset,tag,both; sid:4;)\n"
+		"alert tcp any any -> any any (hostbits:isset,tag; sid:5;)\n");
+	struct detect_bits_op set_both = vf_bits(v, 0, "hostbits", 0);
+	struct detect_bits_op is_src = vf_bits(v, 1, "hostbits", 0);
+	struct detect_bits_op is_dst = vf_bits(v, 2, "hostbits", 0);
+	struct detect_bits_op is_both = vf_bits(v, 3, "hostbits", 0);
+	struct detect_bits_op is_default = vf_bits(v, 4, "hostbits", 0);
+	assert_int_equal(set_both.track, DETECT_BITS_TRACK_BOTH_HOSTS);
+	assert_int_equal(is_default.track, RULE_TRACK_SRC);
+	struct packet p, q;
+	ts_tcp(&p, TH_ACK, 1); /* 10.0.0.1 -> 10.0.0.2 */
+	q = p;
+	ts_ip4(&q.src, 10, 0, 0, 2); /* 10.0.0.2 -> 10.0.0.7: only its source has the bit */
+	ts_ip4(&q.dst, 10, 0, 0, 7);
+	assert_false(detect_bits_check(&is_both, &q, v->hosts));
+	assert_int_equal(detect_bits_apply(&set_both, &p, v->hosts), 0);
+	assert_true(detect_bits_check(&is_src, &p, v->hosts));
+	assert_true(detect_bits_check(&is_dst, &p, v->hosts));
+	assert_true(detect_bits_check(&is_src, &q, v->hosts));
+	assert_false(detect_bits_check(&is_dst, &q, v->hosts));
+	assert_true(detect_bits_check(&is_both, &q, v->hosts)); /* either host */
+	assert_true(detect_bits_check(&is_default, &q, v->hosts));
+	struct detect_hosts_stats st;
+	detect_hosts_get_stats(v->hosts, &st);
+	assert_int_equal(st.entries, 2);
+	vf_free(v);
+}
+
 static void test_xbits_expire(void **state)
 {
 	(void)state;
@@ -829,6 +865,7 @@ int main(void)
 		cmocka_unit_test(test_flowint),
 		cmocka_unit_test(test_flowint_unset_and_add),
 		cmocka_unit_test(test_xbits_tracking),
+		cmocka_unit_test(test_hostbits_both),
 		cmocka_unit_test(test_xbits_expire),
 		cmocka_unit_test(test_hosts_bounded),
 	};

@@ -78,10 +78,14 @@ int detect_vars_find(const struct detect_vars_names *vn, const char *name);
 const char *detect_vars_name(const struct detect_vars_names *vn, uint32_t id);
 
 #define DETECT_BITS_MAX_NAMES 16
+/* detect_bits_op.track beyond enum rule_bits_track: hostbits' "both" direction, i.e. the source
+ * host and the destination host each (not the pair): set/unset/toggle write both, isset is
+ * true when either host has the bit. */
+#define DETECT_BITS_TRACK_BOTH_HOSTS 4
 /* One compiled flowbits / xbits / hostbits match. */
 struct detect_bits_op {
 	uint8_t cmd;      /* enum rule_bits_cmd */
-	uint8_t track;    /* enum rule_bits_track: FLOW for flowbits, SRC/DST/PAIR for host bits */
+	uint8_t track;    /* enum rule_bits_track (FLOW for flowbits) or DETECT_BITS_TRACK_* */
 	bool and_group;   /* names joined with '&' (all), else '|' (any) or one name */
 	uint16_t n;
 	uint32_t expire;  /* seconds for host bits; 0 = never */

@@ -488,11 +488,16 @@ int detect_bits_compile(struct detect_vars_names *vn, const struct rule_match *m
 	const struct rule_bits *b = &m->u.bits;
 	memset(out, 0, sizeof(*out));
 	out->cmd = b->cmd;
-	/* flowbits are always per flow; hostbits without a direction default to the source */
+	/* flowbits are always per flow; hostbits without a direction default to the source, and
+	 * hostbits' "both" means each of the two hosts (xbits' ip_pair is the pair) */
 	if (strcmp(m->kw->name, "flowbits") == 0)
 		out->track = RULE_TRACK_FLOW;
+	else if (b->track == RULE_TRACK_FLOW)
+		out->track = RULE_TRACK_SRC;
+	else if (b->track == RULE_TRACK_PAIR && strcmp(m->kw->name, "hostbits") == 0)
+		out->track = DETECT_BITS_TRACK_BOTH_HOSTS;
 	else
-		out->track = b->track == RULE_TRACK_FLOW ? RULE_TRACK_SRC : b->track;
+		out->track = b->track;
 	out->and_group = b->and_group;
 	out->expire = b->expire;
 	if (b->n > DETECT_BITS_MAX_NAMES)
@@ -518,6 +523,9 @@ static bool bit_is_set(const struct detect_bits_op *op, const struct packet *p,
 {
 	if (op->track == RULE_TRACK_FLOW)
 		return detect_flowbit_is_set(p->flow, id);
+	if (op->track == DETECT_BITS_TRACK_BOTH_HOSTS)
+		return hostbit_is_set(hosts, p, RULE_TRACK_SRC, id) ||
+		       hostbit_is_set(hosts, p, RULE_TRACK_DST, id);
 	return hostbit_is_set(hosts, p, op->track, id);
 }
 
@@ -565,9 +573,16 @@ int detect_bits_apply(const struct detect_bits_op *op, const struct packet *p,
 		return 0; /* nothing to hang the bit on, as in Suricata */
 	int rc = 0;
 	for (uint16_t i = 0; i < op->n; i++) {
-		int r = op->track == RULE_TRACK_FLOW
-				? flowbit_write(p->flow, op->ids[i], how)
-				: hostbit_write(hosts, p, op->track, op->ids[i], how, op->expire);
+		int r;
+		if (op->track == RULE_TRACK_FLOW) {
+			r = flowbit_write(p->flow, op->ids[i], how);
+		} else if (op->track == DETECT_BITS_TRACK_BOTH_HOSTS) {
+			r = hostbit_write(hosts, p, RULE_TRACK_SRC, op->ids[i], how, op->expire);
+			if (hostbit_write(hosts, p, RULE_TRACK_DST, op->ids[i], how, op->expire) < 0)
+				r = -1;
+		} else {
+			r = hostbit_write(hosts, p, op->track, op->ids[i], how, op->expire);
+		}
 		if (r < 0)
 			rc = -1;
 	}
