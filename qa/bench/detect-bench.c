@@ -183,7 +183,8 @@ int main(int argc, char **argv)
 		for (int i = 0; i < loops && rc == 0; i++)
 			rc = run_pcap(pcap, e, &tot);
 		if (rc == 0 && tot.usec)
-			printf("pcap: %llu packets, %llu alerts, %.3f s, %.0f packets/s, %.1f Mbit/s\n",
+			printf("pcap: %llu packets, %llu alerts, %.3f s, %.0f packets/s, "
+			       "%.1f Mbit/s\n",
 			       (unsigned long long)tot.pkts, (unsigned long long)tot.alerts,
 			       tot.usec / 1e6, tot.pkts * 1e6 / tot.usec,
 			       tot.bytes * 8.0 / tot.usec);

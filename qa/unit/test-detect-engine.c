@@ -290,7 +290,8 @@ static void test_flowbits_across_packets(void **state)
 	struct tengine te;
 	te_build(&te, "alert tcp any any -> any any (content:\"login\"; flowbits:set,auth; "
 		      "flowbits:noalert; sid:1;)\n"
-		      "alert tcp any any -> any any (content:\"cmd\"; flowbits:isset,auth; sid:2;)\n");
+		      "alert tcp any any -> any any (content:\"cmd\"; flowbits:isset,auth; "
+		      "sid:2;)\n");
 	struct flow *f = calloc(1, sizeof(*f));
 	assert_non_null(f);
 	f->ip_proto = 6;

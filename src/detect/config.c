@@ -82,8 +82,8 @@ static int read_action_order(struct detect_config *cfg, const struct conf *c, ch
 		if (k->type != CONF_SCALAR || !k->value || action_from_name(k->value, &a) < 0 ||
 		    seen[a]) {
 			snprintf(err, errlen,
-				 "%s: error: action-order: \"%s\" is not one of pass, drop, reject, "
-				 "alert (each once)",
+				 "%s: error: action-order: \"%s\" is not one of pass, drop, "
+				 "reject, alert (each once)",
 				 conf_node_position(k, pos, sizeof(pos)), k->value ? k->value : "");
 			return -1;
 		}
@@ -148,8 +148,8 @@ int detect_config_from_conf(struct detect_config *cfg, const struct conf *c, cha
 	} else if (strcmp(profile, "high") == 0) {
 		cfg->port_groups = DET_MAX_TOP_PORTS;
 	} else if (strcmp(profile, "custom") == 0) {
-		if (conf_get_int(c, "detect.custom-values.toserver-groups", 0, DET_MAX_TOP_PORTS, 25,
-				 &v, err, errlen) < 0)
+		if (conf_get_int(c, "detect.custom-values.toserver-groups", 0,
+				 DET_MAX_TOP_PORTS, 25, &v, err, errlen) < 0)
 			return -1;
 		cfg->port_groups = (uint32_t)v;
 	} else if (strcmp(profile, "medium") != 0) {

@@ -65,7 +65,7 @@ static int prog_compile(struct det_rule *dr, const struct rule_group *g, struct 
 			op->type = DET_OP_CONTENT;
 		} else if (kw_is(m, "pcre")) {
 			op->type = DET_OP_PCRE;
-			/* The ruleset's code is shared and read-only: JIT compiles a private copy. */
+			/* the ruleset's code is shared and read-only: JIT works on a copy */
 			op->re = pcre2_code_copy((const pcre2_code *)m->u.pcre.code);
 			if (!op->re) {
 				snprintf(err, errlen, "out of memory copying a pcre of rule %u",
@@ -135,7 +135,8 @@ static int pops_compile(struct detect_engine *e, struct det_rule *dr, const stru
 			   strcmp(n, "hostbits") == 0) {
 			int rc = detect_bits_compile(&e->vars, m, &op->u.bits);
 			if (rc == -1) {
-				snprintf(err, errlen, "out of memory compiling rule %u", dr->r->sid);
+				snprintf(err, errlen, "out of memory compiling rule %u",
+					 dr->r->sid);
 				return -1;
 			}
 			if (rc < 0) {
@@ -150,7 +151,8 @@ static int pops_compile(struct detect_engine *e, struct det_rule *dr, const stru
 		} else if (strcmp(n, "flowint") == 0) {
 			int rc = detect_flowint_compile(&e->vars, m, &op->u.fi);
 			if (rc == -1) {
-				snprintf(err, errlen, "out of memory compiling rule %u", dr->r->sid);
+				snprintf(err, errlen, "out of memory compiling rule %u",
+					 dr->r->sid);
 				return -1;
 			}
 			if (rc < 0)
@@ -314,7 +316,8 @@ static int rules_sort(struct detect_engine *e)
 		const struct rule *r = e->rules[i].r;
 		int prio = r->priority;
 		if (prio <= 0 && r->classtype) {
-			const struct rules_classtype *ct = rules_classtype_lookup(e->rs, r->classtype);
+			const struct rules_classtype *ct =
+				rules_classtype_lookup(e->rs, r->classtype);
 			if (ct)
 				prio = ct->priority;
 		}

@@ -148,7 +148,8 @@ static int rule_place(struct detect_engine *e, uint32_t idx)
 			if (!rules_port_set_match(r->dp, e->top_ports[tc][k]))
 				continue;
 			in_top++;
-			if (part_add(e, DET_PART_INDEX(tc, dr->dir, DET_PG_FIRST_PORT + k), idx) < 0)
+			uint32_t part = DET_PART_INDEX(tc, dr->dir, DET_PG_FIRST_PORT + k);
+			if (part_add(e, part, idx) < 0)
 				return -1;
 		}
 		if (port_set_size(r->dp) > in_top &&
@@ -205,7 +206,8 @@ int det_groups_build(struct detect_engine *e, char *err, size_t errlen)
 					goto oom;
 				continue;
 			}
-			for (uint32_t pg = DET_PG_OTHER; pg < DET_PG_FIRST_PORT + e->n_top[tc]; pg++)
+			uint32_t end = DET_PG_FIRST_PORT + e->n_top[tc];
+			for (uint32_t pg = DET_PG_OTHER; pg < end; pg++)
 				if (group_add(e, tc, dir, (int)pg, &cap) < 0)
 					goto oom;
 		}
