@@ -84,6 +84,9 @@ static void test_fragbits(void **state)
 	assert_false(ts_hdr("fragbits:*R", "fragbits", &p));
 	assert_true(ts_hdr("fragbits:!R", "fragbits", &p));
 	assert_false(ts_hdr("fragbits:!D", "fragbits", &p));
+	p.ip_frag_flags = IP_FRAG_MF; /* Suricata's fragbits '+' needs another bit too */
+	assert_false(ts_hdr("fragbits:M+", "fragbits", &p));
+	assert_true(ts_hdr("fragbits:M", "fragbits", &p));
 	p.ip_frag_flags = 0;
 	assert_true(ts_hdr("fragbits:!D", "fragbits", &p));
 	assert_false(ts_hdr("fragbits:D+", "fragbits", &p));
@@ -644,16 +647,21 @@ static void test_flowint(void **state)
 	vf_free(v);
 }
 
-static void test_flowint_unset_and_add(void **state)
+/* Suricata's order: the comparison is a condition during matching, the increment a post-match
+ * action; so a counting rule and a checking rule see the count from before the packet. */
+static void test_flowint_post_match(void **state)
 {
 	(void)state;
 	struct vars_fixture *v =
-		vf_new("alert tcp any any -> any any (flowint:n,+,1; flowint:n,>,2; sid:1;)\n");
+		vf_new("alert tcp any any -> any any (flowint:n,+,1; noalert; sid:1;)\n"
+		       "alert tcp any any -> any any (flowint:n,>,2; sid:2;)\n");
 	struct detect_flowint_op inc, gt;
 	assert_int_equal(detect_flowint_compile(&v->vn, ts_find(rules_ruleset_rule(v->rs, 0),
 								 "flowint", 0), &inc), 0);
-	assert_int_equal(detect_flowint_compile(&v->vn, ts_find(rules_ruleset_rule(v->rs, 0),
-								 "flowint", 1), &gt), 0);
+	assert_int_equal(detect_flowint_compile(&v->vn, ts_find(rules_ruleset_rule(v->rs, 1),
+								 "flowint", 0), &gt), 0);
+	assert_false(detect_flowint_is_condition(&inc));
+	assert_true(detect_flowint_is_condition(&gt));
 	struct detect_bits_op notbits;
 	assert_int_equal(detect_bits_compile(&v->vn, ts_find(rules_ruleset_rule(v->rs, 0),
 							      "flowint", 0), &notbits), -2);
@@ -661,15 +669,23 @@ static void test_flowint_unset_and_add(void **state)
 	struct flow f;
 	memset(&f, 0, sizeof(f));
 	ts_tcp(&p, TH_ACK, 1);
+	assert_int_equal(detect_flowint_apply(&inc, &p), -1); /* no flow */
 	p.flow = &f;
-	/* Suricata's "count then compare" idiom: alerts from the third packet on */
+	assert_int_equal(detect_flowint_apply(&gt, &p), 0); /* a condition: no-op */
+	assert_false(detect_flowint_get(&f, gt.id, NULL));
+	/* per packet: rule 1 matches (its action runs), then rule 2 is checked */
 	bool fired[4];
-	for (int i = 0; i < 4; i++)
-		fired[i] = detect_flowint_eval(&inc, &p) && detect_flowint_eval(&gt, &p);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(detect_flowint_apply(&inc, &p), 0);
+		fired[i] = detect_flowint_eval(&gt, &p);
+	}
 	assert_false(fired[0]);
 	assert_false(fired[1]);
 	assert_true(fired[2]);
 	assert_true(fired[3]);
+	uint32_t val = 0;
+	assert_true(detect_flowint_get(&f, inc.id, &val));
+	assert_int_equal(val, 4);
 	detect_flow_free(&f);
 	vf_free(v);
 }
@@ -863,7 +879,7 @@ int main(void)
 		cmocka_unit_test(test_flowbits_groups),
 		cmocka_unit_test(test_flowbits_post_match),
 		cmocka_unit_test(test_flowint),
-		cmocka_unit_test(test_flowint_unset_and_add),
+		cmocka_unit_test(test_flowint_post_match),
 		cmocka_unit_test(test_xbits_tracking),
 		cmocka_unit_test(test_hostbits_both),
 		cmocka_unit_test(test_xbits_expire),

@@ -14,8 +14,10 @@
  *    only after the whole rule matched (Suricata's post-match), before the next rule is inspected,
  *    so later rules on the same packet see the change. Post-match actions run even when the
  *    alert is then thresholded or suppressed (as in Suricata, thresholds only gate logging).
- *  - flowint: detect_flowint_eval() both modifies (=, +, -) and compares, at the keyword's place
- *    in the rule, as Suricata does (so "flowint:n,+,1; flowint:n,>,5;" counts then compares).
+ *  - flowint: comparisons / isset / notset are conditions (detect_flowint_eval() where the
+ *    keyword sits); =, +, - are post-match actions in Suricata like flowbits set
+ *    (detect_flowint_apply() after the whole rule matched), so "flowint:n,+,1; flowint:n,>,5;"
+ *    compares the value from before this packet's increment.
  *  - thresholds: after a rule matched, detect_threshold_apply() says whether to log it.
  *  - verdict: detect_result_add() for each match, detect_result_finalize() once per packet.
  *
@@ -118,10 +120,16 @@ struct detect_flowint_op {
 /* From a flowint rule_match. 0, -1 allocation failure, -2 not flowint. */
 int detect_flowint_compile(struct detect_vars_names *vn, const struct rule_match *m,
 			   struct detect_flowint_op *out);
-/* Evaluate at the keyword's position: =, +, - modify (true unless there is no flow, memory ran
- * out, or a variable operand is unset; + and - wrap as uint32 does in Suricata); comparisons,
- * isset and notset test. */
+/* True for ==, !=, <, <=, >, >=, isset, notset; false for =, +, - (actions). */
+bool detect_flowint_is_condition(const struct detect_flowint_op *op);
+/* A condition: true when it holds (false without a flow, for an unset variable, or an unset
+ * variable operand). Given an action it performs it at once and returns whether it could (kept
+ * for callers that evaluate in place; Suricata's order is detect_flowint_apply post-match). */
 bool detect_flowint_eval(const struct detect_flowint_op *op, const struct packet *p);
+/* An action after the rule matched: =, + and - (+ and - on an unset variable start from 0 and
+ * wrap as uint32). 0, or -1 when there is no flow, an unset variable operand or no memory.
+ * No-op (0) for conditions. */
+int detect_flowint_apply(const struct detect_flowint_op *op, const struct packet *p);
 
 /* Readers (tests, debugging). */
 bool detect_flowbit_is_set(const struct flow *f, uint32_t id);

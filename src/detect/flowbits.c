@@ -614,6 +614,18 @@ int detect_flowint_compile(struct detect_vars_names *vn, const struct rule_match
 	return 0;
 }
 
+bool detect_flowint_is_condition(const struct detect_flowint_op *op)
+{
+	return op->op != RULE_FI_SET && op->op != RULE_FI_ADD && op->op != RULE_FI_SUB;
+}
+
+int detect_flowint_apply(const struct detect_flowint_op *op, const struct packet *p)
+{
+	if (detect_flowint_is_condition(op))
+		return 0;
+	return detect_flowint_eval(op, p) ? 0 : -1;
+}
+
 /*
  * Suricata keeps flowints as uint32. "+" and "-" on a variable that is not set yet start from
  * 0 (so "+,1" creates it with 1); arithmetic wraps like uint32. A comparison with an unset

@@ -68,12 +68,14 @@ bool detect_num_match(const struct rule_num *n, uint64_t x)
  * The flags / fragbits test. `ignore` masks bits out of the packet's value first. Modifiers as
  * Suricata documents them: none = exactly these bits; '+' = these bits and maybe others;
  * '*' = any of these bits; '!' = not (all of) these bits, which for a single bit is "not set".
+ * Suricata's fragbits '+' wants these bits *and* at least one other (plus_needs_more).
  */
-static bool bits_match(const struct rule_tcp_flags *f, uint8_t value)
+static bool bits_match(const struct rule_tcp_flags *f, uint8_t value, bool plus_needs_more)
 {
 	uint8_t v = (uint8_t)(value & ~f->ignore);
 	switch (f->modifier) {
-	case '+': return (v & f->flags) == f->flags;
+	case '+':
+		return (v & f->flags) == f->flags && (!plus_needs_more || v != f->flags);
 	case '*': return (v & f->flags) != 0;
 	case '!': return (v & f->flags) != f->flags;
 	default: return v == f->flags;
@@ -121,7 +123,7 @@ bool detect_header_match(const struct rule_match *m, const struct packet *p)
 	case HK_IPOPTS:
 		return ipopts_match(n->lo, p);
 	case HK_FRAGBITS: /* rule bits M=1 D=2 R=4 are the decoder's IP_FRAG_* bits */
-		return p->ip_version && bits_match(&m->u.tcp_flags, p->ip_frag_flags);
+		return p->ip_version && bits_match(&m->u.tcp_flags, p->ip_frag_flags, true);
 	case HK_FRAGOFFSET: /* in 8-byte units as on the wire */
 		return p->ip_version && detect_num_match(n, p->ip_frag_offset);
 	case HK_IP_PROTO:
@@ -130,7 +132,7 @@ bool detect_header_match(const struct rule_match *m, const struct packet *p)
 		return p->ip_version && p->src.family == p->dst.family &&
 		       memcmp(p->src.b, p->dst.b, sizeof(p->src.b)) == 0;
 	case HK_FLAGS:
-		return pkt_is_tcp(p) && bits_match(&m->u.tcp_flags, p->tcp_flags);
+		return pkt_is_tcp(p) && bits_match(&m->u.tcp_flags, p->tcp_flags, false);
 	case HK_SEQ:
 		return pkt_is_tcp(p) && detect_num_match(n, p->tcp_seq);
 	case HK_ACK:
