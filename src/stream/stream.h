@@ -36,9 +36,44 @@ enum stream_policy {
 	STREAM_POLICY_MACOS,
 	STREAM_POLICY_VISTA,
 	STREAM_POLICY_WINDOWS2K3,
+	STREAM_POLICY_BSD_RIGHT,   /* host-os-policy bsd-right (HP JetDirect) */
+	STREAM_POLICY_OLD_SOLARIS, /* host-os-policy old-solaris */
+	STREAM_POLICY_MAX
 };
 
-/* Stream/defrag anomaly events, named as Suricata's `stream-event:` / decoder defrag events. */
+/* host-os-policy key names ("bsd", "bsd-right", "old-linux", ...); NULL when out of range. */
+const char *stream_policy_name(enum stream_policy pol);
+/* Reverse of stream_policy_name (also "first"/"last"); -1 when unknown. */
+int stream_policy_parse(const char *name);
+
+/*
+ * host-os-policy: addresses/prefixes with the OS whose overlap behaviour the reassembly should
+ * imitate for traffic *to* that host. Longest prefix wins; no match = the default policy.
+ */
+#define STREAM_HOST_OS_MAX 256
+struct stream_host_os_entry {
+	struct ip_addr net; /* masked to `prefix` bits */
+	uint8_t prefix;
+	uint8_t policy; /* enum stream_policy */
+};
+struct stream_host_os {
+	uint32_t n; /* entries, sorted by prefix length, longest first */
+	struct stream_host_os_entry e[STREAM_HOST_OS_MAX];
+};
+/* Add one entry ("10.0.0.0/8", "192.168.1.1", "2001:db8::/32"); -1 on a bad address or a full
+ * table. Keeps the table sorted. */
+int stream_host_os_add(struct stream_host_os *t, const char *cidr, enum stream_policy pol);
+/* Policy for a destination address: the longest matching prefix, else `def`. */
+enum stream_policy stream_host_os_lookup(const struct stream_host_os *t, const struct ip_addr *a,
+					 enum stream_policy def);
+
+/*
+ * Stream/defrag anomaly events. X(ENUM_SUFFIX, "name"): the defrag ones are decoder events in
+ * Suricata (`decode-event:ipv4.frag_overlap`, EVE anomaly type "decode"); the others are the
+ * names of Suricata's `stream-event:` keyword (EVE anomaly type "stream", where Suricata's event
+ * field reads "stream." + name). Only names Suricata has are listed; conditions Suricata only
+ * counts (memcaps, max-frags) are counters in the stats, not events.
+ */
 #define STREAM_EVENT_LIST(X)                                                    \
 	X(DEFRAG_IPV4_FRAG_OVERLAP, "ipv4.frag_overlap")                        \
 	X(DEFRAG_IPV4_FRAG_TOO_LARGE, "ipv4.frag_pkt_too_large")                \
@@ -46,7 +81,6 @@ enum stream_policy {
 	X(DEFRAG_IPV6_FRAG_TOO_LARGE, "ipv6.frag_pkt_too_large")                \
 	X(DEFRAG_IPV4_FRAG_IGNORED, "ipv4.frag_ignored")                        \
 	X(DEFRAG_IPV6_FRAG_IGNORED, "ipv6.frag_ignored")                        \
-	X(DEFRAG_MAX_FRAG_HIT, "defrag.max_frag_hit")                           \
 	X(STREAM_3WHS_SYNACK_IN_WRONG_DIRECTION, "3whs_synack_in_wrong_direction") \
 	X(STREAM_3WHS_SYNACK_WITH_WRONG_ACK, "3whs_synack_with_wrong_ack")      \
 	X(STREAM_3WHS_ACK_IN_WRONG_DIR, "3whs_ack_in_wrong_dir")                \
@@ -58,10 +92,12 @@ enum stream_policy {
 	X(STREAM_EST_PACKET_OUT_OF_WINDOW, "est_packet_out_of_window")          \
 	X(STREAM_EST_INVALID_ACK, "est_invalid_ack")                            \
 	X(STREAM_RST_INVALID_ACK, "rst_invalid_ack")                            \
+	X(STREAM_FIN_BUT_NO_SESSION, "fin_but_no_session")                      \
+	X(STREAM_RST_BUT_NO_SESSION, "rst_but_no_session")                      \
+	X(STREAM_REASSEMBLY_SEGMENT_BEFORE_BASE_SEQ, "reassembly_segment_before_base_seq") \
 	X(STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA, "reassembly_overlap_different_data") \
 	X(STREAM_REASSEMBLY_SEQ_GAP, "reassembly_seq_gap")                      \
-	X(STREAM_REASSEMBLY_DEPTH_REACHED, "reassembly_depth_reached")          \
-	X(STREAM_REASSEMBLY_MEMCAP, "reassembly_memcap")
+	X(STREAM_REASSEMBLY_DEPTH_REACHED, "reassembly_depth_reached")
 
 enum stream_event {
 	STREAM_EVENT_NONE = 0,
@@ -70,7 +106,15 @@ enum stream_event {
 #undef STREAM_EVENT_ENUM
 	STREAM_EVENT_MAX
 };
+/* The keyword name ("reassembly_seq_gap", "ipv4.frag_overlap"); NULL when out of range. */
 const char *stream_event_name(enum stream_event ev);
+/* Reverse lookup for the rules stage (`stream-event:`); STREAM_EVENT_NONE if unknown. */
+enum stream_event stream_event_lookup(const char *name);
+/* True for the defrag events, which Suricata reports as decoder events (EVE type "decode"). */
+bool stream_event_is_decoder(enum stream_event ev);
+
+/* Events raised on one packet, in order (at most STREAM_PKT_MAX_EVENTS kept). */
+#define STREAM_PKT_MAX_EVENTS 8
 
 /* ---- defragmentation ---------------------------------------------------------------------- */
 
@@ -79,12 +123,18 @@ struct defrag_config {
 	uint32_t timeout_s;       /* defrag.timeout, default 60 */
 	uint32_t max_frags;       /* defrag.max-frags: fragments held at once, default 65535 */
 	uint32_t trackers;        /* defrag.trackers: datagrams reassembled at once, default 65535 */
-	enum stream_policy policy;/* defrag.default-policy ... default bsd */
+	uint32_t hash_size;       /* defrag.hash-size: tracker hash buckets, default 65536 */
+	bool prealloc;            /* defrag.prealloc: allocate the hash buckets up front (always) */
+	enum stream_policy policy;/* policy for hosts host-os-policy does not list: bsd */
+	struct stream_host_os hosts; /* host-os-policy, looked up by the datagram's destination */
 };
 
 struct defrag_stats {
 	uint64_t ipv4_fragments, ipv4_reassembled, ipv6_fragments, ipv6_reassembled;
 	uint64_t timeouts, memcap_drops, max_frag_hits, overlaps;
+	uint64_t tracker_drops; /* defrag.trackers reached and nothing expired */
+	uint64_t too_large, malformed;
+	uint64_t trackers_active, frags_held;
 	uint64_t memuse;
 	uint64_t events[STREAM_EVENT_MAX];
 };
@@ -104,6 +154,12 @@ void defrag_table_destroy(struct defrag_table *dt);
 int defrag_handle(struct defrag_table *dt, struct packet *frag, const uint8_t **datagram,
 		  uint32_t *len);
 void defrag_get_stats(const struct defrag_table *dt, struct defrag_stats *out);
+/* The events the last defrag_handle call raised (overlap, too large, ...): count, and up to
+ * STREAM_PKT_MAX_EVENTS of them in `ev`. The caller reports them on the fragment. */
+unsigned defrag_last_events(const struct defrag_table *dt, const uint16_t **ev);
+/* Drop every tracker idle for defrag.timeout at `now_usec` (packet time). Returns how many.
+ * defrag_handle also expires trackers lazily as fragments arrive. */
+unsigned defrag_expire(struct defrag_table *dt, uint64_t now_usec);
 
 /* ---- TCP reassembly ----------------------------------------------------------------------- */
 
@@ -117,6 +173,7 @@ struct stream_config {
 	bool checksum_validation;    /* stream.checksum-validation: ignore bad-checksum segments */
 	enum stream_policy policy;   /* default overlap policy (host-os-policy may override) */
 	uint32_t toserver_chunk_size, toclient_chunk_size; /* raw inspection chunking */
+	struct stream_host_os hosts; /* host-os-policy, looked up by each direction's receiver */
 };
 
 /* Newly contiguous data of one direction, handed to later stages. `data` stays valid until the
@@ -130,17 +187,20 @@ struct stream_chunk {
 	bool eof;             /* the direction is closed (FIN/RST) after this chunk */
 };
 
-#define STREAM_MAX_CHUNKS 4
+#define STREAM_MAX_CHUNKS 8
 
 struct stream_result {
 	uint32_t n;
 	struct stream_chunk chunks[STREAM_MAX_CHUNKS];
 	bool ignored;         /* the packet was not used for reassembly (bad csum, out of window) */
+	uint8_t n_events;     /* stream events raised on this packet (also counted in the stats) */
+	uint16_t events[STREAM_PKT_MAX_EVENTS]; /* enum stream_event */
 };
 
 struct stream_stats {
 	uint64_t sessions, midstream_pickups, segments, segments_ooo, retransmissions, overlaps,
 		overlaps_diff_data, gaps, depth_reached, memcap_drops, invalid_checksum;
+	uint64_t ignored_midstream, out_of_window, bytes_delivered, flows_active;
 	uint64_t memuse, reassembly_memuse;
 	uint64_t events[STREAM_EVENT_MAX];
 };
@@ -153,6 +213,12 @@ void stream_ctx_destroy(struct stream_ctx *sc);
 
 /* Track a TCP packet of a flow (p->flow set): sequence tracking, reassembly, events on p. */
 void stream_handle_packet(struct stream_ctx *sc, struct packet *p, struct stream_result *out);
+/*
+ * The flow is ending (timeout, eviction, shutdown): deliver what is still queued out of order,
+ * each hole becoming a chunk with gap_before, and close both directions (eof). Call before
+ * stream_flow_free when the flow's data should still reach the app layer.
+ */
+void stream_flow_flush(struct stream_ctx *sc, struct flow *f, struct stream_result *out);
 /* Free f->stream (called as the flow ends; flushes nothing). */
 void stream_flow_free(struct stream_ctx *sc, struct flow *f);
 void stream_get_stats(const struct stream_ctx *sc, struct stream_stats *out);

@@ -1,0 +1,682 @@
+/*
+ * reassembly.c — TCP reassembly per flow direction.
+ *
+ * Beside the flow stage's connection state machine (which decides what a session is), this
+ * file follows each direction's sequence space and turns segments into an ordered byte stream:
+ *
+ *   base        the next stream offset to deliver and its sequence number. Set from the SYN
+ *               (ISN + 1) and the SYN/ACK, or — with stream.midstream — from the first packet
+ *               seen in that direction (and the other direction from its ACK number). Offsets
+ *               are 64-bit, so sequence wraparound at 2^32 is just arithmetic modulo 2^32 on
+ *               the way in.
+ *   in order    a segment starting at base with nothing queued is handed on without a copy.
+ *   queue       out-of-order segments are kept as sorted, non-overlapping pieces. Bytes that
+ *               overlap queued bytes are compared (different data raises
+ *               reassembly_overlap_different_data) and the direction's overlap policy decides
+ *               which copy stays (policy.c). Bytes before base were delivered already and never
+ *               change: they are compared with the short history of delivered bytes kept per
+ *               direction and otherwise dropped (pkt_retransmission).
+ *   gaps        a hole is given up on when the receiver ACKs past it (the data existed but we
+ *               did not see it), when the connection is reset, or when the flow ends
+ *               (stream_flow_flush). Delivery then continues after the hole and the next chunk
+ *               carries gap_before (event reassembly_seq_gap).
+ *   depth       after stream.reassembly.depth bytes of a direction nothing more is delivered
+ *               (event reassembly_depth_reached); 0 means no limit.
+ *   memcaps     per-flow state counts against stream.memcap, queued bytes and histories
+ *               against stream.reassembly.memcap; a segment that does not fit is refused and
+ *               counted, and its bytes become a gap later.
+ *   eof         a direction ends when its FIN has been reached, or at RST (both directions);
+ *               the last chunk of that direction carries eof (an empty chunk if need be).
+ *
+ * Chunks point into the packet (in-order fast path) or into a per-context scratch buffer; both
+ * stay valid until the next call on the context.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stream/stream-int.h"
+
+#define HISTORY_BYTES 16384u     /* delivered bytes kept per direction to check retransmissions */
+#define WINDOW_LIMIT (1u << 30)  /* segments further ahead of base than this are out of window */
+
+struct seg {
+	struct seg *next;
+	uint64_t start, end;           /* stream offsets [start, end) */
+	uint64_t orig_start, orig_end; /* the segment that first put these bytes here */
+	uint8_t data[];
+};
+
+struct stream_dir {
+	bool init, fin_seen, rst, depth_hit, eof_sent, gap_pending;
+	uint8_t policy; /* enum stream_policy of the receiving host */
+	uint32_t base_seq;
+	uint64_t base_off;
+	uint64_t fin_off;
+	struct seg *segs;
+	uint8_t *hist; /* the last hist_len delivered bytes, ending at base_off */
+	uint32_t hist_len;
+};
+
+struct stream_flow {
+	struct stream_dir d[2];
+	bool ignored;
+	bool midstream_checked;
+};
+
+struct stream_ctx {
+	struct stream_config cfg;
+	struct decode_ctx *dc;
+	struct stream_stats st;
+	uint8_t *scratch;
+	size_t scratch_len, scratch_cap;
+	/* per chunk of the current call: direct pointer, or offset into scratch */
+	const uint8_t *direct[STREAM_MAX_CHUNKS];
+	size_t soff[STREAM_MAX_CHUNKS];
+	struct stream_result *out;
+};
+
+void stream_config_defaults(struct stream_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->memcap = 64ull << 20;
+	cfg->reassembly_memcap = 256ull << 20;
+	cfg->reassembly_depth = 1u << 20;
+	cfg->midstream = false;
+	cfg->async_oneside = false;
+	cfg->checksum_validation = true;
+	cfg->policy = STREAM_POLICY_BSD;
+	cfg->toserver_chunk_size = 2560;
+	cfg->toclient_chunk_size = 2560;
+}
+
+struct stream_ctx *stream_ctx_create(const struct stream_config *cfg, struct decode_ctx *dc)
+{
+	struct stream_ctx *sc = calloc(1, sizeof(*sc));
+	if (!sc) {
+		log_error("stream: out of memory creating the reassembly context");
+		return NULL;
+	}
+	sc->cfg = *cfg;
+	sc->dc = dc;
+	return sc;
+}
+
+void stream_ctx_destroy(struct stream_ctx *sc)
+{
+	if (!sc)
+		return;
+	free(sc->scratch);
+	free(sc);
+}
+
+void stream_get_stats(const struct stream_ctx *sc, struct stream_stats *out)
+{
+	*out = sc->st;
+}
+
+static void ev(struct stream_ctx *sc, enum stream_event e)
+{
+	stream_event_add(sc->out->events, &sc->out->n_events, sc->st.events, e);
+}
+
+/* ---- memory -------------------------------------------------------------------------------- */
+
+static bool rmem_reserve(struct stream_ctx *sc, uint64_t n)
+{
+	if (sc->st.reassembly_memuse + n > sc->cfg.reassembly_memcap)
+		return false;
+	sc->st.reassembly_memuse += n;
+	return true;
+}
+
+static void seg_free(struct stream_ctx *sc, struct seg *s)
+{
+	sc->st.reassembly_memuse -= sizeof(*s) + (s->end - s->start);
+	free(s);
+}
+
+static void dir_free(struct stream_ctx *sc, struct stream_dir *dd)
+{
+	while (dd->segs) {
+		struct seg *n = dd->segs->next;
+		seg_free(sc, dd->segs);
+		dd->segs = n;
+	}
+	if (dd->hist) {
+		sc->st.reassembly_memuse -= HISTORY_BYTES;
+		free(dd->hist);
+		dd->hist = NULL;
+	}
+	dd->hist_len = 0;
+}
+
+void stream_flow_free(struct stream_ctx *sc, struct flow *f)
+{
+	struct stream_flow *sf = f ? f->stream : NULL;
+	if (!sf)
+		return;
+	dir_free(sc, &sf->d[0]);
+	dir_free(sc, &sf->d[1]);
+	sc->st.memuse -= sizeof(*sf);
+	sc->st.flows_active--;
+	free(sf);
+	f->stream = NULL;
+}
+
+/* Remember delivered bytes so a later retransmission of them can be compared. */
+static void hist_append(struct stream_ctx *sc, struct stream_dir *dd, const uint8_t *data,
+			uint32_t len)
+{
+	if (!dd->hist) {
+		if (!rmem_reserve(sc, HISTORY_BYTES))
+			return;
+		dd->hist = malloc(HISTORY_BYTES);
+		if (!dd->hist) {
+			sc->st.reassembly_memuse -= HISTORY_BYTES;
+			return;
+		}
+		dd->hist_len = 0;
+	}
+	if (len >= HISTORY_BYTES) {
+		memcpy(dd->hist, data + (len - HISTORY_BYTES), HISTORY_BYTES);
+		dd->hist_len = HISTORY_BYTES;
+		return;
+	}
+	if (dd->hist_len + len > HISTORY_BYTES) {
+		uint32_t drop = dd->hist_len + len - HISTORY_BYTES;
+		memmove(dd->hist, dd->hist + drop, dd->hist_len - drop);
+		dd->hist_len -= drop;
+	}
+	memcpy(dd->hist + dd->hist_len, data, len);
+	dd->hist_len += len;
+}
+
+/* ---- output -------------------------------------------------------------------------------- */
+
+/*
+ * Append delivered bytes of direction d at stream offset `off` to the result. Consecutive
+ * bytes of one direction extend the last chunk. `direct` data is referenced, not copied (only
+ * for a chunk of its own). false when the result has no room (the caller keeps the bytes).
+ */
+static bool emit(struct stream_ctx *sc, uint8_t d, struct stream_dir *dd, uint64_t off,
+		 const uint8_t *data, uint32_t len, bool direct)
+{
+	struct stream_result *out = sc->out;
+	if (out->n > 0) {
+		unsigned i = out->n - 1;
+		struct stream_chunk *c = &out->chunks[i];
+		if (!direct && c->dir == d && !c->eof && !sc->direct[i] && !dd->gap_pending &&
+		    c->offset + c->len == off && sc->soff[i] + c->len == sc->scratch_len) {
+			if (sc->scratch_len + len > sc->scratch_cap) {
+				size_t cap = sc->scratch_cap ? sc->scratch_cap : 4096;
+				while (cap < sc->scratch_len + len)
+					cap *= 2;
+				uint8_t *nb = realloc(sc->scratch, cap);
+				if (!nb)
+					return false;
+				sc->scratch = nb;
+				sc->scratch_cap = cap;
+			}
+			memcpy(sc->scratch + sc->scratch_len, data, len);
+			sc->scratch_len += len;
+			c->len += len;
+			return true;
+		}
+	}
+	if (out->n >= STREAM_MAX_CHUNKS)
+		return false;
+	unsigned i = out->n;
+	if (direct) {
+		sc->direct[i] = data;
+		sc->soff[i] = 0;
+	} else {
+		if (sc->scratch_len + len > sc->scratch_cap) {
+			size_t cap = sc->scratch_cap ? sc->scratch_cap : 4096;
+			while (cap < sc->scratch_len + len)
+				cap *= 2;
+			uint8_t *nb = realloc(sc->scratch, cap);
+			if (!nb)
+				return false;
+			sc->scratch = nb;
+			sc->scratch_cap = cap;
+		}
+		memcpy(sc->scratch + sc->scratch_len, data, len);
+		sc->direct[i] = NULL;
+		sc->soff[i] = sc->scratch_len;
+		sc->scratch_len += len;
+	}
+	struct stream_chunk *c = &out->chunks[i];
+	memset(c, 0, sizeof(*c));
+	c->len = len;
+	c->dir = d;
+	c->offset = off;
+	c->gap_before = dd->gap_pending;
+	dd->gap_pending = false;
+	out->n++;
+	return true;
+}
+
+/* Close direction d in the result: flag its last chunk, or add an empty one. */
+static void emit_eof(struct stream_ctx *sc, uint8_t d, struct stream_dir *dd)
+{
+	struct stream_result *out = sc->out;
+	if (dd->eof_sent)
+		return;
+	if (out->n > 0 && out->chunks[out->n - 1].dir == d && !dd->gap_pending) {
+		out->chunks[out->n - 1].eof = true;
+		dd->eof_sent = true;
+		return;
+	}
+	if (out->n >= STREAM_MAX_CHUNKS)
+		return; /* next call */
+	unsigned i = out->n++;
+	struct stream_chunk *c = &out->chunks[i];
+	memset(c, 0, sizeof(*c));
+	sc->direct[i] = NULL;
+	sc->soff[i] = sc->scratch_len;
+	c->dir = d;
+	c->offset = dd->base_off;
+	c->gap_before = dd->gap_pending;
+	dd->gap_pending = false;
+	c->eof = true;
+	dd->eof_sent = true;
+}
+
+/* Resolve chunk pointers once the scratch buffer can no longer move. */
+static void finish_result(struct stream_ctx *sc)
+{
+	struct stream_result *out = sc->out;
+	for (unsigned i = 0; i < out->n; i++) {
+		struct stream_chunk *c = &out->chunks[i];
+		if (c->len == 0)
+			c->data = NULL;
+		else
+			c->data = sc->direct[i] ? sc->direct[i] : sc->scratch + sc->soff[i];
+	}
+}
+
+/* ---- delivery ------------------------------------------------------------------------------ */
+
+static void advance(struct stream_dir *dd, uint64_t n)
+{
+	dd->base_off += n;
+	dd->base_seq += (uint32_t)n;
+}
+
+/* Mark depth reached when base hit it: nothing queued or arriving later is delivered. */
+static void check_depth(struct stream_ctx *sc, struct stream_dir *dd)
+{
+	uint32_t depth = sc->cfg.reassembly_depth;
+	if (!depth || dd->depth_hit || dd->base_off < depth)
+		return;
+	dd->depth_hit = true;
+	sc->st.depth_reached++;
+	ev(sc, STREAM_EVENT_STREAM_REASSEMBLY_DEPTH_REACHED);
+	while (dd->segs) {
+		struct seg *n = dd->segs->next;
+		seg_free(sc, dd->segs);
+		dd->segs = n;
+	}
+}
+
+/* Skip base forward to `to` over bytes we never saw. */
+static void skip_gap(struct stream_ctx *sc, struct stream_dir *dd, uint64_t to)
+{
+	if (to <= dd->base_off)
+		return;
+	advance(dd, to - dd->base_off);
+	dd->gap_pending = true;
+	dd->hist_len = 0; /* history must stay contiguous with base */
+	sc->st.gaps++;
+	ev(sc, STREAM_EVENT_STREAM_REASSEMBLY_SEQ_GAP);
+}
+
+/* Deliver what is contiguous at base; with `force`, jump the holes too. Then eof if due. */
+static void deliver(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d, bool force)
+{
+	struct stream_dir *dd = &sf->d[d];
+	if (!dd->init)
+		return;
+	while (dd->segs && !dd->depth_hit) {
+		struct seg *s = dd->segs;
+		if (s->start > dd->base_off) {
+			if (!force)
+				break;
+			skip_gap(sc, dd, s->start);
+			check_depth(sc, dd);
+			continue;
+		}
+		uint32_t skip = (uint32_t)(dd->base_off - s->start);
+		uint32_t len = (uint32_t)(s->end - s->start) - skip;
+		if (!emit(sc, d, dd, dd->base_off, s->data + skip, len, false))
+			return; /* result full: the rest waits for the next call */
+		hist_append(sc, dd, s->data + skip, len);
+		advance(dd, len);
+		sc->st.bytes_delivered += len;
+		dd->segs = s->next;
+		seg_free(sc, s);
+		check_depth(sc, dd);
+	}
+	if (force && dd->fin_seen && dd->fin_off > dd->base_off && !dd->depth_hit)
+		skip_gap(sc, dd, dd->fin_off);
+	if (dd->rst || force || (dd->fin_seen && (dd->base_off >= dd->fin_off || dd->depth_hit)))
+		emit_eof(sc, d, dd);
+}
+
+/* Compare bytes at stream offsets below base with the delivered history. */
+static void check_old_bytes(struct stream_ctx *sc, struct stream_dir *dd, uint64_t ns,
+			    const uint8_t *data, uint64_t ne)
+{
+	uint64_t hist_start = dd->base_off - dd->hist_len;
+	uint64_t cs = ns > hist_start ? ns : hist_start;
+	if (ne <= hist_start) {
+		ev(sc, STREAM_EVENT_STREAM_REASSEMBLY_SEGMENT_BEFORE_BASE_SEQ);
+		return;
+	}
+	if (memcmp(dd->hist + (cs - hist_start), data + (cs - ns), ne - cs) != 0) {
+		sc->st.overlaps_diff_data++;
+		ev(sc, STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA);
+	}
+}
+
+static struct seg *seg_new(struct stream_ctx *sc, uint64_t start, uint64_t end, uint64_t ns,
+			   uint64_t ne, const uint8_t *data)
+{
+	if (!rmem_reserve(sc, sizeof(struct seg) + (end - start)))
+		return NULL;
+	struct seg *s = malloc(sizeof(*s) + (end - start));
+	if (!s) {
+		sc->st.reassembly_memuse -= sizeof(struct seg) + (end - start);
+		return NULL;
+	}
+	s->next = NULL;
+	s->start = start;
+	s->end = end;
+	s->orig_start = ns;
+	s->orig_end = ne;
+	memcpy(s->data, data + (start - ns), end - start);
+	return s;
+}
+
+/*
+ * Queue [ns, ne) (ns >= base): uncovered ranges become pieces, covered ranges are compared and
+ * resolved by the policy. `oend` is the segment's unclipped end for the policy decision.
+ */
+static void queue_data(struct stream_ctx *sc, struct stream_dir *dd, uint64_t ns, uint64_t ne,
+		       uint64_t oend, const uint8_t *data)
+{
+	struct seg **link = &dd->segs;
+	uint64_t cur = ns;
+	bool overlap = false, different = false, refused = false;
+	while (cur < ne) {
+		struct seg *s = *link;
+		if (s && s->end <= cur) {
+			link = &s->next;
+			continue;
+		}
+		if (!s || s->start > cur) {
+			uint64_t stop = (s && s->start < ne) ? s->start : ne;
+			struct seg *n = seg_new(sc, cur, stop, ns, ne, data);
+			if (!n) {
+				refused = true;
+				cur = stop;
+				continue;
+			}
+			n->orig_end = oend;
+			n->next = s;
+			*link = n;
+			link = &n->next;
+			cur = stop;
+			continue;
+		}
+		uint64_t os = cur, oe = ne < s->end ? ne : s->end;
+		overlap = true;
+		const uint8_t *nb = data + (os - ns);
+		uint8_t *ob = s->data + (os - s->start);
+		if (memcmp(nb, ob, oe - os) != 0) {
+			different = true;
+			if (stream_tcp_new_wins((enum stream_policy)dd->policy, ns, oend, s->orig_start,
+						s->orig_end))
+				memcpy(ob, nb, oe - os);
+		}
+		cur = oe;
+		link = &s->next;
+	}
+	if (overlap) {
+		sc->st.overlaps++;
+		if (different) {
+			sc->st.overlaps_diff_data++;
+			ev(sc, STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA);
+		}
+	}
+	if (refused)
+		sc->st.memcap_drops++;
+}
+
+/* The payload of a packet in direction d. */
+static void handle_data(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d,
+			const struct packet *p)
+{
+	struct stream_dir *dd = &sf->d[d];
+	const uint8_t *data = p->payload;
+	uint32_t len = p->payload_len;
+	if (dd->depth_hit || dd->rst || dd->eof_sent)
+		return;
+	int32_t rel = (int32_t)(p->tcp_seq - dd->base_seq);
+	if (rel >= (int32_t)WINDOW_LIMIT) {
+		sc->st.out_of_window++;
+		ev(sc, STREAM_EVENT_STREAM_EST_PACKET_OUT_OF_WINDOW);
+		sc->out->ignored = true;
+		return;
+	}
+	int64_t sns = (int64_t)dd->base_off + rel;
+	if (sns < 0) {
+		/* before the first byte of the stream (e.g. overlapping the SYN) */
+		if ((int64_t)len <= -sns)
+			return;
+		data += -sns;
+		len -= (uint32_t)-sns;
+		sns = 0;
+	}
+	uint64_t ns = (uint64_t)sns, ne = ns + len, oend = ne;
+	sc->st.segments++;
+
+	if (ns < dd->base_off) {
+		uint64_t old_end = ne < dd->base_off ? ne : dd->base_off;
+		check_old_bytes(sc, dd, ns, data, old_end);
+		if (ne <= dd->base_off) {
+			sc->st.retransmissions++;
+			ev(sc, STREAM_EVENT_STREAM_PKT_RETRANSMISSION);
+			return;
+		}
+		sc->st.overlaps++;
+		data += dd->base_off - ns;
+		ns = dd->base_off;
+	}
+	uint32_t depth = sc->cfg.reassembly_depth;
+	if (depth) {
+		if (ns >= depth)
+			return;
+		if (ne > depth)
+			ne = depth;
+	}
+	if (ns > dd->base_off)
+		sc->st.segments_ooo++;
+
+	if (!dd->segs && ns == dd->base_off) {
+		/* in order with nothing queued: reference the packet's bytes */
+		uint32_t n = (uint32_t)(ne - ns);
+		if (emit(sc, d, dd, ns, data, n, true)) {
+			hist_append(sc, dd, data, n);
+			advance(dd, n);
+			sc->st.bytes_delivered += n;
+			check_depth(sc, dd);
+			return;
+		}
+	}
+	queue_data(sc, dd, ns, ne, oend, data);
+}
+
+/* The receiver of direction `o` acknowledged up to `ack`: holes before it will not be filled. */
+static void handle_ack(struct stream_ctx *sc, struct stream_dir *dd, uint32_t ack)
+{
+	if (!dd->init || dd->depth_hit)
+		return;
+	int32_t rel = (int32_t)(ack - dd->base_seq);
+	if (rel <= 0 || (uint32_t)rel >= WINDOW_LIMIT)
+		return;
+	uint64_t to = dd->base_off + (uint64_t)rel;
+	if (dd->fin_seen && to > dd->fin_off)
+		to = dd->fin_off; /* the FIN's own sequence number is not data */
+	if (dd->segs && dd->segs->start <= dd->base_off)
+		return; /* no hole at base */
+	if (dd->segs && dd->segs->start < to)
+		to = dd->segs->start;
+	skip_gap(sc, dd, to);
+	check_depth(sc, dd);
+}
+
+static void dir_init(struct stream_ctx *sc, struct stream_flow *sf, const struct flow *f,
+		     uint8_t d, uint32_t seq)
+{
+	struct stream_dir *dd = &sf->d[d];
+	dd->init = true;
+	dd->base_seq = seq;
+	dd->base_off = 0;
+	const struct ip_addr *receiver = d == FLOW_DIR_TO_SERVER ? &f->dst : &f->src;
+	dd->policy = (uint8_t)stream_host_os_lookup(&sc->cfg.hosts, receiver, sc->cfg.policy);
+}
+
+static struct stream_flow *flow_state(struct stream_ctx *sc, struct flow *f)
+{
+	if (f->stream)
+		return f->stream;
+	if (sc->st.memuse + sizeof(struct stream_flow) > sc->cfg.memcap) {
+		sc->st.memcap_drops++;
+		return NULL;
+	}
+	struct stream_flow *sf = calloc(1, sizeof(*sf));
+	if (!sf) {
+		sc->st.memcap_drops++;
+		return NULL;
+	}
+	sc->st.memuse += sizeof(*sf);
+	sc->st.sessions++;
+	sc->st.flows_active++;
+	f->stream = sf;
+	return sf;
+}
+
+void stream_handle_packet(struct stream_ctx *sc, struct packet *p, struct stream_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	sc->out = out;
+	sc->scratch_len = 0;
+	struct flow *f = p->flow;
+	if (!f || p->ip_proto != 6 || !p->l4_hdr || p->flow_dir > 1) {
+		out->ignored = true;
+		return;
+	}
+	if (sc->cfg.checksum_validation && !decode_packet_validate_checksums(sc->dc, p)) {
+		sc->st.invalid_checksum++;
+		out->ignored = true;
+		return;
+	}
+	uint8_t flags = p->tcp_flags;
+	if (f->tcp_state == TCP_STATE_NONE) {
+		if ((flags & (TH_RST | TH_SYN)) == TH_RST)
+			ev(sc, STREAM_EVENT_STREAM_RST_BUT_NO_SESSION);
+		else if ((flags & (TH_FIN | TH_SYN)) == TH_FIN)
+			ev(sc, STREAM_EVENT_STREAM_FIN_BUT_NO_SESSION);
+		out->ignored = true;
+		return;
+	}
+	struct stream_flow *sf = flow_state(sc, f);
+	if (!sf || sf->ignored) {
+		out->ignored = true;
+		return;
+	}
+	if (!sf->midstream_checked) {
+		sf->midstream_checked = true;
+		if (f->flags & FLOW_F_MIDSTREAM) {
+			if (!sc->cfg.midstream) {
+				sf->ignored = true;
+				sc->st.ignored_midstream++;
+				out->ignored = true;
+				return;
+			}
+			sc->st.midstream_pickups++;
+		}
+	}
+
+	uint8_t d = p->flow_dir, o = (uint8_t)(1 - d);
+	struct stream_dir *dd = &sf->d[d], *od = &sf->d[o];
+
+	if (flags & TH_SYN) {
+		/* (re)start the direction at ISN + 1 unless data already flowed; data on a SYN
+		 * is not reassembled */
+		if (!dd->init || (dd->base_off == 0 && !dd->segs))
+			dir_init(sc, sf, f, d, p->tcp_seq + 1);
+		if ((flags & TH_ACK) && !od->init)
+			dir_init(sc, sf, f, o, p->tcp_ack);
+		if (p->payload_len)
+			out->ignored = true;
+		finish_result(sc);
+		return;
+	}
+	if (!dd->init) {
+		if (!(f->flags & FLOW_F_MIDSTREAM)) {
+			/* a direction whose SYN we never saw in a handshaked session */
+			out->ignored = true;
+			finish_result(sc);
+			return;
+		}
+		dir_init(sc, sf, f, d, p->tcp_seq);
+		if ((flags & TH_ACK) && !od->init)
+			dir_init(sc, sf, f, o, p->tcp_ack);
+	}
+
+	/* data before the handshake completed counts only on a one-sided (async) session */
+	bool handshake_done = f->tcp_state >= TCP_STATE_SYN_RECV || (f->flags & FLOW_F_MIDSTREAM);
+	bool accept = handshake_done || (sc->cfg.async_oneside && !od->init);
+	if (p->payload_len) {
+		if (accept)
+			handle_data(sc, sf, d, p);
+		else
+			out->ignored = true;
+	}
+	if ((flags & TH_FIN) && accept && !dd->fin_seen) {
+		int32_t rel = (int32_t)(p->tcp_seq + p->payload_len - dd->base_seq);
+		int64_t fo = (int64_t)dd->base_off + rel;
+		dd->fin_seen = true;
+		dd->fin_off = fo < (int64_t)dd->base_off ? dd->base_off : (uint64_t)fo;
+	}
+	if ((flags & TH_ACK) && !(flags & TH_RST))
+		handle_ack(sc, od, p->tcp_ack);
+
+	if (flags & TH_RST) {
+		/* the connection is gone: hand on what is queued, holes included, and close */
+		dd->rst = od->rst = true;
+		deliver(sc, sf, d, true);
+		deliver(sc, sf, o, true);
+	} else {
+		deliver(sc, sf, d, false);
+		deliver(sc, sf, o, false);
+	}
+	finish_result(sc);
+}
+
+void stream_flow_flush(struct stream_ctx *sc, struct flow *f, struct stream_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	sc->out = out;
+	sc->scratch_len = 0;
+	struct stream_flow *sf = f ? f->stream : NULL;
+	if (!sf || sf->ignored) {
+		out->ignored = true;
+		return;
+	}
+	deliver(sc, sf, FLOW_DIR_TO_SERVER, true);
+	deliver(sc, sf, FLOW_DIR_TO_CLIENT, true);
+	finish_result(sc);
+}
