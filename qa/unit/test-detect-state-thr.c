@@ -70,9 +70,10 @@ static void test_thr_limit(void **state)
 	assert_int_equal(tf_apply(f, 0, 1, 2, NULL), S); /* over the limit: not logged */
 	assert_int_equal(tf_apply(f, 0, 1, 59, NULL), S);
 	assert_int_equal(tf_apply(f, 0, 2, 3, NULL), A); /* another source has its own count */
-	assert_int_equal(tf_apply(f, 0, 1, 60, NULL), A); /* a new window */
-	assert_int_equal(tf_apply(f, 0, 1, 61, NULL), A);
-	assert_int_equal(tf_apply(f, 0, 1, 62, NULL), S);
+	assert_int_equal(tf_apply(f, 0, 1, 60, NULL), S); /* the window includes its end */
+	assert_int_equal(tf_apply(f, 0, 1, 61, NULL), A); /* a new window */
+	assert_int_equal(tf_apply(f, 0, 1, 62, NULL), A);
+	assert_int_equal(tf_apply(f, 0, 1, 63, NULL), S);
 	tf_free(f);
 }
 
@@ -163,7 +164,8 @@ static void test_detection_filter(void **state)
 	assert_int_equal(tf_apply(f, 0, 1, 2, NULL), A); /* every match after it */
 	assert_int_equal(tf_apply(f, 0, 1, 3, NULL), A);
 	assert_int_equal(tf_apply(f, 0, 2, 4, NULL), D);
-	assert_int_equal(tf_apply(f, 0, 1, 10, NULL), D); /* window over */
+	assert_int_equal(tf_apply(f, 0, 1, 10, NULL), A); /* still in the window (inclusive) */
+	assert_int_equal(tf_apply(f, 0, 1, 21, NULL), D); /* window over: counting again */
 	tf_free(f);
 }
 
@@ -473,10 +475,15 @@ static void test_rate_filter(void **state)
 	} seq[] = {
 		{ 0, A, DETECT_ACTION_ALERT },
 		{ 1, A, DETECT_ACTION_ALERT },
-		{ 2, DETECT_THR_RATE_CHANGED, DETECT_ACTION_DROP }, /* third in 10 s: active */
-		{ 20, DETECT_THR_RATE_CHANGED, DETECT_ACTION_DROP }, /* still within the timeout */
-		{ 31, DETECT_THR_RATE_CHANGED, DETECT_ACTION_DROP },
-		{ 33, A, DETECT_ACTION_ALERT }, /* timeout over, rate low again */
+		{ 2, A, DETECT_ACTION_ALERT },
+		{ 3, DETECT_THR_RATE_CHANGED, DETECT_ACTION_DROP }, /* past count 3 in 10 s */
+		{ 20, DETECT_THR_RATE_CHANGED, DETECT_ACTION_DROP }, /* within the timeout */
+		{ 33, DETECT_THR_RATE_CHANGED, DETECT_ACTION_DROP }, /* 30 s after: still */
+		{ 34, A, DETECT_ACTION_ALERT }, /* timeout over */
+		{ 35, A, DETECT_ACTION_ALERT }, /* a new window starts counting */
+		{ 36, A, DETECT_ACTION_ALERT },
+		{ 37, A, DETECT_ACTION_ALERT },
+		{ 38, DETECT_THR_RATE_CHANGED, DETECT_ACTION_DROP }, /* and can trigger again */
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(seq); i++) {
 		act = DETECT_ACTION_ALERT;
@@ -505,6 +512,8 @@ static void test_rate_filter_pass_and_suppress(void **state)
 	assert_int_equal(tf_apply(f, 0, 1, 0, &act), A);
 	assert_int_equal(act, DETECT_ACTION_DROP);
 	assert_int_equal(tf_apply(f, 0, 1, 1, &act), S);
+	assert_int_equal(act, DETECT_ACTION_DROP); /* two matches: not past the count yet */
+	assert_int_equal(tf_apply(f, 0, 1, 2, &act), S);
 	assert_int_equal(act, DETECT_ACTION_PASS);
 	tf_free(f);
 }

@@ -10,8 +10,9 @@
  *    and detection_filter; a gid/sid 0 wildcard applies only to rules without either;
  *  - suppress without track makes the rule noalert; with track it needs an ip list and
  *    suppresses when the source (by_src), destination (by_dst) or either (by_either) is in it;
- *  - rate_filter: once `count` matches happened within `seconds`, the action becomes new_action
- *    for `timeout` seconds.
+ *  - rate_filter: once more than `count` matches happened within `seconds`, the action becomes
+ *    new_action for `timeout` seconds.
+ * Windows include their end (a match exactly `seconds` after the first is still in it).
  * Time is packet time. Counters live in a per-worker table with a cap; when it is full the
  * least recently used tracker is dropped (its rule then starts counting afresh).
  */
@@ -586,7 +587,7 @@ struct tracker {
 	uint64_t first_usec;   /* start of the current window */
 	uint64_t count;        /* matches in the window */
 	uint64_t next_step;    /* backoff: the match number that alerts next */
-	uint64_t active_until; /* rate_filter: new action in force until then */
+	uint64_t active_since; /* rate_filter: new action in force since then; 0 = not active */
 };
 
 struct detect_thresholds {
@@ -758,12 +759,17 @@ static struct tracker *tracker_get(struct detect_thresholds *t, const struct tra
 	return e;
 }
 
-/* Count one match into a windowed tracker: a new window starts when `seconds` have passed
- * since the window's first match. */
+/* Is `now` inside the window that began with the tracker's first match? The window includes
+ * its end: a match exactly `seconds` later still counts in it (as in Suricata 7). */
+static bool in_window(const struct tracker *e, uint64_t now, uint32_t seconds)
+{
+	return now >= e->first_usec && now - e->first_usec <= (uint64_t)seconds * USEC_PER_SEC;
+}
+
+/* Count one match into a windowed tracker; outside the window a new one starts with it. */
 static void window_count(struct tracker *e, bool fresh, uint64_t now, uint32_t seconds)
 {
-	if (fresh || now < e->first_usec ||
-	    now - e->first_usec >= (uint64_t)seconds * USEC_PER_SEC) {
+	if (fresh || !in_window(e, now, seconds)) {
 		e->first_usec = now;
 		e->count = 1;
 	} else {
@@ -936,14 +942,32 @@ enum detect_thr_result detect_threshold_apply(struct detect_thresholds *t, const
 	struct tracker *e = tracker_get(t, &k, &fresh);
 	if (!e)
 		return res;
+	/* Suricata's rate_filter: the new action starts with the match that takes the window's
+	 * count past `count` and stays for `timeout` seconds; the match that finds the timeout
+	 * over ends it without being counted, and counting then resumes. */
 	uint64_t now = p->ts_usec;
-	window_count(e, fresh, now, re->thr.seconds);
-	if (e->count >= re->thr.count && now >= e->active_until)
-		e->active_until = now + (uint64_t)re->timeout * USEC_PER_SEC;
-	if (now < e->active_until) {
-		if (action)
-			*action = re->new_action;
-		return res == DETECT_THR_ALERT ? DETECT_THR_RATE_CHANGED : res;
+	bool changed = false;
+	if (fresh) {
+		e->first_usec = now;
+		e->count = 1;
+	} else if (e->active_since) {
+		if (now > e->active_since &&
+		    now - e->active_since > (uint64_t)re->timeout * USEC_PER_SEC)
+			e->active_since = 0;
+		else
+			changed = true;
+	} else if (in_window(e, now, re->thr.seconds)) {
+		if (++e->count > re->thr.count) {
+			e->active_since = now ? now : 1;
+			changed = true;
+		}
+	} else {
+		e->first_usec = now;
+		e->count = 1;
 	}
-	return res;
+	if (!changed)
+		return res;
+	if (action)
+		*action = re->new_action;
+	return res == DETECT_THR_ALERT ? DETECT_THR_RATE_CHANGED : res;
 }
