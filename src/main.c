@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "conf/conf.h"
+#include "detect/detect.h"
 #include "runmode/runmode.h"
 
 #define MAX_SET_OVERRIDES 256
@@ -282,9 +283,13 @@ static void print_summary(const struct runmode_options *o, const struct runmode_
 		   (unsigned long long)s->decode.pkts, (unsigned long long)s->decode.bytes,
 		   (unsigned long long)s->flow.created,
 		   (unsigned long long)r->stats.decode.invalid, secs);
+	if (o->engine)
+		log_notice("%llu alerts", (unsigned long long)r->detect.alerts);
 	if (o->eve.enabled)
-		log_notice("eve: %s/%s (%llu flow, %llu anomaly, %llu stats records)", o->logdir,
-			   o->eve.filename, (unsigned long long)r->eve.records[EVE_TYPE_FLOW],
+		log_notice("eve: %s/%s (%llu alert, %llu flow, %llu anomaly, %llu stats records)",
+			   o->logdir, o->eve.filename,
+			   (unsigned long long)r->eve.records[EVE_TYPE_ALERT],
+			   (unsigned long long)r->eve.records[EVE_TYPE_FLOW],
 			   (unsigned long long)r->eve.records[EVE_TYPE_ANOMALY],
 			   (unsigned long long)r->eve.records[EVE_TYPE_STATS]);
 }
@@ -388,9 +393,35 @@ int main(int argc, char **argv)
 	}
 	log_notice("%u rules loaded, %u failed, %u unsupported", rc_counts->loaded,
 		   rc_counts->failed, rc_counts->unsupported);
+
+	/* The detection engine: built once, read by every worker. */
+	struct detect_engine *engine = NULL;
+	struct detect_config dcfg;
+	if (detect_config_from_conf(&dcfg, conf, err, sizeof(err)) != 0) {
+		fprintf(stderr, "aegis: %s\n", err);
+		rules_ruleset_free(rules);
+		conf_free(conf);
+		return 1;
+	}
+	dcfg.simulate_ips = cli.simulate_ips;
+	if (rules_ruleset_count(rules) > 0) {
+		if (detect_engine_build(&engine, rules, &dcfg, err, sizeof(err)) != 0) {
+			fprintf(stderr, "aegis: %s\n", err);
+			rules_ruleset_free(rules);
+			conf_free(conf);
+			return 1;
+		}
+		struct detect_engine_stats es;
+		detect_engine_get_stats(engine, &es);
+		log_info("detect: %u rules in %u groups, %u Hyperscan databases (%u patterns), "
+			 "built in %.2f s (%u cached)", es.rules_active, es.groups, es.mpm_databases,
+			 es.mpm_patterns, (double)es.build_usec / 1e6, es.cache_hits);
+	}
+	o.engine = engine;
 	if (cli.iface) {
 		fprintf(stderr, "aegis: error: -i %s: live capture is not built yet; read a capture "
 				"file with -r\n", cli.iface);
+		detect_engine_free(engine);
 		rules_ruleset_free(rules);
 		conf_free(conf);
 		return 1;
@@ -398,6 +429,7 @@ int main(int argc, char **argv)
 	if (!cli.read_path) {
 		fprintf(stderr, "aegis: error: nothing to do: give -r PCAP (or -T to test the "
 				"configuration); see aegis --help\n");
+		detect_engine_free(engine);
 		rules_ruleset_free(rules);
 		conf_free(conf);
 		return 1;
@@ -415,6 +447,7 @@ int main(int argc, char **argv)
 
 	struct runmode_result r;
 	int rc = runmode_run(&o, &stop_requested, &r, err, sizeof(err));
+	detect_engine_free(engine);
 	rules_ruleset_free(rules);
 	conf_free(conf);
 	if (rc != 0) {

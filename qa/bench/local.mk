@@ -2,3 +2,4 @@
 include qa/bench/output.mk
 include qa/bench/tools.mk
 include qa/bench/rules.mk
+include qa/bench/detect.mk

@@ -162,6 +162,7 @@ static const char *const known_keys[] = {
 	"detect.sgh-mpm-context",
 	"detect.sgh-mpm-caching",
 	"detect.sgh-mpm-caching-path",
+	"detect.cache-dir", /* aegis: where compiled Hyperscan databases are cached */
 	"detect.inspection-recursion-limit",
 	"detect.delayed-detect",
 	"detect.prefilter.**",

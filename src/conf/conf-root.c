@@ -73,3 +73,17 @@ int conf_root_ensure_layout(const char *root, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+const char *conf_path_relative(const struct conf *c, const char *name, char *buf, size_t len)
+{
+	if (!name || name[0] == '/')
+		return name;
+	const char *slash = c && c->path ? strrchr(c->path, '/') : NULL;
+	if (c && c->path && !slash)
+		return name; /* aegis.yaml in the current directory */
+	if (slash)
+		snprintf(buf, len, "%.*s/%s", (int)(slash - c->path), c->path, name);
+	else
+		snprintf(buf, len, "%s/%s", conf_root_dir(), name);
+	return buf;
+}

@@ -95,6 +95,10 @@ unsigned conf_warn_unknown_keys(const struct conf *c);
 const char *conf_root_dir(void);
 /* Join the config root with a relative path ("rules", "logs", "state/versions") into buf. */
 const char *conf_root_path(const char *rel, char *buf, size_t len);
+/* A file name from the configuration: absolute as is; relative names are taken relative to the
+ * directory of the configuration file `c` was loaded from (so an aegis.yaml moves together with
+ * its neighbours), or to the config root when `c` has no file. Returns name or buf. */
+const char *conf_path_relative(const struct conf *c, const char *name, char *buf, size_t len);
 /* Create the config root layout (aegis.yaml is not written): rules/ intel/ state/ logs/. */
 int conf_root_ensure_layout(const char *root, char *err, size_t errlen);
 

@@ -34,13 +34,11 @@ static bool dir_usable(const char *path)
 	return access(tmp, W_OK | X_OK) == 0;
 }
 
-/* Relative file names are under the config root, as default-rule-path is. */
-static void root_relative(char *dst, size_t len, const char *v)
+/* Relative file names follow the configuration file (conf_path_relative), like rule files. */
+static void root_relative(const struct conf *c, char *dst, size_t len, const char *v)
 {
-	if (v[0] == '/')
-		util_strlcpy(dst, v, len);
-	else
-		conf_root_path(v, dst, len);
+	char buf[4096];
+	util_strlcpy(dst, conf_path_relative(c, v, buf, sizeof(buf)), len);
 }
 
 static int action_from_name(const char *s, enum detect_action *a)
@@ -100,7 +98,7 @@ static int read_file_key(const struct conf *c, const char *key, const char *def,
 	if (conf_get_str(c, key, def, &v, err, errlen) < 0)
 		return -1;
 	if (v && *v)
-		root_relative(dst, len, v);
+		root_relative(c, dst, len, v);
 	else
 		dst[0] = '\0';
 	return 0;
@@ -119,10 +117,13 @@ int detect_config_from_conf(struct detect_config *cfg, const struct conf *c, cha
 	cfg->pcre_match_limit_recursion = 1500;
 	cfg->port_groups = 25;
 
+	/* The default cache lives in the config root's state/ — but only when that root exists:
+	 * aegis never creates /etc/aegis by itself. */
 	char def_cache[4096];
 	conf_root_path("state/cache/hs", def_cache, sizeof(def_cache));
+	bool root_exists = access(conf_root_dir(), W_OK | X_OK) == 0;
 	if (!c) {
-		if (dir_usable(def_cache))
+		if (root_exists && dir_usable(def_cache))
 			util_strlcpy(cfg->cache_dir, def_cache, sizeof(cfg->cache_dir));
 		return 0;
 	}
@@ -182,11 +183,16 @@ int detect_config_from_conf(struct detect_config *cfg, const struct conf *c, cha
 		return 0;
 	char path[4096];
 	if (dir && *dir)
-		root_relative(path, sizeof(path), dir);
+		root_relative(c, path, sizeof(path), dir);
 	else if (dir)
 		return 0; /* an empty value turns the cache off */
-	else
+	else if (root_exists)
 		util_strlcpy(path, def_cache, sizeof(path));
+	else {
+		log_info("detect: no config root at %s: Hyperscan databases are not cached "
+			 "(set detect.cache-dir or AEGIS_CONFIG_ROOT)", conf_root_dir());
+		return 0;
+	}
 	if (dir_usable(path))
 		util_strlcpy(cfg->cache_dir, path, sizeof(cfg->cache_dir));
 	else

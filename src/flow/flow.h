@@ -53,6 +53,8 @@ enum {
 	FLOW_F_TO_SRC_SEEN = 1u << 5, /* packets seen toclient */
 	FLOW_F_PASS = 1u << 6,        /* a pass rule matched: stop inspecting (set by detect) */
 	FLOW_F_DROP = 1u << 7,        /* a drop verdict applies to the rest of the flow (IPS) */
+	FLOW_F_DROP_LOGGED_TS = 1u << 8, /* an EVE drop record was written for this direction */
+	FLOW_F_DROP_LOGGED_TC = 1u << 9,
 };
 
 struct flow {

@@ -74,9 +74,14 @@ int runmode_run_autofp(const struct runmode_options *o, volatile sig_atomic_t *s
 		o->capture->close(cap);
 		return -1;
 	}
-	struct autofp_worker *aw = calloc(n, sizeof(*aw));
+	struct fast_log *fast = NULL;
+	struct autofp_worker *aw = NULL;
 	int rc = -1;
 	unsigned ready = 0;
+	if (o->engine && o->fast.enabled &&
+	    fast_log_open(&fast, &o->fast, o->logdir, err, errlen) != 0)
+		goto out;
+	aw = calloc(n, sizeof(*aw));
 	if (!aw) {
 		snprintf(err, errlen, "error: out of memory for %u workers", n);
 		goto out;
@@ -89,7 +94,7 @@ int runmode_run_autofp(const struct runmode_options *o, volatile sig_atomic_t *s
 			if (eve_open(&e, &ec, o->logdir, err, errlen) != 0)
 				goto out;
 		}
-		if (worker_init(&aw[ready].w, o, ready + 1, e, err, errlen) != 0) {
+		if (worker_init(&aw[ready].w, o, ready + 1, e, fast, err, errlen) != 0) {
 			if (e)
 				eve_close(e, NULL, 0);
 			goto out;
@@ -177,6 +182,17 @@ int runmode_run_autofp(const struct runmode_options *o, volatile sig_atomic_t *s
 		struct flow_stats fs;
 		flow_table_get_stats(aw[i].w.flows, &fs);
 		runmode_stats_add(&result->stats, &aw[i].w.decode.stats, &fs);
+		if (aw[i].w.detect) {
+			struct detect_thread_stats ds;
+			detect_thread_get_stats(aw[i].w.detect, &ds);
+			result->detect.packets += ds.packets;
+			result->detect.mpm_scans += ds.mpm_scans;
+			result->detect.mpm_matches += ds.mpm_matches;
+			result->detect.rules_checked += ds.rules_checked;
+			result->detect.alerts += ds.alerts;
+			result->detect.suppressed += ds.suppressed;
+			result->detect.thresholded += ds.thresholded;
+		}
 	}
 	rc = 0;
 out:
@@ -210,6 +226,8 @@ out:
 		if (eve_close(main_eve, rc == 0 ? err : NULL, rc == 0 ? errlen : 0) != 0)
 			rc = -1;
 	}
+	if (fast && fast_log_close(fast, rc == 0 ? err : NULL, rc == 0 ? errlen : 0) != 0)
+		rc = -1;
 	o->capture->close(cap);
 	return rc;
 }

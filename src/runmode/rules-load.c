@@ -25,21 +25,6 @@ static const char *rule_path(const char *dir, const char *name, char *buf, size_
 	return buf;
 }
 
-const char *runmode_conf_relative(const struct conf *c, const char *name, char *buf, size_t len)
-{
-	if (!name || name[0] == '/')
-		return name;
-	const char *slash = c && c->path ? strrchr(c->path, '/') : NULL;
-	if (c && c->path && !slash)
-		return name; /* aegis.yaml in the current directory */
-	if (slash) {
-		snprintf(buf, len, "%.*s/%s", (int)(slash - c->path), c->path, name);
-		return buf;
-	}
-	char root[4096];
-	return rule_path(conf_root_path("", root, sizeof(root)), name, buf, len);
-}
-
 /* classification.config / reference.config: the configured file, else the config root's. A
  * missing default is only a notice (classtypes then stay unresolved); a missing configured
  * file is a warning. */
@@ -54,7 +39,7 @@ static void load_side_file(struct rules_ruleset *rs, const struct conf *c, const
 		path = NULL;
 	}
 	bool configured = path != NULL;
-	path = runmode_conf_relative(c, path ? path : root_name, buf, sizeof(buf));
+	path = conf_path_relative(c, path ? path : root_name, buf, sizeof(buf));
 	if (access(path, R_OK) != 0) {
 		if (configured)
 			log_warning("%s: %s: %s", key, path, strerror(errno));
@@ -107,7 +92,7 @@ int runmode_load_rules(const struct conf *c, const struct runmode_rule_sources *
 		char rootrules[4096];
 		if (conf_get_str(c, "default-rule-path", NULL, &dir, err, errlen) != 0)
 			rc = -1;
-		dir = runmode_conf_relative(c, dir ? dir : "rules", rootrules, sizeof(rootrules));
+		dir = conf_path_relative(c, dir ? dir : "rules", rootrules, sizeof(rootrules));
 		const struct conf_node *files = conf_get_node(c, "rule-files");
 		if (rc == 0 && files && files->type == CONF_SEQ) {
 			for (const struct conf_node *f = files->first_child; f && rc == 0;

@@ -15,16 +15,27 @@ struct worker {
 	unsigned id;
 	struct decode_ctx decode;
 	struct flow_table *flows;
+	struct detect_thread *detect; /* NULL without rules */
 	struct eve *eve;       /* this worker's writer (NULL when EVE is off) */
+	struct fast_log *fast; /* shared by all workers (line writes are atomic), or NULL */
+	const struct eve_config *eve_cfg;
 	bool log_anomalies;
 	bool log_flows;
+	bool log_alerts;
+	bool log_drops;
+	bool ips;              /* --simulate-ips: drop/reject verdicts are enforced */
+	uint64_t alerts;
+	uint64_t dropped;      /* packets an IPS verdict dropped */
 };
 
-/* Set up a worker; `eve` may be NULL. -1 with err on allocation failure. */
+/* Set up a worker; `eve` and `fast` may be NULL. -1 with err on allocation failure. */
 int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, struct eve *eve,
-		char *err, size_t errlen);
-/* Flush the worker's flows (reason shutdown) and free its flow table. */
+		struct fast_log *fast, char *err, size_t errlen);
+/* Flush the worker's flows (reason shutdown), free its flow table and detection context. */
 void worker_finish(struct worker *w);
+
+/* Log what detection decided for a packet: alerts, fast.log lines, the IPS drop record. */
+void worker_log_verdict(struct worker *w, const struct packet *p, const struct detect_result *r);
 
 static inline void worker_process_packet(struct worker *w, struct packet *p)
 {
@@ -33,6 +44,13 @@ static inline void worker_process_packet(struct worker *w, struct packet *p)
 		eve_log_anomalies(w->eve, p);
 	if (rc == 0)
 		flow_table_handle_packet(w->flows, p);
+	if (w->detect && p->ip_version) {
+		struct detect_result r;
+		detect_packet(w->detect, p, &r);
+		if (r.n_alerts || r.verdict == DETECT_ACTION_DROP ||
+		    r.verdict == DETECT_ACTION_REJECT)
+			worker_log_verdict(w, p, &r);
+	}
 }
 
 /* Add one worker's counters into a run total. */

@@ -13,6 +13,7 @@
 #include "capture/capture.h"
 #include "conf/conf.h"
 #include "decode/decode.h"
+#include "detect/detect.h"
 #include "flow/flow.h"
 #include "output/output.h"
 #include "rules/rules.h"
@@ -32,6 +33,7 @@ struct runmode_options {
 	bool simulate_ips;
 	bool progress;                /* progress line on stderr */
 	bool fail_open;               /* AEGIS_FAIL_OPEN=1 */
+	const struct detect_engine *engine; /* NULL: no detection (no rules) */
 	const char *drop_user;        /* --user: setuid after opening input and logs */
 	const char *drop_group;       /* --group */
 };
@@ -40,6 +42,7 @@ struct runmode_options {
 struct runmode_result {
 	struct aegis_stats stats;
 	struct eve_counters eve;
+	struct detect_thread_stats detect;
 	bool input_error;      /* the input ended with an error (message already printed) */
 	bool interrupted;      /* stopped by a signal */
 	uint64_t wall_usec;
@@ -69,10 +72,6 @@ struct runmode_rule_sources {
  * required file cannot be read; bad rules are counted in the ruleset, not fatal here. */
 int runmode_load_rules(const struct conf *c, const struct runmode_rule_sources *src,
 		       struct rules_ruleset **out, char *err, size_t errlen);
-
-/* A file name from the configuration: absolute as is; relative to the configuration file's
- * directory, or to the config root when there is no configuration file. */
-const char *runmode_conf_relative(const struct conf *c, const char *name, char *buf, size_t len);
 
 int runmode_parse_kind(const char *name, enum runmode_kind *out);
 const char *runmode_kind_name(enum runmode_kind k);

@@ -22,22 +22,37 @@ static void worker_on_flow_end(struct flow *f, void *user)
 	struct worker *w = user;
 	if (w->log_flows)
 		eve_log_flow(w->eve, f);
+	detect_flow_free(f);
 }
 
 int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, struct eve *eve,
-		char *err, size_t errlen)
+		struct fast_log *fast, char *err, size_t errlen)
 {
 	memset(w, 0, sizeof(*w));
 	w->id = id;
 	w->eve = eve;
+	w->fast = fast;
+	w->eve_cfg = &o->eve;
+	w->ips = o->simulate_ips;
 	decode_ctx_init(&w->decode, o->checksum);
 	w->log_anomalies = eve && o->eve.types[EVE_TYPE_ANOMALY] && o->eve.anomaly_decode;
 	w->log_flows = eve && o->eve.types[EVE_TYPE_FLOW];
+	w->log_alerts = eve && o->eve.types[EVE_TYPE_ALERT];
+	w->log_drops = eve && o->eve.types[EVE_TYPE_DROP] && o->simulate_ips;
 	w->flows = flow_table_create(&o->flow, id, worker_on_flow_end, w);
 	if (!w->flows) {
 		snprintf(err, errlen, "error: cannot allocate the flow table (flow.memcap %llu bytes)",
 			 (unsigned long long)o->flow.memcap);
 		return -1;
+	}
+	if (o->engine) {
+		w->detect = detect_thread_new(o->engine);
+		if (!w->detect) {
+			snprintf(err, errlen, "error: cannot allocate a detection context");
+			flow_table_destroy(w->flows);
+			w->flows = NULL;
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -49,6 +64,34 @@ void worker_finish(struct worker *w)
 		flow_table_destroy(w->flows);
 		w->flows = NULL;
 	}
+	if (w->detect) {
+		detect_thread_free(w->detect);
+		w->detect = NULL;
+	}
+}
+
+void worker_log_verdict(struct worker *w, const struct packet *p, const struct detect_result *r)
+{
+	struct output_alert_info info = { .app_proto = NULL, .ips = w->ips, .verdict = r->verdict };
+	w->alerts += r->n_alerts;
+	if (w->log_alerts && r->n_alerts)
+		eve_log_alerts(w->eve, p, r, &info);
+	if (w->fast && r->n_alerts)
+		fast_log_alerts(w->fast, p, r, &info);
+	if (!w->ips || (r->verdict != DETECT_ACTION_DROP && r->verdict != DETECT_ACTION_REJECT))
+		return;
+	w->dropped++;
+	if (!w->log_drops)
+		return;
+	/* drop.flows: start logs the first dropped packet of each flow direction only. */
+	struct flow *f = p->flow;
+	uint32_t logged = p->flow_dir == FLOW_DIR_TO_SERVER ? FLOW_F_DROP_LOGGED_TS
+							    : FLOW_F_DROP_LOGGED_TC;
+	if (f && !w->eve_cfg->drop_flows_all && (f->flags & logged))
+		return;
+	if (f)
+		f->flags |= logged;
+	eve_log_drop(w->eve, p, EVE_DROP_RULES, output_drop_alert(r), &info);
 }
 
 void runmode_stats_add(struct aegis_stats *total, const struct decode_stats *d,
@@ -142,11 +185,21 @@ int runmode_run(const struct runmode_options *o, volatile sig_atomic_t *stop,
 		o->capture->close(cap);
 		return -1;
 	}
-	struct worker w;
-	if (runmode_drop_privileges(o->drop_user, o->drop_group, err, errlen) != 0 ||
-	    worker_init(&w, o, 0, eve, err, errlen) != 0) {
+	struct fast_log *fast = NULL;
+	if (o->engine && o->fast.enabled &&
+	    fast_log_open(&fast, &o->fast, o->logdir, err, errlen) != 0) {
 		if (eve)
 			eve_close(eve, NULL, 0);
+		o->capture->close(cap);
+		return -1;
+	}
+	struct worker w;
+	if (runmode_drop_privileges(o->drop_user, o->drop_group, err, errlen) != 0 ||
+	    worker_init(&w, o, 0, eve, fast, err, errlen) != 0) {
+		if (eve)
+			eve_close(eve, NULL, 0);
+		if (fast)
+			fast_log_close(fast, NULL, 0);
 		o->capture->close(cap);
 		return -1;
 	}
@@ -200,6 +253,8 @@ int runmode_run(const struct runmode_options *o, volatile sig_atomic_t *stop,
 	o->capture->get_stats(cap, &result->stats.capture);
 	result->stats.decode = w.decode.stats;
 	flow_table_get_stats(w.flows, &result->stats.flow);
+	if (w.detect)
+		detect_thread_get_stats(w.detect, &result->detect);
 	worker_finish(&w);
 	result->wall_usec = util_monotonic_usec() - start;
 	result->stats.uptime_s = result->wall_usec / USEC_PER_SEC;
@@ -211,6 +266,8 @@ int runmode_run(const struct runmode_options *o, volatile sig_atomic_t *stop,
 		if (eve_close(w.eve, err, errlen) != 0)
 			rc = -1;
 	}
+	if (fast && fast_log_close(fast, rc == 0 ? err : NULL, rc == 0 ? errlen : 0) != 0)
+		rc = -1;
 	o->capture->close(cap);
 	return rc;
 }
