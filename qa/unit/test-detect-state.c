@@ -407,13 +407,17 @@ static void test_flow_stream_frag(void **state)
 	assert_true(detect_flow_match(RULE_FLOW_NO_STREAM | RULE_FLOW_ESTABLISHED, &p));
 	assert_true(detect_flow_match(RULE_FLOW_NO_FRAG, &p));
 	assert_false(detect_flow_match(RULE_FLOW_ONLY_FRAG, &p));
+	/* a raw fragment was not rebuilt by defrag: no_frag, as in Suricata */
 	p.flags |= PKT_F_FRAGMENT;
-	assert_true(detect_flow_match(RULE_FLOW_ONLY_FRAG, &p));
-	assert_false(detect_flow_match(RULE_FLOW_NO_FRAG, &p));
-	p.flow = NULL; /* stateless checks need no flow */
-	assert_true(detect_flow_match(RULE_FLOW_ONLY_FRAG | RULE_FLOW_STATELESS, &p));
+	assert_false(detect_flow_match(RULE_FLOW_ONLY_FRAG, &p));
+	assert_true(detect_flow_match(RULE_FLOW_NO_FRAG | RULE_FLOW_ESTABLISHED, &p));
+	/* no flow: no direction, not established */
+	p.flow = NULL;
+	assert_true(detect_flow_match(RULE_FLOW_NO_FRAG | RULE_FLOW_STATELESS, &p));
 	assert_false(detect_flow_match(RULE_FLOW_ESTABLISHED, &p));
-	assert_false(detect_flow_match(RULE_FLOW_NOT_ESTABLISHED, &p));
+	assert_true(detect_flow_match(RULE_FLOW_NOT_ESTABLISHED, &p));
+	assert_false(detect_flow_match(RULE_FLOW_NOT_ESTABLISHED | RULE_FLOW_TO_SERVER, &p));
+	assert_false(detect_flow_match(RULE_FLOW_TO_CLIENT, &p));
 }
 
 /* ---- variables ---------------------------------------------------------------------------- */

@@ -53,10 +53,13 @@ bool detect_num_match(const struct rule_num *n, uint64_t x);
 /*
  * rule_flow_flags: RULE_FLOW_*. Directions use p->flow_dir; "established" is the TCP session
  * past its handshake (also while closing), and for UDP and other protocols a flow that has seen
- * packets both ways (Suricata's definition). Without a flow only stateless / no_stream /
- * frag tests can match. only_stream never matches: packets are never reassembled stream
- * segments until the stream stage exists (detect_stream() inspects stream data separately).
- * only_frag / no_frag test PKT_F_FRAGMENT.
+ * packets both ways (Suricata's definition). Without a flow there is no direction and
+ * nothing is established (so not_established matches, as in Suricata). only_stream never
+ * matches: packets are never reassembled stream segments (detect_stream() inspects stream data
+ * separately). only_frag / no_frag ask whether defrag rebuilt the packet, which nothing does
+ * yet (a raw fragment is no_frag, as in Suricata). One known difference: the flow stage has
+ * already applied this packet to the TCP state, so the ACK completing the handshake counts as
+ * established here, while Suricata looks at the state from before the packet.
  */
 bool detect_flow_match(uint32_t rule_flow_flags, const struct packet *p);
 

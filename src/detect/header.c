@@ -183,23 +183,33 @@ static bool flow_is_established(const struct flow *f)
 	}
 }
 
+/*
+ * Suricata's only_frag / no_frag ask whether the packet was *rebuilt* from fragments by defrag,
+ * not whether it is a fragment: a raw fragment is "no_frag". struct packet has no such flag
+ * until the defrag stage adds one, so no packet counts as rebuilt yet.
+ */
+static bool pkt_is_rebuilt(const struct packet *p)
+{
+	(void)p;
+	return false;
+}
+
 bool detect_flow_match(uint32_t fl, const struct packet *p)
 {
 	/* no packet is a reassembled stream chunk (yet): only_stream never matches a packet */
 	if (fl & RULE_FLOW_ONLY_STREAM)
 		return false;
-	bool frag = (p->flags & PKT_F_FRAGMENT) != 0;
-	if ((fl & RULE_FLOW_ONLY_FRAG) && !frag)
+	bool rebuilt = pkt_is_rebuilt(p);
+	if ((fl & RULE_FLOW_ONLY_FRAG) && !rebuilt)
 		return false;
-	if ((fl & RULE_FLOW_NO_FRAG) && frag)
+	if ((fl & RULE_FLOW_NO_FRAG) && rebuilt)
 		return false;
-	const uint32_t needs_flow = RULE_FLOW_TO_SERVER | RULE_FLOW_TO_CLIENT |
-				    RULE_FLOW_ESTABLISHED | RULE_FLOW_NOT_ESTABLISHED;
-	if (!(fl & needs_flow))
-		return true; /* stateless, no_stream, frag tests only */
 	const struct flow *f = p->flow;
-	if (!f)
-		return false;
+	if (!f) {
+		/* as in Suricata: without a flow there is no direction and nothing established,
+		 * so not_established holds */
+		return !(fl & (RULE_FLOW_TO_SERVER | RULE_FLOW_TO_CLIENT | RULE_FLOW_ESTABLISHED));
+	}
 	if ((fl & RULE_FLOW_TO_SERVER) && p->flow_dir != FLOW_DIR_TO_SERVER)
 		return false;
 	if ((fl & RULE_FLOW_TO_CLIENT) && p->flow_dir != FLOW_DIR_TO_CLIENT)
