@@ -263,10 +263,12 @@ enum http_progress {
 	HTTP_PROGRESS_COMPLETE,
 };
 
-/* A header as seen on the wire (name and value without surrounding whitespace; folded lines
- * joined with a single space). */
+/* A header (name and value without surrounding whitespace; folded lines joined with a single
+ * space; a repeated name is merged into its first occurrence, values joined with ", ", as libhtp
+ * does, so http.header, http.request_header and EVE see one entry). */
 struct http_header {
-	uint8_t *name, *value;
+	uint8_t *name, *value;         /* one block: name ": " value NUL, so name[0 .. name_len +
+					* 2 + value_len) is the "Name: value" line */
 	uint32_t name_len, value_len;
 };
 
@@ -280,11 +282,12 @@ struct http_buf {
 struct http_msg {
 	struct http_buf line;          /* request/status line without CRLF */
 	struct http_buf protocol;      /* "HTTP/1.1" (empty for HTTP/0.9 requests) */
-	struct http_header *headers;   /* in wire order, duplicates kept */
+	struct http_header *headers;   /* in wire order of first occurrence */
 	uint32_t n_headers, cap_headers;
-	struct http_buf headers_norm;  /* http.header: "Name: value\r\n", duplicates joined ", " */
+	struct http_buf headers_norm;  /* http.header: "Name: value\r\n" each (no Cookie/Set-Cookie) */
 	struct http_buf headers_raw;   /* http.header.raw: header block as on the wire */
 	struct http_buf header_names;  /* http.header_names: "\r\nName1\r\nName2\r\n\r\n" */
+	struct http_buf start;         /* http.start: line, CRLF, "Name: value\r\n"..., CRLF */
 	struct http_buf body;          /* de-chunked, decompressed, cut at the body limit */
 	uint64_t body_len;             /* body bytes on the wire (before decompression) */
 	uint64_t content_length;       /* Content-Length value (if has_content_length) */
@@ -299,17 +302,17 @@ struct http_tx {
 	struct http_buf uri_raw;       /* http.uri.raw: as on the wire */
 	struct http_buf uri;           /* http.uri: normalised (percent-decoding, path) */
 	struct http_buf host;          /* http.host: lower-case, port stripped (from URI or Host) */
+	struct http_buf host_raw;      /* http.host.raw: URI authority host, else Host value */
 	int status;                    /* response status code, -1 if none */
 	struct http_buf status_code;   /* http.stat_code text ("200") */
 	struct http_buf status_msg;    /* http.stat_msg ("OK") */
 	uint16_t http_port;            /* port in the Host header / URI, 0 if none */
 	bool is_connect;               /* CONNECT: after a 2xx response the parser stops */
 	bool is_head;                  /* HEAD: the response has no body */
-	bool http09;                   /* HTTP/0.9 simple request */
+	bool seen_100;                 /* an interim 1xx response was seen */
 };
 
-/* A header value of a message by name (case-insensitive; the first one; duplicates are joined
- * in http.header only). NULL when absent. */
+/* A header of a message by name (case-insensitive). NULL when absent. */
 const struct http_header *http_msg_find_header(const struct http_msg *m, const char *name);
 
 /* ---- DNS/TLS: DNS transaction ------------------------------------------------------------- */
