@@ -41,14 +41,16 @@ static void test_tos_id(void **state)
 	assert_true(ts_hdr("tos:0x10", "tos", &p));
 	assert_false(ts_hdr("tos:!16", "tos", &p));
 	assert_true(ts_hdr("tos:!8", "tos", &p));
+	assert_true(ts_hdr("tos:x10", "tos", &p));
 	p.ip_id = 31337;
 	assert_true(ts_hdr("id:31337", "id", &p));
 	assert_false(ts_hdr("id:31338", "id", &p));
-	/* IPv6 only has an id in a fragment header */
+	/* IPv4 header fields: never on IPv6, not even negated (Suricata) */
 	p.ip_version = 6;
-	assert_false(ts_hdr("id:31337", "id", &p));
 	p.ipv6_exthdrs = IPV6_EXT_F_FRAG;
-	assert_true(ts_hdr("id:31337", "id", &p));
+	assert_false(ts_hdr("id:31337", "id", &p));
+	assert_false(ts_hdr("tos:16", "tos", &p));
+	assert_false(ts_hdr("tos:!8", "tos", &p));
 }
 
 static void test_ipopts(void **state)
@@ -90,6 +92,8 @@ static void test_fragbits(void **state)
 	p.ip_frag_flags = 0;
 	assert_true(ts_hdr("fragbits:!D", "fragbits", &p));
 	assert_false(ts_hdr("fragbits:D+", "fragbits", &p));
+	p.ip_version = 6;
+	assert_false(ts_hdr("fragbits:!D", "fragbits", &p));
 }
 
 static void test_fragoffset(void **state)
@@ -101,6 +105,9 @@ static void test_fragoffset(void **state)
 	assert_false(ts_hdr("fragoffset:>0", "fragoffset", &p));
 	p.ip_frag_offset = 185;
 	assert_true(ts_hdr("fragoffset:>0", "fragoffset", &p));
+	p.ip_version = 6; /* from the IPv6 fragment header */
+	assert_true(ts_hdr("fragoffset:185", "fragoffset", &p));
+	p.ip_version = 4;
 	assert_true(ts_hdr("fragoffset:185", "fragoffset", &p));
 	assert_true(ts_hdr("fragoffset:!0", "fragoffset", &p));
 	assert_false(ts_hdr("fragoffset:<100", "fragoffset", &p));

@@ -38,8 +38,9 @@
 /*
  * True for the keywords detect_header_match() evaluates: ttl, tos, id, ipopts, fragbits,
  * fragoffset, ip_proto, sameip, flags (alias tcp.flags), seq, ack, window, tcp.mss, itype, icode,
- * icmp_id, icmp_seq, dsize. IPv6 equivalents: ttl = hop limit, tos = traffic class, id =
- * fragment header identification, fragbits M / fragoffset from the fragment header.
+ * icmp_id, icmp_seq, dsize. IP versions as in Suricata: ttl is the hop limit on IPv6 and
+ * fragoffset reads the IPv6 fragment header; tos, id, fragbits and ipopts are IPv4-only (an
+ * IPv6 packet never matches them, not even "tos:!0").
  */
 bool detect_header_supported(const struct rules_keyword *kw);
 /* Does packet p satisfy header match m? False for a keyword that does not apply to the packet

@@ -111,20 +111,20 @@ bool detect_header_match(const struct rule_match *m, const struct packet *p)
 {
 	const struct rule_num *n = &m->u.num;
 	switch (hdr_kw_of(m->kw)) {
-	case HK_TTL: /* IPv6: hop limit */
+	/* Which IP versions a keyword applies to follows Suricata: ttl is the hop limit on IPv6
+	 * and fragoffset reads the fragment header; tos, id, fragbits and ipopts are IPv4 header
+	 * fields that never match an IPv6 packet (even negated). */
+	case HK_TTL:
 		return p->ip_version && detect_num_match(n, p->ip_ttl);
-	case HK_TOS: /* IPv6: traffic class */
-		return p->ip_version && detect_num_match(n, p->ip_tos);
-	case HK_ID: /* IPv6: identification of the fragment header, if there is one */
-		if (p->ip_version == 4)
-			return detect_num_match(n, p->ip_id);
-		return p->ip_version == 6 && (p->ipv6_exthdrs & IPV6_EXT_F_FRAG) &&
-		       detect_num_match(n, p->ip_id);
+	case HK_TOS:
+		return p->ip_version == 4 && detect_num_match(n, p->ip_tos);
+	case HK_ID:
+		return p->ip_version == 4 && detect_num_match(n, p->ip_id);
 	case HK_IPOPTS:
 		return ipopts_match(n->lo, p);
 	case HK_FRAGBITS: /* rule bits M=1 D=2 R=4 are the decoder's IP_FRAG_* bits */
-		return p->ip_version && bits_match(&m->u.tcp_flags, p->ip_frag_flags, true);
-	case HK_FRAGOFFSET: /* in 8-byte units as on the wire */
+		return p->ip_version == 4 && bits_match(&m->u.tcp_flags, p->ip_frag_flags, true);
+	case HK_FRAGOFFSET: /* in 8-byte units as on the wire; 0 for an unfragmented packet */
 		return p->ip_version && detect_num_match(n, p->ip_frag_offset);
 	case HK_IP_PROTO:
 		return p->ip_version && detect_num_match(n, p->ip_proto);
