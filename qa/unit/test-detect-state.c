@@ -737,6 +737,13 @@ static void test_xbits_tracking(void **state)
 	/* no table: never set, and writes report failure */
 	assert_false(detect_bits_check(&is_src, &resp, NULL));
 	assert_int_equal(detect_bits_apply(&set_dst, &req, NULL), -1);
+	/* without "expire" a host bit lives 30 s (Suricata's default) */
+	assert_int_equal(set_dst.expire, DETECT_HOSTBITS_EXPIRE_DEFAULT);
+	resp.ts_usec = 30 * USEC_PER_SEC;
+	assert_true(detect_bits_check(&is_src, &resp, v->hosts));
+	resp.ts_usec = 31 * USEC_PER_SEC;
+	assert_false(detect_bits_check(&is_src, &resp, v->hosts));
+	resp.ts_usec = req.ts_usec;
 	/* unset removes the bit and its now-empty entry */
 	struct detect_hosts_stats st;
 	detect_hosts_get_stats(v->hosts, &st);
@@ -849,7 +856,7 @@ static void test_hosts_bounded(void **state)
 	assert_true(detect_bits_check(&isset, &p, v->hosts));
 	ts_ip4(&p.src, 172, 16, 0, 0);
 	assert_false(detect_bits_check(&isset, &p, v->hosts));
-	/* bits without expiry that are pushed out count as evicted */
+	/* bits still alive when pushed out count as evicted */
 	p.ts_usec = 6000 * USEC_PER_SEC;
 	for (uint32_t i = 0; i < 250; i++) {
 		ts_ip4(&p.src, 192, 168, (uint8_t)(i >> 8), (uint8_t)i);

@@ -88,13 +88,15 @@ const char *detect_vars_name(const struct detect_vars_names *vn, uint32_t id);
  * host and the destination host each (not the pair): set/unset/toggle write both, isset is
  * true when either host has the bit. */
 #define DETECT_BITS_TRACK_BOTH_HOSTS 4
+/* Seconds a host bit lives when the rule gives no "expire" (Suricata's default). */
+#define DETECT_HOSTBITS_EXPIRE_DEFAULT 30
 /* One compiled flowbits / xbits / hostbits match. */
 struct detect_bits_op {
 	uint8_t cmd;      /* enum rule_bits_cmd */
 	uint8_t track;    /* enum rule_bits_track (FLOW for flowbits) or DETECT_BITS_TRACK_* */
 	bool and_group;   /* names joined with '&' (all), else '|' (any) or one name */
 	uint16_t n;
-	uint32_t expire;  /* seconds for host bits; 0 = never */
+	uint32_t expire;  /* seconds a host bit lives (default 30); 0 for flowbits */
 	uint32_t ids[DETECT_BITS_MAX_NAMES];
 };
 /* From a flowbits/xbits/hostbits rule_match. 0, -1 allocation failure, -2 not a bits keyword. */

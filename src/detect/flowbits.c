@@ -499,7 +499,9 @@ int detect_bits_compile(struct detect_vars_names *vn, const struct rule_match *m
 	else
 		out->track = b->track;
 	out->and_group = b->and_group;
-	out->expire = b->expire;
+	/* host bits always expire: Suricata's default is 30 s when the rule gives none */
+	out->expire = out->track == RULE_TRACK_FLOW ? 0 : b->expire ? b->expire
+								   : DETECT_HOSTBITS_EXPIRE_DEFAULT;
 	if (b->n > DETECT_BITS_MAX_NAMES)
 		return -2;
 	out->n = b->n;
