@@ -699,6 +699,45 @@ static void test_verdict_overflow(void **state)
 	rules_ruleset_free(rs);
 }
 
+/* Unlogged matches never push a logged alert out, and the verdict still sees their action. */
+static void test_verdict_overflow_noalert(void **state)
+{
+	(void)state;
+	char text[8192] = "";
+	size_t len = 0;
+	for (int i = 0; i < 20; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"drop tcp any any -> any any (sid:%d;)\n", 200 + i);
+	len += (size_t)snprintf(text + len, sizeof(text) - len,
+				"alert tcp any any -> any any (sid:300;)\n"
+				"alert tcp any any -> any any (sid:301;)\n");
+	struct rules_ruleset *rs = ts_load(text);
+	struct detect_action_order o;
+	detect_action_order_init(&o, NULL);
+	struct detect_result res;
+	detect_result_reset(&res);
+	for (size_t i = 0; i < 20; i++)
+		add(&res, &o, rs, i, DETECT_ALERT_F_NOALERT); /* e.g. suppressed drops */
+	add(&res, &o, rs, 20, 0);
+	add(&res, &o, rs, 21, 0);
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	detect_result_finalize(&res, &o, &f, true);
+	assert_int_equal(res.n_dropped_alerts, 0);
+	assert_true(res.n_alerts <= DETECT_MAX_ALERTS);
+	int logged = 0;
+	for (uint32_t i = 0; i < res.n_alerts; i++)
+		if (!(res.alerts[i].flags & DETECT_ALERT_F_NOALERT))
+			logged++;
+	assert_int_equal(logged, 2);
+	assert_int_equal(res.alerts[res.n_alerts - 2].rule->sid, 300);
+	assert_int_equal(res.alerts[res.n_alerts - 1].rule->sid, 301);
+	assert_int_equal(res.verdict, DETECT_ACTION_DROP);
+	assert_true(f.flags & FLOW_F_DROP);
+	assert_true(f.flags & FLOW_F_ALERTED);
+	rules_ruleset_free(rs);
+}
+
 static void test_verdict_noalert_drop(void **state)
 {
 	(void)state;
@@ -757,6 +796,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_custom_order),
 		cmocka_unit_test(test_verdict_pass),
 		cmocka_unit_test(test_verdict_overflow),
+		cmocka_unit_test(test_verdict_overflow_noalert),
 		cmocka_unit_test(test_verdict_noalert_drop),
 		cmocka_unit_test(test_action_names),
 	};

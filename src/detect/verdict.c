@@ -4,8 +4,9 @@
  *
  * Order: action precedence (action-order, default pass > drop > reject > alert), then the
  * rule's priority (1 first), then gid:sid, then the order the matches arrived in. At most
- * DETECT_MAX_ALERTS are kept: when more match, the lowest in that order are counted in
- * n_dropped_alerts instead.
+ * DETECT_MAX_ALERTS are kept: when more match, unlogged matches whose action another entry
+ * already carries make room first, then the lowest in that order go; lost logged alerts are
+ * counted in n_dropped_alerts.
  *
  * Pass (Suricata's documented behaviour): rules are inspected in action order, and a matching
  * pass rule ends inspection of the packet — rules after it in the order are not looked at, and
@@ -124,18 +125,55 @@ void detect_result_add(struct detect_result *res, const struct detect_action_ord
 		res->alerts[res->n_alerts++] = a;
 		return;
 	}
-	/* full: the lowest-precedence alert (of the kept ones and the new one) is left out */
-	uint32_t worst = 0;
-	for (uint32_t i = 1; i < res->n_alerts; i++)
-		if (alert_cmp(o, &res->alerts[i], &res->alerts[worst]) >= 0)
-			worst = i;
-	res->n_dropped_alerts++;
-	if (alert_cmp(o, &a, &res->alerts[worst]) < 0) {
-		/* keep arrival order among the kept ones: shift the rest down */
-		memmove(&res->alerts[worst], &res->alerts[worst + 1],
-			(res->n_alerts - worst - 1) * sizeof(a));
-		res->alerts[res->n_alerts - 1] = a;
+	/*
+	 * Full. Unlogged matches (noalert, suppressed) are kept only for their action, so one
+	 * that another entry with the same action precedes adds nothing: make room with it
+	 * first, as Suricata never lets unlogged matches take an alert's place.
+	 */
+	if (a.flags & DETECT_ALERT_F_NOALERT) {
+		for (uint32_t i = 0; i < res->n_alerts; i++)
+			if (res->alerts[i].action == a.action && alert_cmp(o, &res->alerts[i], &a) <= 0)
+				return;
 	}
+	uint32_t victim = res->n_alerts;
+	for (uint32_t i = 0; i < res->n_alerts && victim == res->n_alerts; i++) {
+		const struct detect_alert *e = &res->alerts[i];
+		if (!(e->flags & DETECT_ALERT_F_NOALERT))
+			continue;
+		if (e->action == a.action && alert_cmp(o, &a, e) <= 0) {
+			victim = i;
+			break;
+		}
+		for (uint32_t j = 0; j < res->n_alerts; j++)
+			if (j != i && res->alerts[j].action == e->action &&
+			    alert_cmp(o, &res->alerts[j], e) <= 0) {
+				victim = i;
+				break;
+			}
+	}
+	bool lost_logged;
+	if (victim == res->n_alerts) {
+		/* otherwise the lowest-precedence one (kept or new) is left out */
+		uint32_t worst = 0;
+		for (uint32_t i = 1; i < res->n_alerts; i++)
+			if (alert_cmp(o, &res->alerts[i], &res->alerts[worst]) >= 0)
+				worst = i;
+		if (alert_cmp(o, &a, &res->alerts[worst]) >= 0) {
+			if (!(a.flags & DETECT_ALERT_F_NOALERT))
+				res->n_dropped_alerts++;
+			return;
+		}
+		victim = worst;
+		lost_logged = !(res->alerts[victim].flags & DETECT_ALERT_F_NOALERT);
+	} else {
+		lost_logged = false;
+	}
+	if (lost_logged)
+		res->n_dropped_alerts++;
+	/* keep arrival order among the kept ones: shift the rest down */
+	memmove(&res->alerts[victim], &res->alerts[victim + 1],
+		(res->n_alerts - victim - 1) * sizeof(a));
+	res->alerts[res->n_alerts - 1] = a;
 }
 
 void detect_result_finalize(struct detect_result *res, const struct detect_action_order *o,
