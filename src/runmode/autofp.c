@@ -16,8 +16,10 @@
 
 #define AUTOFP_MAX_WORKERS 64
 #define AUTOFP_RING_BYTES (8u << 20)
-/* A ring record with this link type carries no frame, only the reader's packet time. */
+/* Ring records that carry no frame: the reader's packet time, or the name of the capture file
+ * the following packets come from (as a NUL-terminated string in the data). */
 #define AUTOFP_TIME_TICK (-1)
+#define AUTOFP_FILE_NAME (-2)
 
 struct autofp_worker {
 	struct worker w;
@@ -33,6 +35,12 @@ static void *autofp_worker_main(void *arg)
 	struct packet p;
 	memset(&p, 0, sizeof(p));
 	while (pkt_ring_pop(&aw->ring, &p)) {
+		if (p.linktype == AUTOFP_FILE_NAME) {
+			if (aw->w.eve)
+				eve_set_pcap_filename(aw->w.eve, (const char *)p.data);
+			pkt_ring_release(&aw->ring);
+			continue;
+		}
 		if (p.linktype == AUTOFP_TIME_TICK) {
 			/* Packet time moved on elsewhere: time out this worker's idle flows just as
 			 * the single runmode would at that moment. */
@@ -130,6 +138,7 @@ int runmode_run_autofp(const struct runmode_options *o, volatile sig_atomic_t *s
 	struct packet p;
 	memset(&p, 0, sizeof(p));
 	uint64_t last_sec = 0, next_progress = start + USEC_PER_SEC / 2;
+	const char *last_file = NULL;
 	for (;;) {
 		if (*stop) {
 			result->interrupted = true;
@@ -145,6 +154,19 @@ int runmode_run_autofp(const struct runmode_options *o, volatile sig_atomic_t *s
 			}
 			err[0] = '\0';
 			break;
+		}
+		const char *cur = o->capture->current_file ? o->capture->current_file(cap) : NULL;
+		if (unlikely(cur != last_file)) {
+			last_file = cur;
+			if (cur) {
+				struct packet note = {
+					.data = (const uint8_t *)cur,
+					.caplen = (uint32_t)strlen(cur) + 1,
+					.linktype = AUTOFP_FILE_NAME,
+				};
+				for (unsigned i = 0; i < n; i++)
+					pkt_ring_push(&aw[i].ring, &note);
+			}
 		}
 		unsigned target = 0;
 		if (decode_packet(&hash_ctx, &p) == 0)

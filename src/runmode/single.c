@@ -228,20 +228,21 @@ int runmode_run(const struct runmode_options *o, volatile sig_atomic_t *stop,
 			}
 			break;
 		}
-		worker_process_packet(&w, &p);
-		if (unlikely((++n & 0xffff) == 0)) {
-			const char *cur = o->capture->current_file ? o->capture->current_file(cap)
-								   : NULL;
-			if (w.eve && cur != last_file) {
-				eve_set_pcap_filename(w.eve, cur);
+		if (o->capture->current_file) {
+			/* A directory moves from file to file: records carry the current name. */
+			const char *cur = o->capture->current_file(cap);
+			if (unlikely(cur != last_file)) {
+				if (w.eve)
+					eve_set_pcap_filename(w.eve, cur);
 				last_file = cur;
 			}
-			if (o->progress) {
-				uint64_t now = util_monotonic_usec();
-				if (now >= next_progress) {
-					runmode_print_progress(o->capture, cap, start, false);
-					next_progress = now + USEC_PER_SEC / 2;
-				}
+		}
+		worker_process_packet(&w, &p);
+		if (unlikely(o->progress && (++n & 0xffff) == 0)) {
+			uint64_t now = util_monotonic_usec();
+			if (now >= next_progress) {
+				runmode_print_progress(o->capture, cap, start, false);
+				next_progress = now + USEC_PER_SEC / 2;
 			}
 		}
 	}
