@@ -4,6 +4,7 @@
  * `flow` keyword. Pure functions over a decoded packet (and its flow); see detect-state.h for
  * the semantics decided where Suricata's documentation leaves room.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "detect/detect-state.h"
@@ -31,15 +32,46 @@ static const struct {
 	{ "dsize", HK_DSIZE },
 };
 
-static enum hdr_kw hdr_kw_of(const struct rules_keyword *kw)
+static enum hdr_kw hdr_kw_by_name(const struct rules_keyword *kw)
 {
-	if (!kw || !kw->name)
-		return HK_NONE;
 	/* the table's canonical name; "tcp.flags" is flags' alias and shares its entry */
 	for (size_t i = 0; i < ARRAY_SIZE(hdr_kws); i++)
 		if (strcmp(kw->name, hdr_kws[i].name) == 0)
 			return hdr_kws[i].id;
 	return HK_NONE;
+}
+
+/* Keyword table index -> enum hdr_kw, built once: matching runs per packet and per rule, so
+ * it must not compare names each time. Keywords beyond the array fall back to names. */
+#define HDR_KW_MAX_INDEX 1024
+static uint8_t hdr_kw_by_index[HDR_KW_MAX_INDEX];
+static size_t hdr_kw_n;
+static pthread_once_t hdr_kw_once = PTHREAD_ONCE_INIT;
+
+static void hdr_kw_build(void)
+{
+	size_t n = rules_keyword_count();
+	if (n > HDR_KW_MAX_INDEX)
+		n = HDR_KW_MAX_INDEX;
+	for (size_t i = 0; i < n; i++)
+		hdr_kw_by_index[i] = (uint8_t)hdr_kw_by_name(rules_keyword_at(i));
+	hdr_kw_n = n;
+}
+
+static enum hdr_kw hdr_kw_of(const struct rules_keyword *kw)
+{
+	if (!kw || !kw->name)
+		return HK_NONE;
+	pthread_once(&hdr_kw_once, hdr_kw_build);
+	/* the position in the keyword table, computed without pointer arithmetic across
+	 * objects (a keyword from elsewhere simply is not found) */
+	const struct rules_keyword *first = rules_keyword_at(0);
+	uintptr_t off = (uintptr_t)kw - (uintptr_t)first;
+	size_t i = off / sizeof(*kw);
+	if (first && (uintptr_t)kw >= (uintptr_t)first && off % sizeof(*kw) == 0 &&
+	    i < hdr_kw_n && rules_keyword_at(i) == kw)
+		return (enum hdr_kw)hdr_kw_by_index[i];
+	return hdr_kw_by_name(kw);
 }
 
 bool detect_header_supported(const struct rules_keyword *kw)
