@@ -1,0 +1,812 @@
+/*
+ * test-stream-tcp.c — unit tests of TCP reassembly: in-order and out-of-order delivery,
+ * retransmissions, overlap policies, gaps (released by ACK, FIN, RST, flush), depth, memcaps,
+ * midstream and async-oneside pick-up, FIN/RST eof, sequence wraparound, both directions,
+ * checksum validation and freeing.
+ *
+ * Packets are made by hand (the fields the stream stage reads) and the flow's TCP state is set
+ * the way the flow stage would set it, so each test controls exactly one thing. The checksum
+ * test decodes real bytes instead, since validation needs the headers.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "stream/stream.h"
+
+#define ISN_C 1000u
+#define ISN_S 5000u
+
+struct env {
+	struct decode_ctx dc;
+	struct stream_config cfg;
+	struct stream_ctx *sc;
+	struct flow f;
+	struct stream_result r;
+	/* everything delivered so far per direction */
+	char got[2][4096];
+	uint32_t got_len[2];
+	bool gap[2], eof[2];
+	unsigned events[STREAM_EVENT_MAX];
+};
+
+static const uint8_t l4_dummy[20];
+
+static void env_init(struct env *e, void (*tweak)(struct stream_config *))
+{
+	memset(e, 0, sizeof(*e));
+	decode_ctx_init(&e->dc, CHECKSUM_AUTO);
+	stream_config_defaults(&e->cfg);
+	e->cfg.checksum_validation = false;
+	if (tweak)
+		tweak(&e->cfg);
+	e->sc = stream_ctx_create(&e->cfg, &e->dc);
+	assert_non_null(e->sc);
+	e->f.ip_proto = 6;
+	e->f.ip_version = 4;
+	ip_addr_parse("10.0.0.1", &e->f.src);
+	ip_addr_parse("10.0.0.2", &e->f.dst);
+}
+
+static void env_done(struct env *e)
+{
+	stream_flow_free(e->sc, &e->f);
+	struct stream_stats st;
+	stream_get_stats(e->sc, &st);
+	assert_int_equal(st.reassembly_memuse, 0);
+	assert_int_equal(st.memuse, 0);
+	stream_ctx_destroy(e->sc);
+}
+
+static void collect(struct env *e)
+{
+	for (unsigned i = 0; i < e->r.n; i++) {
+		const struct stream_chunk *c = &e->r.chunks[i];
+		assert_true(c->dir < 2);
+		assert_true(e->got_len[c->dir] + c->len < sizeof(e->got[0]));
+		if (c->len)
+			memcpy(e->got[c->dir] + e->got_len[c->dir], c->data, c->len);
+		e->got_len[c->dir] += c->len;
+		e->got[c->dir][e->got_len[c->dir]] = '\0';
+		if (c->gap_before)
+			e->gap[c->dir] = true;
+		if (c->eof)
+			e->eof[c->dir] = true;
+	}
+	for (unsigned i = 0; i < e->r.n_events && i < STREAM_PKT_MAX_EVENTS; i++)
+		e->events[e->r.events[i]]++;
+}
+
+/* One segment in direction d. */
+static void seg(struct env *e, uint8_t d, uint32_t seq, uint32_t ack, uint8_t flags,
+		const char *data)
+{
+	struct packet p;
+	memset(&p, 0, sizeof(p));
+	p.ip_version = 4;
+	p.ip_proto = 6;
+	p.flags = PKT_F_CSUM_CHECKED; /* no real headers: stands for a packet already verified */
+	p.l4_hdr = l4_dummy;
+	p.l4_hlen = 20;
+	p.tcp_seq = seq;
+	p.tcp_ack = ack;
+	p.tcp_flags = flags;
+	p.payload = (const uint8_t *)data;
+	p.payload_len = data ? (uint32_t)strlen(data) : 0;
+	p.flow = &e->f;
+	p.flow_dir = d;
+	p.src = d == 0 ? e->f.src : e->f.dst;
+	p.dst = d == 0 ? e->f.dst : e->f.src;
+	stream_handle_packet(e->sc, &p, &e->r);
+	collect(e);
+}
+
+/* SYN, SYN/ACK, ACK with the flow states the flow stage sets. */
+static void handshake(struct env *e, uint32_t isn_c, uint32_t isn_s)
+{
+	e->f.tcp_state = TCP_STATE_SYN_SENT;
+	seg(e, 0, isn_c, 0, TH_SYN, NULL);
+	e->f.tcp_state = TCP_STATE_SYN_RECV;
+	seg(e, 1, isn_s, isn_c + 1, TH_SYN | TH_ACK, NULL);
+	e->f.tcp_state = TCP_STATE_ESTABLISHED;
+	seg(e, 0, isn_c + 1, isn_s + 1, TH_ACK, NULL);
+}
+
+#define C(off) (ISN_C + 1u + (off))
+#define S(off) (ISN_S + 1u + (off))
+#define A TH_ACK
+
+static void test_in_order(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	static const char d1[] = "GET / HTTP/1.1\r\n";
+	struct packet p;
+	memset(&p, 0, sizeof(p));
+	seg(&e, 0, C(0), S(0), A | TH_PUSH, d1);
+	assert_int_equal(e.r.n, 1);
+	assert_int_equal(e.r.chunks[0].offset, 0);
+	assert_ptr_equal(e.r.chunks[0].data, (const uint8_t *)d1); /* no copy in order */
+	seg(&e, 0, C(16), S(0), A, "Host: x\r\n\r\n");
+	assert_int_equal(e.r.chunks[0].offset, 16);
+	assert_string_equal(e.got[0], "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_false(e.gap[0]);
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_int_equal(st.sessions, 1);
+	assert_int_equal(st.segments, 2);
+	assert_int_equal(st.bytes_delivered, 27);
+	env_done(&e);
+}
+
+static void test_out_of_order(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(10), S(0), A, "KLMNO");
+	assert_int_equal(e.r.n, 0);
+	seg(&e, 0, C(5), S(0), A, "FGHIJ");
+	assert_int_equal(e.r.n, 0);
+	seg(&e, 0, C(0), S(0), A, "ABCDE");
+	assert_int_equal(e.r.n, 1); /* merged into one contiguous chunk */
+	assert_int_equal(e.r.chunks[0].len, 15);
+	assert_string_equal(e.got[0], "ABCDEFGHIJKLMNO");
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_int_equal(st.segments_ooo, 2);
+	env_done(&e);
+}
+
+static void test_retransmission_same(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "hello");
+	seg(&e, 0, C(0), S(0), A, "hello");
+	assert_int_equal(e.r.n, 0);
+	assert_string_equal(e.got[0], "hello");
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_PKT_RETRANSMISSION], 1);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA], 0);
+	env_done(&e);
+}
+
+/* Delivered bytes never change; different data in a retransmission is an event. */
+static void test_retransmission_different(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "hello");
+	seg(&e, 0, C(0), S(0), A, "HELLO");
+	assert_string_equal(e.got[0], "hello");
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA], 1);
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_int_equal(st.overlaps_diff_data, 1);
+	env_done(&e);
+}
+
+static void test_partial_overlap(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "0123456789");
+	seg(&e, 0, C(5), S(0), A, "56789abcde");
+	assert_int_equal(e.r.n, 1);
+	assert_int_equal(e.r.chunks[0].offset, 10);
+	assert_string_equal(e.got[0], "0123456789abcde");
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA], 0);
+	env_done(&e);
+}
+
+/*
+ * Overlap policies on queued data. Queued first: "xxxxx" at [10,15). Then a new segment and
+ * finally [0,10) to release everything; the bytes at [10,15) show who won.
+ */
+static enum stream_policy g_policy;
+static void set_policy(struct stream_config *c)
+{
+	c->policy = g_policy;
+}
+
+static void run_tcp_policy(enum stream_policy pol, uint32_t new_off, const char *new_data,
+			   const char *expect)
+{
+	struct env e;
+	g_policy = pol;
+	env_init(&e, set_policy);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(10), S(0), A, "xxxxx");
+	seg(&e, 0, C(new_off), S(0), A, new_data);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA], 1);
+	/* release with the bytes before the new segment only, so they overlap nothing */
+	char rel[11] = "0123456789";
+	rel[new_off < 10 ? new_off : 10] = '\0';
+	seg(&e, 0, C(0), S(0), A, rel);
+	if (strcmp(e.got[0], expect) != 0) {
+		print_error("policy %s: got '%s' want '%s'\n", stream_policy_name(pol), e.got[0],
+			    expect);
+		fail();
+	}
+	env_done(&e);
+}
+
+static void test_tcp_policies(void **s)
+{
+	(void)s;
+	/* new starts before the queued data and covers it exactly to its end */
+	run_tcp_policy(STREAM_POLICY_BSD, 8, "NNNNNNN", "01234567NNNNNNN");
+	run_tcp_policy(STREAM_POLICY_FIRST, 8, "NNNNNNN", "01234567NNxxxxx");
+	run_tcp_policy(STREAM_POLICY_LAST, 8, "NNNNNNN", "01234567NNNNNNN");
+	run_tcp_policy(STREAM_POLICY_SOLARIS, 8, "NNNNNNN", "01234567NNNNNNN");
+	run_tcp_policy(STREAM_POLICY_LINUX, 8, "NNNNNNN", "01234567NNNNNNN");
+	run_tcp_policy(STREAM_POLICY_WINDOWS, 8, "NNNNNNN", "01234567NNNNNNN");
+	/* new starts before and ends inside: solaris keeps the old bytes */
+	run_tcp_policy(STREAM_POLICY_SOLARIS, 8, "NNNN", "01234567NNxxxxx");
+	run_tcp_policy(STREAM_POLICY_BSD, 8, "NNNN", "01234567NNNNxxx");
+	/* same start, longer: linux and last take the new bytes, bsd keeps the old */
+	run_tcp_policy(STREAM_POLICY_LINUX, 10, "NNNNNNN", "0123456789NNNNNNN");
+	run_tcp_policy(STREAM_POLICY_LAST, 10, "NNNNNNN", "0123456789NNNNNNN");
+	run_tcp_policy(STREAM_POLICY_BSD, 10, "NNNNNNN", "0123456789xxxxxNN");
+	run_tcp_policy(STREAM_POLICY_WINDOWS, 10, "NNNNNNN", "0123456789xxxxxNN");
+	/* starts inside: only last replaces */
+	run_tcp_policy(STREAM_POLICY_LAST, 12, "NN", "0123456789xxNNx");
+	run_tcp_policy(STREAM_POLICY_LINUX, 12, "NN", "0123456789xxxxx");
+}
+
+static void test_host_os_policy_tcp(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	/* the server (receiver of toserver data) is 10.0.0.2 and runs "first" */
+	struct stream_config cfg = e.cfg;
+	stream_ctx_destroy(e.sc);
+	assert_int_equal(stream_host_os_add(&cfg.hosts, "10.0.0.2/32", STREAM_POLICY_FIRST), 0);
+	e.sc = stream_ctx_create(&cfg, &e.dc);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(10), S(0), A, "xxxxx");
+	seg(&e, 0, C(8), S(0), A, "NNNNNNN");
+	seg(&e, 0, C(0), S(0), A, "0123456789");
+	assert_string_equal(e.got[0], "01234567NNxxxxx");
+	env_done(&e);
+}
+
+/* A hole the receiver ACKs past is given up on: the data after it flows with gap_before. */
+static void test_gap_released_by_ack(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "AAAAA");
+	seg(&e, 0, C(10), S(0), A, "CCCCC");
+	assert_int_equal(e.r.n, 0);
+	assert_false(e.gap[0]);
+	/* an ACK that does not pass the hole changes nothing */
+	seg(&e, 1, S(0), C(5), A, NULL);
+	assert_int_equal(e.r.n, 0);
+	seg(&e, 1, S(0), C(15), A, NULL);
+	assert_int_equal(e.r.n, 1);
+	assert_true(e.r.chunks[0].gap_before);
+	assert_int_equal(e.r.chunks[0].offset, 10);
+	assert_string_equal(e.got[0], "AAAAACCCCC");
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_SEQ_GAP], 1);
+	/* the late segment for the hole is old data now */
+	seg(&e, 0, C(5), S(0), A, "BBBBB");
+	assert_int_equal(e.r.n, 0);
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_int_equal(st.gaps, 1);
+	env_done(&e);
+}
+
+/* Data lost with nothing queued: the next segment after the ACKed hole carries gap_before. */
+static void test_gap_without_queue(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "AAAAA");
+	seg(&e, 1, S(0), C(10), A, NULL); /* server acks bytes we never saw */
+	seg(&e, 0, C(10), S(0), A, "CCCCC");
+	assert_int_equal(e.r.n, 1);
+	assert_true(e.r.chunks[0].gap_before);
+	assert_int_equal(e.r.chunks[0].offset, 10);
+	env_done(&e);
+}
+
+static void test_fin_eof(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A | TH_FIN, "bye");
+	assert_int_equal(e.r.n, 1);
+	assert_true(e.r.chunks[0].eof);
+	assert_int_equal(e.r.chunks[0].len, 3);
+	assert_true(e.eof[0]);
+	assert_false(e.eof[1]);
+	/* a bare FIN from the server closes the other direction with an empty chunk */
+	seg(&e, 1, S(0), C(4), A | TH_FIN, NULL);
+	assert_int_equal(e.r.n, 1);
+	assert_int_equal(e.r.chunks[0].dir, 1);
+	assert_int_equal(e.r.chunks[0].len, 0);
+	assert_true(e.r.chunks[0].eof);
+	/* data after the FIN is not delivered */
+	seg(&e, 0, C(4), S(1), A, "more");
+	assert_int_equal(e.got_len[0], 3);
+	env_done(&e);
+}
+
+/* FIN before a hole: eof once the hole is given up (receiver ACKs the FIN). */
+static void test_fin_with_hole(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "AAAAA");
+	seg(&e, 0, C(10), S(0), A | TH_FIN, "CCCCC");
+	assert_false(e.eof[0]);
+	seg(&e, 1, S(0), C(16), A, NULL);
+	assert_string_equal(e.got[0], "AAAAACCCCC");
+	assert_true(e.gap[0]);
+	assert_true(e.eof[0]);
+	env_done(&e);
+}
+
+static void test_rst_eof(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "AAAAA");
+	seg(&e, 0, C(10), S(0), A, "CCCCC"); /* queued behind a hole */
+	seg(&e, 1, S(0), C(5), TH_RST | A, NULL);
+	assert_true(e.eof[0]);
+	assert_true(e.eof[1]);
+	assert_true(e.gap[0]);
+	assert_string_equal(e.got[0], "AAAAACCCCC");
+	/* nothing after the reset */
+	seg(&e, 0, C(15), S(0), A, "late");
+	assert_int_equal(e.got_len[0], 10);
+	env_done(&e);
+}
+
+static void test_flush_at_flow_end(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "AA");
+	seg(&e, 0, C(4), S(0), A, "CC");
+	seg(&e, 0, C(8), S(0), A, "EE");
+	seg(&e, 1, S(0), C(2), A, "resp");
+	stream_flow_flush(e.sc, &e.f, &e.r);
+	collect(&e);
+	assert_string_equal(e.got[0], "AACCEE");
+	assert_string_equal(e.got[1], "resp");
+	assert_true(e.gap[0]);
+	assert_false(e.gap[1]);
+	assert_true(e.eof[0]);
+	assert_true(e.eof[1]);
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_int_equal(st.gaps, 2);
+	env_done(&e);
+}
+
+static void set_depth(struct stream_config *c)
+{
+	c->reassembly_depth = 10;
+}
+
+static void test_depth(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, set_depth);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "01234567");
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_DEPTH_REACHED], 0);
+	seg(&e, 0, C(8), S(0), A, "89abcdef");
+	assert_string_equal(e.got[0], "0123456789");
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_DEPTH_REACHED], 1);
+	seg(&e, 0, C(16), S(0), A, "ghij");
+	assert_int_equal(e.got_len[0], 10);
+	/* the other direction has its own depth */
+	seg(&e, 1, S(0), C(20), A, "0123456789XYZ");
+	assert_string_equal(e.got[1], "0123456789");
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_int_equal(st.depth_reached, 2);
+	env_done(&e);
+}
+
+static void set_small_rmemcap(struct stream_config *c)
+{
+	c->reassembly_memcap = 200;
+}
+
+static void test_reassembly_memcap(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, set_small_rmemcap);
+	handshake(&e, ISN_C, ISN_S);
+	/* out-of-order data is queued until the memcap refuses it */
+	char buf[41];
+	memset(buf, 'q', 40);
+	buf[40] = '\0';
+	for (int i = 1; i <= 6; i++)
+		seg(&e, 0, C((uint32_t)i * 50), S(0), A, buf);
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_true(st.memcap_drops > 0);
+	assert_true(st.reassembly_memuse <= 200);
+	/* the refused bytes become gaps when the receiver acks past them */
+	seg(&e, 1, S(0), C(400), A, NULL);
+	assert_true(e.gap[0]);
+	assert_true(e.got_len[0] > 0);
+	env_done(&e);
+}
+
+static void set_small_memcap(struct stream_config *c)
+{
+	c->memcap = 16;
+}
+
+static void test_session_memcap(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, set_small_memcap);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "data");
+	assert_true(e.r.ignored);
+	assert_int_equal(e.got_len[0], 0);
+	assert_null(e.f.stream);
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_true(st.memcap_drops >= 1);
+	env_done(&e);
+}
+
+static void set_midstream(struct stream_config *c)
+{
+	c->midstream = true;
+}
+
+static void test_midstream_off(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	e.f.tcp_state = TCP_STATE_ESTABLISHED;
+	e.f.flags |= FLOW_F_MIDSTREAM;
+	seg(&e, 0, 777, 888, A, "data");
+	assert_true(e.r.ignored);
+	assert_int_equal(e.got_len[0], 0);
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_int_equal(st.ignored_midstream, 1);
+	env_done(&e);
+}
+
+static void test_midstream_on(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, set_midstream);
+	e.f.tcp_state = TCP_STATE_ESTABLISHED;
+	e.f.flags |= FLOW_F_MIDSTREAM;
+	seg(&e, 0, 777, 888, A, "data");
+	assert_string_equal(e.got[0], "data");
+	/* the reverse direction starts at the ACK number */
+	seg(&e, 1, 888, 781, A, "resp");
+	assert_string_equal(e.got[1], "resp");
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_int_equal(st.midstream_pickups, 1);
+	env_done(&e);
+}
+
+/* No session in the flow stage: nothing is reassembled, FIN/RST raise the no-session events. */
+static void test_no_session(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	seg(&e, 0, 1, 0, TH_RST, NULL);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_RST_BUT_NO_SESSION], 1);
+	seg(&e, 0, 1, 0, TH_FIN | A, NULL);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_FIN_BUT_NO_SESSION], 1);
+	seg(&e, 0, 1, 0, A, "x");
+	assert_true(e.r.ignored);
+	assert_null(e.f.stream);
+	env_done(&e);
+}
+
+static void test_wraparound(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	uint32_t isn = 0xfffffff0u;
+	handshake(&e, isn, ISN_S);
+	/* bytes 0..9 at 0xfffffff1.., 10..19 crossing 2^32, 20..29 after; the middle one late */
+	seg(&e, 0, isn + 1, S(0), A, "0123456789");
+	seg(&e, 0, isn + 21, S(0), A, "KLMNOPQRST");
+	seg(&e, 0, isn + 11, S(0), A, "abcdefghij");
+	assert_string_equal(e.got[0], "0123456789abcdefghijKLMNOPQRST");
+	assert_int_equal(e.r.chunks[0].offset, 10);
+	assert_false(e.gap[0]);
+	/* and an ACK across the wrap releases a hole */
+	seg(&e, 0, isn + 41, S(0), A, "zz");
+	seg(&e, 1, S(0), isn + 43, A, NULL);
+	assert_true(e.gap[0]);
+	assert_int_equal(e.got_len[0], 32);
+	env_done(&e);
+}
+
+static void test_both_directions(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "GET /a\n");
+	seg(&e, 1, S(0), C(7), A, "200 OK\n");
+	seg(&e, 0, C(7), S(7), A, "GET /b\n");
+	seg(&e, 1, S(14), C(14), A, "body");     /* out of order */
+	seg(&e, 1, S(7), C(14), A, "200 OK\n");
+	assert_string_equal(e.got[0], "GET /a\nGET /b\n");
+	assert_string_equal(e.got[1], "200 OK\n200 OK\nbody");
+	env_done(&e);
+}
+
+static void set_async(struct stream_config *c)
+{
+	c->async_oneside = true;
+}
+
+/* Only the client side is seen (SYN, then data without the SYN/ACK). */
+static void run_oneside(bool async, uint32_t expect_len)
+{
+	struct env e;
+	env_init(&e, async ? set_async : NULL);
+	e.f.tcp_state = TCP_STATE_SYN_SENT;
+	seg(&e, 0, ISN_C, 0, TH_SYN, NULL);
+	seg(&e, 0, C(0), ISN_S + 1, A, "hello");
+	seg(&e, 0, C(5), ISN_S + 1, A, "world");
+	assert_int_equal(e.got_len[0], expect_len);
+	env_done(&e);
+}
+
+static void test_async_oneside(void **s)
+{
+	(void)s;
+	run_oneside(false, 0);
+	run_oneside(true, 10);
+}
+
+static void test_out_of_window_and_syn_data(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	e.f.tcp_state = TCP_STATE_SYN_SENT;
+	seg(&e, 0, ISN_C, 0, TH_SYN, "synpayload");
+	assert_true(e.r.ignored);
+	e.f.tcp_state = TCP_STATE_SYN_RECV;
+	seg(&e, 1, ISN_S, ISN_C + 1, TH_SYN | A, NULL);
+	e.f.tcp_state = TCP_STATE_ESTABLISHED;
+	seg(&e, 0, C(0x50000000u), S(0), A, "far");
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_EST_PACKET_OUT_OF_WINDOW], 1);
+	seg(&e, 0, C(0), S(0), A, "ok");
+	assert_string_equal(e.got[0], "ok");
+	env_done(&e);
+}
+
+/* Retransmitting a queued out-of-order segment unchanged is no different-data overlap. */
+static void test_queued_duplicate(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(5), S(0), A, "world");
+	seg(&e, 0, C(5), S(0), A, "world");
+	seg(&e, 0, C(0), S(0), A, "hello");
+	assert_string_equal(e.got[0], "helloworld");
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA], 0);
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_int_equal(st.overlaps, 1);
+	env_done(&e);
+}
+
+/* ---- checksum validation on real bytes ------------------------------------------------------ */
+
+static uint32_t sum16(const uint8_t *b, unsigned len, uint32_t s)
+{
+	for (unsigned i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)(b[i] << 8 | b[i + 1]);
+	if (len & 1)
+		s += (uint32_t)b[len - 1] << 8;
+	return s;
+}
+
+static uint16_t fold(uint32_t s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* IPv4/TCP with correct checksums unless `corrupt`. */
+static void build_tcp4(uint8_t *b, uint32_t *len, uint32_t seq, uint32_t ack, const char *data,
+		       bool corrupt)
+{
+	uint32_t dl = (uint32_t)strlen(data), tot = 40 + dl;
+	memset(b, 0, 40);
+	b[0] = 0x45;
+	b[2] = (uint8_t)(tot >> 8), b[3] = (uint8_t)tot;
+	b[8] = 64, b[9] = 6;
+	b[12] = 10, b[15] = 1, b[16] = 10, b[19] = 2;
+	uint16_t c = fold(sum16(b, 20, 0));
+	b[10] = (uint8_t)(c >> 8), b[11] = (uint8_t)c;
+	uint8_t *t = b + 20;
+	t[0] = 0x30, t[1] = 0x39, t[2] = 0, t[3] = 80;
+	t[4] = (uint8_t)(seq >> 24), t[5] = (uint8_t)(seq >> 16), t[6] = (uint8_t)(seq >> 8);
+	t[7] = (uint8_t)seq;
+	t[8] = (uint8_t)(ack >> 24), t[9] = (uint8_t)(ack >> 16), t[10] = (uint8_t)(ack >> 8);
+	t[11] = (uint8_t)ack;
+	t[12] = 0x50, t[13] = TH_ACK;
+	t[14] = 0xff, t[15] = 0xff;
+	memcpy(t + 20, data, dl);
+	uint8_t ph[12] = { 10, 0, 0, 1, 10, 0, 0, 2, 0, 6, (uint8_t)((20 + dl) >> 8),
+			   (uint8_t)(20 + dl) };
+	c = fold(sum16(t, 20 + dl, sum16(ph, 12, 0)));
+	if (corrupt)
+		c ^= 0x1111;
+	t[16] = (uint8_t)(c >> 8), t[17] = (uint8_t)c;
+	*len = tot;
+}
+
+static void run_checksum(bool validate, bool corrupt, uint32_t expect_len)
+{
+	struct env e;
+	env_init(&e, NULL);
+	struct stream_config cfg = e.cfg;
+	cfg.checksum_validation = validate;
+	stream_ctx_destroy(e.sc);
+	e.sc = stream_ctx_create(&cfg, &e.dc);
+	handshake(&e, ISN_C, ISN_S);
+	uint8_t buf[128];
+	uint32_t len;
+	build_tcp4(buf, &len, C(0), S(0), "payload", corrupt);
+	struct packet p;
+	memset(&p, 0, sizeof(p));
+	p.data = buf;
+	p.caplen = p.wirelen = len;
+	p.linktype = LINKTYPE_RAW;
+	assert_int_equal(decode_packet(&e.dc, &p), 0);
+	assert_int_equal(p.payload_len, 7);
+	p.flow = &e.f;
+	p.flow_dir = 0;
+	stream_handle_packet(e.sc, &p, &e.r);
+	collect(&e);
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	if (e.got_len[0] != expect_len)
+		print_error("flags %x ignored %d csum %d\n", p.flags, e.r.ignored,
+			    (int)st.invalid_checksum);
+	assert_int_equal(e.got_len[0], expect_len);
+	assert_int_equal(st.invalid_checksum, validate && corrupt ? 1 : 0);
+	assert_int_equal(e.r.ignored, validate && corrupt);
+	env_done(&e);
+}
+
+static void test_checksum_validation(void **s)
+{
+	(void)s;
+	run_checksum(true, false, 7);
+	run_checksum(true, true, 0);
+	run_checksum(false, true, 7);
+}
+
+/* Freeing a flow with queued data and history returns all memory (ASan checks the rest). */
+static void test_flow_free_releases_memory(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "delivered");
+	seg(&e, 0, C(100), S(0), A, "queued-1");
+	seg(&e, 1, S(50), C(9), A, "queued-2");
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_true(st.reassembly_memuse > 0);
+	assert_int_equal(st.flows_active, 1);
+	stream_flow_free(e.sc, &e.f);
+	assert_null(e.f.stream);
+	stream_get_stats(e.sc, &st);
+	assert_int_equal(st.reassembly_memuse, 0);
+	assert_int_equal(st.memuse, 0);
+	assert_int_equal(st.flows_active, 0);
+	env_done(&e);
+}
+
+/* More holes than chunks fit in one result: the rest comes with the next call. */
+static void test_many_chunks(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	for (uint32_t i = 0; i < 12; i++)
+		seg(&e, 0, C(i * 4 + 2), S(0), A, "xy");
+	stream_flow_flush(e.sc, &e.f, &e.r);
+	collect(&e);
+	assert_int_equal(e.r.n, STREAM_MAX_CHUNKS);
+	stream_flow_flush(e.sc, &e.f, &e.r);
+	collect(&e);
+	assert_int_equal(e.got_len[0], 24);
+	assert_true(e.eof[0]);
+	env_done(&e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_in_order),
+		cmocka_unit_test(test_out_of_order),
+		cmocka_unit_test(test_retransmission_same),
+		cmocka_unit_test(test_retransmission_different),
+		cmocka_unit_test(test_partial_overlap),
+		cmocka_unit_test(test_tcp_policies),
+		cmocka_unit_test(test_host_os_policy_tcp),
+		cmocka_unit_test(test_gap_released_by_ack),
+		cmocka_unit_test(test_gap_without_queue),
+		cmocka_unit_test(test_fin_eof),
+		cmocka_unit_test(test_fin_with_hole),
+		cmocka_unit_test(test_rst_eof),
+		cmocka_unit_test(test_flush_at_flow_end),
+		cmocka_unit_test(test_depth),
+		cmocka_unit_test(test_reassembly_memcap),
+		cmocka_unit_test(test_session_memcap),
+		cmocka_unit_test(test_midstream_off),
+		cmocka_unit_test(test_midstream_on),
+		cmocka_unit_test(test_no_session),
+		cmocka_unit_test(test_wraparound),
+		cmocka_unit_test(test_both_directions),
+		cmocka_unit_test(test_async_oneside),
+		cmocka_unit_test(test_out_of_window_and_syn_data),
+		cmocka_unit_test(test_queued_duplicate),
+		cmocka_unit_test(test_checksum_validation),
+		cmocka_unit_test(test_flow_free_releases_memory),
+		cmocka_unit_test(test_many_chunks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
