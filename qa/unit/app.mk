@@ -1,1 +1,8 @@
-# qa/unit/app.mk — (filled by the app tests)
+# qa/unit/app.mk — unit tests of the app-layer stage (detection, transactions, HTTP parser).
+# Other parsers' tests append their own lines at the end of this file.
+check_PROGRAMS += qa/unit/test-app-http
+TESTS += qa/unit/test-app-http
+qa_unit_test_app_http_SOURCES = qa/unit/test-app-http.c
+qa_unit_test_app_http_CFLAGS = $(UNIT_CFLAGS) -DAEGIS_SRCDIR='"$(abs_top_srcdir)"'
+qa_unit_test_app_http_LDADD = src/app/libapp.a src/rules/librules.a src/conf/libconf.a \
+	src/util/libutil.a $(UNIT_LIBS) $(AEGIS_EXT_LIBS)

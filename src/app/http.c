@@ -296,6 +296,19 @@ static void http_header_fold(struct app_parse_ctx *pc, struct app_tx *tx, struct
 	http_header_extend(h, (const uint8_t *)" ", 1, val, vl);
 }
 
+/* RFC 9110 token characters; anything else (spaces, controls, separators) makes the header
+ * invalid as libhtp flags it. */
+static bool http_header_name_valid(const uint8_t *p, size_t n)
+{
+	static const char seps[] = "()<>@,;:\\\"/[]?={} \t";
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] <= 0x20 || p[i] >= 0x7f || strchr(seps, p[i]))
+			return false;
+	return true;
+}
+
 /* One header line (no CRLF). */
 static void http_header_line(struct app_parse_ctx *pc, struct app_tx *tx, struct http_msg *m,
 			     uint8_t dir, const uint8_t *p, size_t n)
@@ -324,7 +337,7 @@ static void http_header_line(struct app_parse_ctx *pc, struct app_tx *tx, struct
 		return;
 	}
 	size_t nl = (size_t)(colon - p);
-	if (nl == 0 || http_is_space(p[nl - 1])) {
+	if (!http_header_name_valid(p, nl)) {
 		app_event_raise(pc, tx, ts ? APP_EVENT_HTTP_REQUEST_HEADER_INVALID :
 				APP_EVENT_HTTP_RESPONSE_HEADER_INVALID);
 		while (nl && http_is_space(p[nl - 1]))
