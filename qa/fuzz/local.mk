@@ -9,6 +9,7 @@ include qa/fuzz/decode.mk
 include qa/fuzz/conf.mk
 include qa/fuzz/rules.mk
 include qa/fuzz/detect.mk
+include qa/fuzz/detect-state.mk
 include qa/fuzz/compact.mk
 include qa/fuzz/stream.mk
 include qa/fuzz/app.mk
