@@ -6,3 +6,9 @@ qa_unit_test_app_http_SOURCES = qa/unit/test-app-http.c
 qa_unit_test_app_http_CFLAGS = $(UNIT_CFLAGS) -DAEGIS_SRCDIR='"$(abs_top_srcdir)"'
 qa_unit_test_app_http_LDADD = src/app/libapp.a src/rules/librules.a src/conf/libconf.a \
 	src/util/libutil.a $(UNIT_LIBS) $(AEGIS_EXT_LIBS)
+check_PROGRAMS += qa/unit/test-app-http-eve
+TESTS += qa/unit/test-app-http-eve
+qa_unit_test_app_http_eve_SOURCES = qa/unit/test-app-http-eve.c
+qa_unit_test_app_http_eve_CFLAGS = $(UNIT_CFLAGS) -DAEGIS_SRCDIR='"$(abs_top_srcdir)"'
+qa_unit_test_app_http_eve_LDADD = src/output/liboutput.a src/app/libapp.a src/flow/libflow.a \
+	src/conf/libconf.a src/util/libutil.a $(UNIT_LIBS) $(AEGIS_EXT_LIBS)

@@ -226,4 +226,22 @@ void eve_end_record(struct eve *e, struct jbuf *j, enum eve_type type);
 /* The writer's scratch builder (valid until eve_end_record). */
 struct jbuf *eve_jbuf(struct eve *e);
 
+/* ---- app-layer records (eve-http.c, eve-dns.c, eve-tls.c) ------------------------------------ */
+
+struct app_tx;
+
+/* outputs.eve-log.types.http options. */
+struct eve_http_opts {
+	bool extended;              /* extended: adds http_refer (default yes) */
+	bool xff;                   /* xff.enabled: log X-Forwarded-For as "xff" */
+	bool dump_request_headers;  /* dump-all-headers: request or both */
+	bool dump_response_headers; /* dump-all-headers: response or both */
+};
+
+/* The "http" object of a transaction (also used by alerts' app-layer metadata). */
+void eve_http_fields(struct jbuf *j, const struct app_tx *tx, const struct eve_http_opts *o);
+/* One "http" record with tx_id for a completed HTTP transaction of flow `f` (p may be NULL). */
+void eve_log_http(struct eve *e, const struct packet *p, const struct flow *f,
+		  const struct app_tx *tx, uint64_t ts_usec, const struct eve_http_opts *o);
+
 #endif /* AEGIS_OUTPUT_H */
