@@ -215,18 +215,78 @@ static void run_novak(enum stream_policy pol, int v6, const char *expect8)
 	defrag_table_destroy(dt);
 }
 
-static void test_novak_bsd_v4(void **s) { (void)s; run_novak(STREAM_POLICY_BSD, 0, novak_bsd); }
-static void test_novak_bsd_v6(void **s) { (void)s; run_novak(STREAM_POLICY_BSD, 1, novak_bsd); }
-static void test_novak_linux_v4(void **s) { (void)s; run_novak(STREAM_POLICY_LINUX, 0, novak_linux); }
-static void test_novak_linux_v6(void **s) { (void)s; run_novak(STREAM_POLICY_LINUX, 1, novak_linux); }
-static void test_novak_windows_v4(void **s) { (void)s; run_novak(STREAM_POLICY_WINDOWS, 0, novak_windows); }
-static void test_novak_windows_v6(void **s) { (void)s; run_novak(STREAM_POLICY_WINDOWS, 1, novak_windows); }
-static void test_novak_solaris_v4(void **s) { (void)s; run_novak(STREAM_POLICY_SOLARIS, 0, novak_solaris); }
-static void test_novak_solaris_v6(void **s) { (void)s; run_novak(STREAM_POLICY_SOLARIS, 1, novak_solaris); }
-static void test_novak_first_v4(void **s) { (void)s; run_novak(STREAM_POLICY_FIRST, 0, novak_first); }
-static void test_novak_first_v6(void **s) { (void)s; run_novak(STREAM_POLICY_FIRST, 1, novak_first); }
-static void test_novak_last_v4(void **s) { (void)s; run_novak(STREAM_POLICY_LAST, 0, novak_last); }
-static void test_novak_last_v6(void **s) { (void)s; run_novak(STREAM_POLICY_LAST, 1, novak_last); }
+static void test_novak_bsd_v4(void **s)
+{
+	(void)s;
+	run_novak(STREAM_POLICY_BSD, 0, novak_bsd);
+}
+
+static void test_novak_bsd_v6(void **s)
+{
+	(void)s;
+	run_novak(STREAM_POLICY_BSD, 1, novak_bsd);
+}
+
+static void test_novak_linux_v4(void **s)
+{
+	(void)s;
+	run_novak(STREAM_POLICY_LINUX, 0, novak_linux);
+}
+
+static void test_novak_linux_v6(void **s)
+{
+	(void)s;
+	run_novak(STREAM_POLICY_LINUX, 1, novak_linux);
+}
+
+static void test_novak_windows_v4(void **s)
+{
+	(void)s;
+	run_novak(STREAM_POLICY_WINDOWS, 0, novak_windows);
+}
+
+static void test_novak_windows_v6(void **s)
+{
+	(void)s;
+	run_novak(STREAM_POLICY_WINDOWS, 1, novak_windows);
+}
+
+static void test_novak_solaris_v4(void **s)
+{
+	(void)s;
+	run_novak(STREAM_POLICY_SOLARIS, 0, novak_solaris);
+}
+
+static void test_novak_solaris_v6(void **s)
+{
+	(void)s;
+	run_novak(STREAM_POLICY_SOLARIS, 1, novak_solaris);
+}
+
+static void test_novak_first_v4(void **s)
+{
+	(void)s;
+	run_novak(STREAM_POLICY_FIRST, 0, novak_first);
+}
+
+static void test_novak_first_v6(void **s)
+{
+	(void)s;
+	run_novak(STREAM_POLICY_FIRST, 1, novak_first);
+}
+
+static void test_novak_last_v4(void **s)
+{
+	(void)s;
+	run_novak(STREAM_POLICY_LAST, 0, novak_last);
+}
+
+static void test_novak_last_v6(void **s)
+{
+	(void)s;
+	run_novak(STREAM_POLICY_LAST, 1, novak_last);
+}
+
 
 /* The OS aliases map onto the defrag behaviours as in Suricata. */
 static void test_novak_aliases(void **s)
@@ -299,7 +359,8 @@ static void test_ipv6_reassembly_and_header(void **s)
 {
 	(void)s;
 	struct defrag_table *dt = table_with(STREAM_POLICY_BSD);
-	struct tfrag *b = frag6x(0x11223344, 2, 0, 'B', 5, 1, 1), *a = frag6x(0x11223344, 0, 1, 'A', 16, 1, 2);
+	struct tfrag *b = frag6x(0x11223344, 2, 0, 'B', 5, 1, 1);
+	struct tfrag *a = frag6x(0x11223344, 0, 1, 'A', 16, 1, 2);
 	const uint8_t *dg;
 	uint32_t len;
 	assert_int_equal(defrag_handle(dt, &b->p, &dg, &len), 0);
