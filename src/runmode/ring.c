@@ -97,7 +97,8 @@ void pkt_ring_push(struct pkt_ring *r, const struct packet *p)
 	rec->linktype = p->linktype;
 	rec->ts_usec = p->ts_usec;
 	rec->pcap_cnt = p->pcap_cnt;
-	memcpy(rec + 1, p->data, caplen);
+	if (caplen) /* time ticks carry no data */
+		memcpy(rec + 1, p->data, caplen);
 	atomic_store_explicit(&r->head, head + need, memory_order_release);
 }
 
