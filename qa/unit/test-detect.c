@@ -346,6 +346,97 @@ static void test_byte_math(void **state)
 				   "\x03\x06", 2));
 }
 
+static void test_byte_nbytes_var(void **state)
+{
+	(void)state;
+	/* the first byte says how many bytes the length field has (2), which says 3 */
+	assert_true(opts_match_len("byte_extract:1,0,n; byte_jump:n,0,relative; "
+				   "content:\"Z\"; distance:0; within:1;",
+				   "\x02\x00\x03" "abcZ", 7));
+	assert_false(opts_match_len("byte_extract:1,0,n; byte_jump:n,0,relative; "
+				    "content:\"Z\"; distance:0; within:1;",
+				    "\x02\x00\x02" "abcZ", 7));
+	assert_true(opts_match_len("byte_extract:1,0,n; byte_test:n,=,258,0,relative;",
+				   "\x02\x01\x02", 3));
+	assert_false(opts_match_len("byte_extract:1,0,n; byte_test:n,=,258,0,relative;",
+				    "\x02\x01\x03", 3));
+	/* a variable holding 0 reads nothing and jumps 0 bytes (Suricata) */
+	assert_true(opts_match_len("byte_extract:1,0,n; byte_jump:n,0,relative; "
+				   "content:\"Z\"; distance:0; within:1;",
+				   "\x00Z", 2));
+	/* more than 8 bytes (without "string") cannot be read */
+	assert_false(opts_match_len("byte_extract:1,0,n; byte_jump:n,0,relative; "
+				    "isdataat:0,relative;",
+				    "\x09\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00Z", 12));
+	/* with "string" 0 digits is no number */
+	assert_false(opts_match_len("byte_extract:1,0,n; byte_test:n,=,0,0,relative,string,dec;",
+				    "\x00" "9", 2));
+	assert_true(opts_match_len("byte_extract:1,0,n; byte_test:n,=,9,0,relative,string,dec;",
+				   "\x01" "9", 2));
+}
+
+static void test_byte_large_offset(void **state)
+{
+	(void)state;
+	/* loads (32-bit offsets as in Suricata) and simply finds nothing there */
+	assert_false(opts_match("byte_test:1,=,65,214748364;", "AAAA"));
+	assert_false(opts_match("byte_jump:1,2147483647; isdataat:0,relative;", "AAAA"));
+	assert_true(opts_match("content:\"C\"; byte_test:1,=,65,-3,relative;", "ABC"));
+}
+
+/* ipv4.hdr / tcp.hdr / udp.hdr ...: the raw header bytes of the packet */
+static void test_hdr_buffers(void **state)
+{
+	(void)state;
+	struct tengine te;
+	te_build(&te, "alert ip any any -> any any (ipv4.hdr; content:\"|45|\"; startswith; "
+		      "byte_test:1,=,64,8; sid:1; rev:1;)\n"
+		      "alert tcp any any -> any any (tcp.hdr; byte_test:1,=,0x18,13; "
+		      "byte_math:bytes 2, offset 0, oper +, rvalue 1, result sp1; "
+		      "byte_test:2,=,sp1,2; sid:2; rev:1;)\n"
+		      "alert ip any any -> any any (ipv6.hdr; content:\"|60|\"; sid:3; rev:1;)\n"
+		      "alert ip any any -> any any (udp.hdr; byte_test:2,=,53,2; sid:4; rev:1;)\n"
+		      "alert tcp any any -> any any (content:\"AB\"; ipv4.hdr; bsize:20; tcp.hdr; "
+		      "bsize:20; sid:5; rev:1;)\n");
+	/* version/IHL 0x45, TTL 64 at byte 8 */
+	static const uint8_t ip[20] = { 0x45, 0, 0, 40, 0, 1, 0, 0, 64, 6 };
+	/* ports 1234 -> 1235, flags PSH|ACK at byte 13 */
+	static const uint8_t tcp[20] = { 0x04, 0xd2, 0x04, 0xd3, [12] = 0x50, [13] = 0x18 };
+	struct packet p;
+	pkt_make(&p, 6, "10.0.0.1", 1234, "10.0.0.2", 1235, "AB", 2);
+	p.ip_hdr = ip;
+	p.ip_hlen = sizeof(ip);
+	p.l4_hdr = tcp;
+	p.l4_hlen = sizeof(tcp);
+	struct detect_result res;
+	detect_packet(te.t, &p, &res);
+	bool seen[6] = { false };
+	for (uint32_t i = 0; i < res.n_alerts; i++)
+		if (res.alerts[i].rule->sid < 6)
+			seen[res.alerts[i].rule->sid] = true;
+	assert_true(seen[1]);
+	assert_true(seen[2]);
+	assert_false(seen[3]); /* no IPv6 header on an IPv4 packet */
+	assert_false(seen[4]); /* no UDP header on TCP */
+	assert_true(seen[5]);
+	/* different TTL and flags: 1 and 2 no longer match */
+	static const uint8_t ip2[20] = { 0x45, 0, 0, 40, 0, 1, 0, 0, 63, 6 };
+	static const uint8_t tcp2[20] = { 0x04, 0xd2, 0x04, 0xd3, [12] = 0x50, [13] = 0x10 };
+	pkt_make(&p, 6, "10.0.0.1", 1234, "10.0.0.2", 1235, "AB", 2);
+	p.ip_hdr = ip2;
+	p.ip_hlen = sizeof(ip2);
+	p.l4_hdr = tcp2;
+	p.l4_hlen = sizeof(tcp2);
+	assert_false(te_fires(&te, &p, 1));
+	assert_false(te_fires(&te, &p, 2));
+	/* a packet without a recorded header: the buffer is absent, nothing matches */
+	pkt_make(&p, 6, "10.0.0.1", 1234, "10.0.0.2", 1235, "AB", 2);
+	p.ip_hdr = NULL;
+	p.ip_hlen = 0;
+	assert_false(te_fires(&te, &p, 1));
+	te_free(&te);
+}
+
 static void test_isdataat(void **state)
 {
 	(void)state;
@@ -414,6 +505,9 @@ int main(void)
 		cmocka_unit_test(test_byte_jump),
 		cmocka_unit_test(test_byte_extract_test),
 		cmocka_unit_test(test_byte_math),
+		cmocka_unit_test(test_byte_nbytes_var),
+		cmocka_unit_test(test_byte_large_offset),
+		cmocka_unit_test(test_hdr_buffers),
 		cmocka_unit_test(test_isdataat),
 		cmocka_unit_test(test_dsize),
 		cmocka_unit_test(test_base64),

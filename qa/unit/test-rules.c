@@ -445,6 +445,24 @@ static void test_kw_byte(void **state)
 	expect_err(HDR "(byte_math:bytes 5,offset 0,oper +,rvalue 1,result r; sid:1;)", "byte-range");
 	expect_err(HDR "(byte_math:bytes 2,offset 0,oper /,rvalue 0,result r; sid:1;)", "byte-range");
 	expect_warn(HDR "(byte_jump:2,0,relative; sid:1; rev:1;)", "relative-without-anchor");
+	/* Suricata 7: byte_test / byte_jump take their byte count from a variable */
+	struct rules_ruleset *vrs = load(HDR "(content:\"a\"; byte_extract:1,0,n,relative; "
+					"byte_jump:n,0,relative; byte_test:n,=,1,0,relative; "
+					"sid:1; rev:1;)");
+	assert_int_equal(rules_ruleset_counts(vrs)->errors, 0);
+	const struct rule *vr = rules_ruleset_rule(vrs, 0);
+	assert_int_equal(first_match(vr, "byte_jump")->u.byte.nbytes_var, 0);
+	assert_int_equal(first_match(vr, "byte_test")->u.byte.nbytes_var, 0);
+	assert_int_equal(first_match(vr, "byte_extract")->u.byte.nbytes_var, -1);
+	rules_ruleset_free(vrs);
+	expect_err(HDR "(byte_jump:nosuch,0; sid:1;)", "var-undefined");
+	/* byte_extract / byte_math keep a literal byte count */
+	expect_err(HDR "(byte_extract:1,0,n; byte_extract:n,0,m; sid:1;)", "byte-range");
+	/* byte_test / byte_jump offsets are 32-bit (Suricata), byte_extract's stay +-65535 */
+	expect_ok(HDR "(byte_test:1,=,65,214748364; sid:1; rev:1;)");
+	expect_ok(HDR "(byte_jump:1,-2147483648; sid:1; rev:1;)");
+	expect_err(HDR "(byte_test:1,=,65,2147483648; sid:1;)", "byte-range");
+	expect_err(HDR "(byte_extract:1,65536,n; sid:1;)", "byte-range");
 }
 
 static void test_kw_misc_payload(void **state)
@@ -621,6 +639,37 @@ static void test_unsupported(void **state)
 	rules_ruleset_free(rs);
 }
 
+static void test_hdr_buffers(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		enum rules_hdr_buf kind;
+	} hdrs[] = { { "ipv4.hdr", RULES_HDR_IPV4 },     { "ipv6.hdr", RULES_HDR_IPV6 },
+		     { "tcp.hdr", RULES_HDR_TCP },       { "udp.hdr", RULES_HDR_UDP },
+		     { "icmpv4.hdr", RULES_HDR_ICMPV4 }, { "icmpv6.hdr", RULES_HDR_ICMPV6 } };
+	for (size_t i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++) {
+		const struct rules_keyword *kw = rules_keyword_lookup(hdrs[i].name);
+		assert_non_null(kw);
+		assert_true(kw->flags & RULES_KWF_SUPPORTED);
+		assert_int_equal(kw->kind, RULES_KW_STICKY);
+		assert_int_equal(rules_buffer_hdr_kind(kw->buffer), hdrs[i].kind);
+		assert_null(rules_buffer_app_proto(kw->buffer));
+	}
+	assert_int_equal(rules_buffer_hdr_kind(RULES_BUF_PAYLOAD), RULES_HDR_NONE);
+	assert_int_equal(rules_buffer_hdr_kind((uint16_t)rules_buffer_lookup("http.uri")),
+			 RULES_HDR_NONE);
+	struct rules_ruleset *rs = load(HDR "(ipv4.hdr; byte_math:bytes 1, offset 1, oper <<, "
+				       "rvalue 2, result r; tcp.hdr; byte_test:1,=,0x88,1,relative; "
+				       "sid:1; rev:1;)");
+	const struct rules_counts *c = rules_ruleset_counts(rs);
+	assert_int_equal(c->loaded, 1);
+	assert_int_equal(c->unsupported, 0);
+	const struct rule *r = rules_ruleset_rule(rs, 0);
+	assert_int_equal(r->status, RULE_STATUS_OK);
+	rules_ruleset_free(rs);
+}
+
 static void test_keyword_table(void **state)
 {
 	(void)state;
@@ -689,6 +738,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_sid),
 		cmocka_unit_test(test_flowbits_consistency),
 		cmocka_unit_test(test_unsupported),
+		cmocka_unit_test(test_hdr_buffers),
 		cmocka_unit_test(test_keyword_table),
 		cmocka_unit_test(test_classification),
 	};

@@ -10,18 +10,36 @@
 
 #include "detect/detect-int.h"
 
+/* The byte count: fixed, or (byte_test/byte_jump) a variable that must hold 0-8, or 1-23 with
+ * "string", when the keyword runs; -1 when it does not (the keyword then cannot match). A
+ * variable holding 0 reads nothing and yields the value 0, as in Suricata, while a literal 0
+ * never matches. */
+static int32_t byte_count(const struct det_ictx *c, const struct rule_byte *b)
+{
+	if (b->nbytes_var < 0)
+		return b->nbytes ? b->nbytes : -1;
+	if (b->nbytes_var >= DET_MAX_VARS)
+		return -1;
+	int64_t n = c->t->vars[b->nbytes_var];
+	bool str = b->flags & RULE_BF_STRING;
+	if (n < (str ? 1 : 0) || n > (str ? 23 : 8))
+		return -1;
+	return (int32_t)n;
+}
+
 /* Read the number a byte_* keyword names at `at`. false when out of the buffer or not a
  * number. */
 static bool byte_read(const struct det_ictx *c, const struct rule_byte *b, int64_t at,
 		      uint64_t *out)
 {
-	if (at < 0 || b->nbytes == 0 || at + b->nbytes > (int64_t)c->len)
+	int32_t nbytes = byte_count(c, b);
+	if (at < 0 || nbytes < 0 || at + nbytes > (int64_t)c->len)
 		return false;
 	const uint8_t *p = c->buf + at;
 	uint64_t v = 0;
 	if (b->flags & RULE_BF_STRING) {
 		uint32_t base = b->base ? b->base : 10, digits = 0;
-		for (uint32_t i = 0; i < b->nbytes; i++) {
+		for (int32_t i = 0; i < nbytes; i++) {
 			uint32_t d;
 			uint8_t ch = p[i];
 			if (ch >= '0' && ch <= '9')
@@ -42,10 +60,10 @@ static bool byte_read(const struct det_ictx *c, const struct rule_byte *b, int64
 		if (!digits)
 			return false;
 	} else if (b->flags & (RULE_BF_LITTLE | RULE_BF_DCE)) {
-		for (uint32_t i = b->nbytes; i-- > 0;)
+		for (int32_t i = nbytes; i-- > 0;)
 			v = v << 8 | p[i];
 	} else {
-		for (uint32_t i = 0; i < b->nbytes; i++)
+		for (int32_t i = 0; i < nbytes; i++)
 			v = v << 8 | p[i];
 	}
 	if (b->flags & RULE_BF_BITMASK) {
@@ -97,7 +115,8 @@ static uint64_t scale(const struct rule_byte *b, uint64_t v)
 /* A keyword whose outcome a retry of an earlier keyword cannot change. */
 static int fail_code(const struct rule_byte *b)
 {
-	return (b->flags & RULE_BF_RELATIVE) || b->offset.var >= 0 || b->value.var >= 0
+	return (b->flags & RULE_BF_RELATIVE) || b->offset.var >= 0 || b->value.var >= 0 ||
+			       b->nbytes_var >= 0
 		       ? DET_NOMATCH
 		       : DET_ABORT;
 }
@@ -160,7 +179,7 @@ int det_op_byte(struct det_ictx *c, const struct det_op *op, uint32_t pos, uint3
 			return fail_code(b);
 		int64_t from = (b->flags & RULE_BF_FROM_BEGINNING) ? 0
 			       : (b->flags & RULE_BF_FROM_END) ? (int64_t)c->len
-							       : at + b->nbytes;
+							       : at + byte_count(c, b);
 		int64_t np = from + (int64_t)v + b->post_offset;
 		if (np < 0)
 			np = 0;

@@ -48,6 +48,14 @@ bool detect_header_supported(const struct rules_keyword *kw);
 bool detect_header_match(const struct rule_match *m, const struct packet *p);
 /* One integer comparison as the rules stage parsed it (also useful for bsize, urilen, ...). */
 bool detect_num_match(const struct rule_num *n, uint64_t x);
+/*
+ * Packet-header sticky buffers: the raw bytes of the header a rules_hdr_buf kind names (IPv4
+ * header with options, IPv6 header with its extension headers, TCP header with options, UDP,
+ * ICMPv4 or ICMPv6 header). False when the packet has no such header (the rule cannot match,
+ * as in Suricata where the buffer is then absent).
+ */
+bool detect_hdr_buffer(const struct packet *p, enum rules_hdr_buf kind, const uint8_t **data,
+		       uint32_t *len);
 
 /* ==== the `flow` keyword (header.c) ========================================================= */
 

@@ -227,7 +227,9 @@ int det_rule_compile(struct detect_engine *e, struct det_rule *dr, const struct 
 			rc = prog_compile(dr, g, &dr->b64, err, errlen);
 		} else {
 			rc = prog_compile(dr, g, &dr->other[dr->n_other++], err, errlen);
-			dr->flags |= DR_F_NEEDS_APP;
+			/* ipv4.hdr, tcp.hdr, ...: packet buffers, inspected by rule_match() */
+			if (rules_buffer_hdr_kind(g->buffer) == RULES_HDR_NONE)
+				dr->flags |= DR_F_NEEDS_APP;
 		}
 		if (rc < 0)
 			return -1;

@@ -1,8 +1,9 @@
 /*
  * header.c — the packet header keywords (ttl, tos, id, ipopts, fragbits, fragoffset, ip_proto,
- * sameip, flags, seq, ack, window, tcp.mss, itype, icode, icmp_id, icmp_seq, dsize) and the
- * `flow` keyword. Pure functions over a decoded packet (and its flow); see detect-state.h for
- * the semantics decided where Suricata's documentation leaves room.
+ * sameip, flags, seq, ack, window, tcp.mss, itype, icode, icmp_id, icmp_seq, dsize), the
+ * `flow` keyword and the packet-header sticky buffers (ipv4.hdr, tcp.hdr, ...). Pure
+ * functions over a decoded packet (and its flow); see detect-state.h for the semantics decided
+ * where Suricata's documentation leaves room.
  */
 #include <pthread.h>
 #include <string.h>
@@ -77,6 +78,41 @@ static enum hdr_kw hdr_kw_of(const struct rules_keyword *kw)
 bool detect_header_supported(const struct rules_keyword *kw)
 {
 	return hdr_kw_of(kw) != HK_NONE;
+}
+
+bool detect_hdr_buffer(const struct packet *p, enum rules_hdr_buf kind, const uint8_t **data,
+		       uint32_t *len)
+{
+	const uint8_t *d = NULL;
+	uint32_t n = 0;
+	switch (kind) {
+	case RULES_HDR_IPV4:
+	case RULES_HDR_IPV6:
+		if (p->ip_version == (kind == RULES_HDR_IPV4 ? 4 : 6)) {
+			d = p->ip_hdr;
+			n = p->ip_hlen;
+		}
+		break;
+	case RULES_HDR_TCP:
+	case RULES_HDR_UDP:
+	case RULES_HDR_ICMPV4:
+	case RULES_HDR_ICMPV6: {
+		static const uint8_t proto[] = { [RULES_HDR_TCP] = 6, [RULES_HDR_UDP] = 17,
+						 [RULES_HDR_ICMPV4] = 1, [RULES_HDR_ICMPV6] = 58 };
+		if (p->ip_version && p->ip_proto == proto[kind]) {
+			d = p->l4_hdr;
+			n = p->l4_hlen;
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	if (!d || !n)
+		return false;
+	*data = d;
+	*len = n;
+	return true;
 }
 
 bool detect_num_match(const struct rule_num *n, uint64_t x)

@@ -265,10 +265,19 @@ static bool rule_match(struct detect_thread *t, const struct det_rule *dr, const
 	}
 	if (!det_header_match(dr, p) || !pops_match_cheap(dr, p))
 		return false;
+	if (dr->payload.n_ops || dr->n_other)
+		memset(t->vars, 0, sizeof(t->vars));
+	/* packet-header buffers (ipv4.hdr, tcp.hdr, ...); app-layer ones never get here */
+	for (uint16_t i = 0; i < dr->n_other; i++) {
+		const uint8_t *d;
+		uint32_t n;
+		if (!detect_hdr_buffer(p, rules_buffer_hdr_kind(dr->other[i].buffer), &d, &n) ||
+		    !det_inspect_buffer(t, dr, &dr->other[i], d, n, p))
+			return false;
+	}
 	if (dr->payload.n_ops) {
 		if (!p->payload || !p->payload_len)
 			return false;
-		memset(t->vars, 0, sizeof(t->vars));
 		if (!det_inspect_buffer(t, dr, &dr->payload, p->payload, p->payload_len, p))
 			return false;
 	}

@@ -41,7 +41,8 @@ static uint32_t pattern_score(const uint8_t *p, uint32_t n, bool nocase)
 static bool group_can_prefilter(const struct rule_group *g)
 {
 	return g->buffer != RULES_BUF_PACKET && g->n_transforms == 0 &&
-	       (int)g->buffer != rules_buffer_lookup("base64_data");
+	       (int)g->buffer != rules_buffer_lookup("base64_data") &&
+	       rules_buffer_hdr_kind(g->buffer) == RULES_HDR_NONE; /* headers: no prefilter */
 }
 
 static bool is_content(const struct rule_match *m)

@@ -65,6 +65,12 @@
 	X(JA3S_HASH, "ja3s.hash", "tls")                                                      \
 	X(JA3S_STRING, "ja3s.string", "tls")                                                  \
 	X(JA4_HASH, "ja4.hash", "tls")                                                        \
+	X(TCP_HDR, "tcp.hdr", NULL)                                                           \
+	X(UDP_HDR, "udp.hdr", NULL)                                                           \
+	X(IPV4_HDR, "ipv4.hdr", NULL)                                                         \
+	X(IPV6_HDR, "ipv6.hdr", NULL)                                                         \
+	X(ICMPV4_HDR, "icmpv4.hdr", NULL)                                                     \
+	X(ICMPV6_HDR, "icmpv6.hdr", NULL)                                                     \
 	/* recognised, no feature planned: rules using them load as unsupported */           \
 	X(FILE_NAME, "file.name", NULL)                                                       \
 	X(FILE_MAGIC, "file.magic", NULL)                                                     \
@@ -111,12 +117,6 @@
 	X(IKE_NONCE, "ike.nonce_payload", "ike")                                              \
 	X(PGSQL_QUERY, "pgsql.query", "pgsql")                                                \
 	X(LDAP_REQUEST_DN, "ldap.request.dn", "ldap")                                         \
-	X(TCP_HDR, "tcp.hdr", NULL)                                                           \
-	X(UDP_HDR, "udp.hdr", NULL)                                                           \
-	X(IPV4_HDR, "ipv4.hdr", NULL)                                                         \
-	X(IPV6_HDR, "ipv6.hdr", NULL)                                                         \
-	X(ICMPV4_HDR, "icmpv4.hdr", NULL)                                                     \
-	X(ICMPV6_HDR, "icmpv6.hdr", NULL)                                                     \
 	X(WEBSOCKET_PAYLOAD, "websocket.payload", "websocket")                                \
 	X(DHCP_LEASETIME, "dhcp.hostname", "dhcp")
 
@@ -156,6 +156,19 @@ size_t rules_buffer_count(void)
 const char *rules_buffer_app_proto(uint16_t id)
 {
 	return id < BUF_COUNT ? buffers[id].app : NULL;
+}
+
+enum rules_hdr_buf rules_buffer_hdr_kind(uint16_t id)
+{
+	switch (id) {
+	case BUF_IPV4_HDR: return RULES_HDR_IPV4;
+	case BUF_IPV6_HDR: return RULES_HDR_IPV6;
+	case BUF_TCP_HDR: return RULES_HDR_TCP;
+	case BUF_UDP_HDR: return RULES_HDR_UDP;
+	case BUF_ICMPV4_HDR: return RULES_HDR_ICMPV4;
+	case BUF_ICMPV6_HDR: return RULES_HDR_ICMPV6;
+	default: return RULES_HDR_NONE;
+	}
 }
 
 /* ---- app-layer protocols ------------------------------------------------------------------ */
@@ -366,12 +379,12 @@ static const struct rules_keyword keywords[] = {
 	{ "icmpv4-csum", NULL, RULES_KW_HEADER, 0, S | ARG, kw_csum, "ICMPv4 checksum" },
 	{ "icmpv6-csum", NULL, RULES_KW_HEADER, 0, S | ARG, kw_csum, "ICMPv6 checksum" },
 	{ "igmp-csum", NULL, RULES_KW_HEADER, 0, ARG, NULL, "IGMP checksum (unsupported)" },
-	STICKY_UNSUP("tcp.hdr", NULL, TCP_HDR),
-	STICKY_UNSUP("udp.hdr", NULL, UDP_HDR),
-	STICKY_UNSUP("ipv4.hdr", NULL, IPV4_HDR),
-	STICKY_UNSUP("ipv6.hdr", NULL, IPV6_HDR),
-	STICKY_UNSUP("icmpv4.hdr", NULL, ICMPV4_HDR),
-	STICKY_UNSUP("icmpv6.hdr", NULL, ICMPV6_HDR),
+	STICKY("tcp.hdr", NULL, TCP_HDR),
+	STICKY("udp.hdr", NULL, UDP_HDR),
+	STICKY("ipv4.hdr", NULL, IPV4_HDR),
+	STICKY("ipv6.hdr", NULL, IPV6_HDR),
+	STICKY("icmpv4.hdr", NULL, ICMPV4_HDR),
+	STICKY("icmpv6.hdr", NULL, ICMPV6_HDR),
 	/* flow */
 	{ "flow", NULL, RULES_KW_FLOW, 0, S | ARG, kw_flow, "flow direction and state" },
 	{ "flowbits", NULL, RULES_KW_FLOW, 0, S | ARG, kw_bits, "per-flow bits" },

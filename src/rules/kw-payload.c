@@ -595,11 +595,26 @@ static int byte_opts(struct rules_parse_ctx *ctx, const char *kwn, char **parts,
 	return 0;
 }
 
+/* The byte count. byte_test and byte_jump (Suricata 7) also take a variable set earlier by
+ * byte_extract/byte_math (`allow_var`); its value is checked against 1-8 (1-23 with "string")
+ * when the rule runs. */
 static int byte_nbytes(struct rules_parse_ctx *ctx, const char *kwn, const char *s,
-		       struct rule_byte *b, bool *is_var)
+		       struct rule_byte *b, bool allow_var, bool *is_var)
 {
 	int64_t v;
 	*is_var = false;
+	if (allow_var && (isalpha((unsigned char)*s) || *s == '_')) {
+		int i = rules_var_find(ctx, s);
+		if (i < 0)
+			return rules_opt_error(ctx, "var-undefined",
+					       "%s: number of bytes \"%s\" is not a number nor a "
+					       "variable defined earlier by byte_extract/byte_math",
+					       kwn, s);
+		b->nbytes_var = (int16_t)i;
+		b->nbytes = 0;
+		*is_var = true;
+		return 0;
+	}
 	if (rules_parse_i64(s, 0, 64, &v) < 0)
 		return rules_opt_error(ctx, "byte-range", "%s: invalid number of bytes \"%s\"", kwn,
 				       s);
@@ -611,6 +626,8 @@ static int byte_nbytes(struct rules_parse_ctx *ctx, const char *kwn, const char 
 static int byte_check_nbytes(struct rules_parse_ctx *ctx, const char *kwn, struct rule_byte *b,
 			     bool math)
 {
+	if (b->nbytes_var >= 0)
+		return 0; /* checked at run time */
 	if (b->nbytes == 0 && !math) {
 		/* Suricata loads it (ET ships a few); it reads nothing and cannot match */
 		rules_opt_warning(ctx, "byte-range", "%s reads 0 bytes; it can never match", kwn);
@@ -688,7 +705,7 @@ RULES_KW_PARSER(kw_byte)
 	char *parts[24];
 	int np = rules_split_commas(tmp, parts, 24);
 	struct rule_byte b = { 0 };
-	b.offset.var = b.value.var = b.result_var = -1;
+	b.offset.var = b.value.var = b.result_var = b.nbytes_var = -1;
 	const char *kwn = kw->name;
 	bool is_var, base_seen = false;
 	int rc = -1;
@@ -702,7 +719,7 @@ RULES_KW_PARSER(kw_byte)
 					"byte_test needs bytes, operator, value, offset");
 			goto out;
 		}
-		if (byte_nbytes(ctx, kwn, parts[0], &b, &is_var) < 0)
+		if (byte_nbytes(ctx, kwn, parts[0], &b, true, &is_var) < 0)
 			goto out;
 		const char *op = parts[1];
 		if (*op == '!') {
@@ -731,7 +748,7 @@ RULES_KW_PARSER(kw_byte)
 			goto out;
 		}
 		if (byte_value(ctx, kwn, "value", parts[2], 0, UINT32_MAX, &b.value) < 0 ||
-		    byte_value(ctx, kwn, "offset", parts[3], -65535, 65535, &b.offset) < 0 ||
+		    byte_value(ctx, kwn, "offset", parts[3], INT32_MIN, INT32_MAX, &b.offset) < 0 ||
 		    byte_opts(ctx, kwn, parts, np, 4, &b, &base_seen) < 0 ||
 		    byte_check_nbytes(ctx, kwn, &b, false) < 0)
 			goto out;
@@ -740,8 +757,8 @@ RULES_KW_PARSER(kw_byte)
 			rules_opt_error(ctx, "keyword-arg", "byte_jump needs bytes, offset");
 			goto out;
 		}
-		if (byte_nbytes(ctx, kwn, parts[0], &b, &is_var) < 0 ||
-		    byte_value(ctx, kwn, "offset", parts[1], -65535, 65535, &b.offset) < 0 ||
+		if (byte_nbytes(ctx, kwn, parts[0], &b, true, &is_var) < 0 ||
+		    byte_value(ctx, kwn, "offset", parts[1], INT32_MIN, INT32_MAX, &b.offset) < 0 ||
 		    byte_opts(ctx, kwn, parts, np, 2, &b, &base_seen) < 0 ||
 		    byte_check_nbytes(ctx, kwn, &b, false) < 0)
 			goto out;
@@ -750,7 +767,7 @@ RULES_KW_PARSER(kw_byte)
 			rules_opt_error(ctx, "keyword-arg", "byte_extract needs bytes, offset, name");
 			goto out;
 		}
-		if (byte_nbytes(ctx, kwn, parts[0], &b, &is_var) < 0 ||
+		if (byte_nbytes(ctx, kwn, parts[0], &b, false, &is_var) < 0 ||
 		    byte_value(ctx, kwn, "offset", parts[1], -65535, 65535, &b.offset) < 0 ||
 		    byte_opts(ctx, kwn, parts, np, 3, &b, &base_seen) < 0 ||
 		    byte_check_nbytes(ctx, kwn, &b, false) < 0 ||
@@ -770,7 +787,7 @@ RULES_KW_PARSER(kw_byte)
 				val = rules_trim(sp + 1);
 			}
 			if (strcmp(a, "bytes") == 0 && val) {
-				if (byte_nbytes(ctx, kwn, val, &b, &is_var) < 0)
+				if (byte_nbytes(ctx, kwn, val, &b, false, &is_var) < 0)
 					goto out;
 				have[0] = true;
 			} else if (strcmp(a, "offset") == 0 && val) {

@@ -166,6 +166,14 @@ int rules_buffer_lookup(const char *name);
 size_t rules_buffer_count(void);
 /* App-layer protocol a buffer belongs to ("http", "dns", "tls", ...), NULL for payload. */
 const char *rules_buffer_app_proto(uint16_t id);
+/* Packet-header sticky buffers (ipv4.hdr, tcp.hdr, ...): the raw bytes of one header of the
+ * packet, inspected per packet like the payload. */
+enum rules_hdr_buf {
+	RULES_HDR_NONE = 0, RULES_HDR_IPV4, RULES_HDR_IPV6, RULES_HDR_TCP, RULES_HDR_UDP,
+	RULES_HDR_ICMPV4, RULES_HDR_ICMPV6,
+};
+/* RULES_HDR_NONE for any other buffer. */
+enum rules_hdr_buf rules_buffer_hdr_kind(uint16_t id);
 
 /* ---- matches ------------------------------------------------------------------------------ */
 
@@ -242,6 +250,7 @@ struct rule_byte {
 	int32_t post_offset;       /* jump */
 	uint32_t bitmask;
 	int16_t result_var;        /* extract/math: index into rule.vars; else -1 */
+	int16_t nbytes_var;        /* test/jump: byte count from a variable; else -1 */
 };
 
 /* Comparison on one integer field: dsize, ttl, urilen, bsize, itype, window, ... */
