@@ -180,6 +180,47 @@ static void test_group_direction(void **state)
 	te_free(&te);
 }
 
+/* Mixed IPv4/IPv6 reputation lists and overlapping subnets are indexed; $EXTERNAL_NET is too
+ * wide and stays on the per-packet list; results are those of a plain header check. */
+static void test_addr_index_mixed(void **state)
+{
+	(void)state;
+	struct tengine te;
+	te_build(&te, "alert ip [2001:db8::1,2001:db8::100/120,1.2.3.4] any -> any any "
+		      "(msg:\"rep\"; sid:1;)\n"
+		      "alert tcp 10.0.0.0/8 any -> [10.1.0.0/16,2001:db8::/32] any (sid:2;)\n"
+		      "alert tcp $EXTERNAL_NET any -> any 22 (flags:S; sid:3;)\n"
+		      "alert ip any any <> [1.2.3.0/24] any (msg:\"both\"; sid:4;)\n");
+	assert_true(te.e->aidx.used);
+	assert_true(te.e->rules[0].flags & DR_F_IPONLY);
+	struct packet p;
+	pkt_tcp(&p, "2001:db8::1", 1, "2001:db8::2", 80, "x");
+	p.ip_version = 6;
+	assert_true(te_fires(&te, &p, 1));
+	assert_true(te_fires(&te, &p, 2) == false); /* source not in 10/8 */
+	pkt_tcp(&p, "2001:db8::1ff", 1, "2001:db9::2", 80, "x");
+	p.ip_version = 6;
+	assert_true(te_fires(&te, &p, 1));
+	pkt_tcp(&p, "2001:db8::200", 1, "2001:db9::2", 80, "x");
+	p.ip_version = 6;
+	assert_false(te_fires(&te, &p, 1));
+	pkt_tcp(&p, "10.1.2.3", 1, "10.1.9.9", 80, "x");
+	assert_true(te_fires(&te, &p, 2));
+	pkt_tcp(&p, "10.1.2.3", 1, "10.2.9.9", 80, "x");
+	assert_false(te_fires(&te, &p, 2));
+	/* <>: the listed side may be either address; 1.2.3.4 also wakes rule 1 */
+	pkt_tcp(&p, "8.8.8.8", 1, "1.2.3.4", 80, "x");
+	assert_true(te_fires(&te, &p, 4));
+	assert_false(te_fires(&te, &p, 1));
+	pkt_tcp(&p, "1.2.3.4", 1, "8.8.8.8", 80, "x");
+	assert_true(te_fires(&te, &p, 4));
+	assert_true(te_fires(&te, &p, 1));
+	pkt_make(&p, 6, "8.8.8.8", 1, "10.0.0.1", 22, NULL, 0);
+	p.tcp_flags = TH_SYN;
+	assert_true(te_fires(&te, &p, 3));
+	te_free(&te);
+}
+
 static void test_non_mpm_path(void **state)
 {
 	(void)state;
@@ -207,7 +248,9 @@ static void test_ip_only_index(void **state)
 	te_build(&te, "alert ip [1.2.3.4,5.6.7.8] any -> $HOME_NET any (msg:\"rep\"; sid:1;)\n"
 		      "alert tcp $HOME_NET any -> [9.9.9.0/30] 443 (msg:\"out\"; sid:2;)\n"
 		      "alert udp any any -> any any (dsize:3; sid:3;)\n");
-	assert_int_equal(te.e->n_ipidx, 6);
+	/* rule 1 under its two sources, rule 2 under its /30 (narrower than $HOME_NET) */
+	assert_true(te.e->aidx.used);
+	assert_int_equal(te.e->aidx.entries, 3);
 	assert_true(te.e->rules[0].flags & DR_F_IPONLY);
 	struct packet p;
 	pkt_tcp(&p, "5.6.7.8", 1, "10.0.0.1", 80, "x");
@@ -609,6 +652,7 @@ int main(void)
 		cmocka_unit_test(test_group_any_port_everywhere),
 		cmocka_unit_test(test_group_direction),
 		cmocka_unit_test(test_non_mpm_path),
+		cmocka_unit_test(test_addr_index_mixed),
 		cmocka_unit_test(test_ip_only_index),
 		cmocka_unit_test(test_rule_counts),
 		cmocka_unit_test(test_pass_rule),

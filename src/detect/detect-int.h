@@ -122,6 +122,10 @@ struct det_db {
 	uint32_t n_pats;
 };
 
+/* det_mpm.buffer of the payload fast patterns of rules that wait for the app-layer or stream
+ * stages (not scanned per packet; for those stages). */
+#define DET_BUF_PENDING_PAYLOAD 0xfffe
+
 /* A part's prefilter for one buffer: the database and, per pattern id, the rules. */
 struct det_mpm {
 	uint16_t buffer;
@@ -151,6 +155,20 @@ struct det_group {
 	uint32_t *nompm;
 };
 
+/* Address index (addr-index.c): per family, sorted segment starts and per segment the
+ * ascending engine indices of the rules whose indexed address set covers it. */
+struct det_addr_index {
+	bool used;
+	uint32_t n4, n6;          /* segments */
+	uint32_t *lo4;            /* n4 starts, lo4[0] == 0 */
+	uint32_t *off4;           /* n4 + 1 offsets into rules4 */
+	uint32_t *rules4;
+	unsigned __int128 *lo6;   /* n6 starts, lo6[0] == 0 */
+	uint32_t *off6;
+	uint32_t *rules6;
+	uint64_t entries;
+};
+
 struct detect_engine {
 	struct detect_config cfg;
 	const struct rules_ruleset *rs;
@@ -169,11 +187,8 @@ struct detect_engine {
 	struct det_db *dbs;
 	hs_scratch_t *scratch;    /* prototype, cloned per thread */
 	/* Address index of the rules without a fast pattern whose source or destination is a
-	 * short IPv4 list (IP reputation rules): sorted addresses, per address its rules. */
-	uint32_t n_ipidx;
-	uint32_t *ipidx_addr;
-	uint32_t *ipidx_off;      /* n_ipidx + 1 offsets into ipidx_rules */
-	uint32_t *ipidx_rules;
+	 * bounded address set (IP reputation lists, $HOME_NET): see addr-index.c. */
+	struct det_addr_index aidx;
 	struct detect_engine_stats stats;
 	struct detect_vars_names vars;          /* flowbits / flowint names */
 	struct detect_action_order order;
@@ -223,6 +238,13 @@ void det_mpm_free(struct detect_engine *e);
 /* The pattern bytes of a rule's fast pattern (after chop). */
 void det_fast_pattern_bytes(const struct det_rule *dr, const uint8_t **pat, uint32_t *len,
 			    bool *nocase);
+
+/* Address index: build (sets DR_F_IPONLY on the indexed rules; -1 out of memory), free, and
+ * the rules filed under an address (count; *rules points into the index). */
+int det_addr_index_build(struct detect_engine *e);
+void det_addr_index_free(struct detect_engine *e);
+uint32_t det_addr_index_lookup(const struct det_addr_index *x, const struct ip_addr *a,
+			       const uint32_t **rules);
 
 /* Cache: 0 and *db on a hit; -1 on a miss (absent, unreadable or corrupt). */
 int det_cache_load(const char *dir, uint64_t key, hs_database_t **db);

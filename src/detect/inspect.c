@@ -162,25 +162,12 @@ static int on_hs_match(unsigned int id, unsigned long long from, unsigned long l
 	return 0;
 }
 
-static void ipidx_lookup(struct detect_thread *t, const struct ip_addr *a)
+static void addr_index_lookup(struct detect_thread *t, const struct ip_addr *a)
 {
-	const struct detect_engine *e = t->e;
-	if (a->family != 4)
-		return;
-	uint32_t key = (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 |
-		       (uint32_t)a->b[2] << 8 | a->b[3];
-	uint32_t lo = 0, hi = e->n_ipidx;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (e->ipidx_addr[mid] < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo >= e->n_ipidx || e->ipidx_addr[lo] != key)
-		return;
-	for (uint32_t k = e->ipidx_off[lo]; k < e->ipidx_off[lo + 1]; k++)
-		cand_add(t, e->ipidx_rules[k]);
+	const uint32_t *rules;
+	uint32_t n = det_addr_index_lookup(&t->e->aidx, a, &rules);
+	for (uint32_t k = 0; k < n; k++)
+		cand_add(t, rules[k]);
 }
 
 static void candidates_collect(struct detect_thread *t, const struct det_group *g,
@@ -309,9 +296,9 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct detect_resu
 	if (!g)
 		return;
 	t->n_cand = 0;
-	if (e->n_ipidx) {
-		ipidx_lookup(t, &p->src);
-		ipidx_lookup(t, &p->dst);
+	if (e->aidx.used) {
+		addr_index_lookup(t, &p->src);
+		addr_index_lookup(t, &p->dst);
 	}
 	candidates_collect(t, g, RULES_BUF_PAYLOAD, p->payload, p->payload ? p->payload_len : 0);
 	if (t->n_cand > 1)

@@ -285,6 +285,16 @@ static int mpm_build_one(struct detect_engine *e, struct det_mpm *mpm, struct pa
 	return 0;
 }
 
+/* The database a rule's fast pattern goes to: its buffer's, except that payload patterns of
+ * rules waiting for the app-layer or stream stages get a database of their own, so packets
+ * are not scanned for (and do not wake up) rules that cannot match them yet. */
+static uint16_t mpm_buffer_of(const struct det_rule *dr)
+{
+	if (dr->fp_buffer == RULES_BUF_PAYLOAD && (dr->flags & (DR_F_NEEDS_APP | DR_F_STREAM_ONLY)))
+		return DET_BUF_PENDING_PAYLOAD;
+	return dr->fp_buffer;
+}
+
 static int part_build(struct detect_engine *e, struct det_part *p, uint64_t seed, char *err,
 		      size_t errlen)
 {
@@ -307,11 +317,12 @@ static int part_build(struct detect_engine *e, struct det_part *p, uint64_t seed
 				p->nompm[p->n_nompm++] = p->all[i];
 			continue;
 		}
+		uint16_t b = mpm_buffer_of(dr);
 		uint32_t k;
-		for (k = 0; k < nb && bufs[k] != dr->fp_buffer; k++)
+		for (k = 0; k < nb && bufs[k] != b; k++)
 			;
 		if (k == nb)
-			bufs[nb++] = dr->fp_buffer;
+			bufs[nb++] = b;
 	}
 	p->mpm = calloc(nb ? nb : 1, sizeof(*p->mpm));
 	if (!p->mpm) {
@@ -322,7 +333,7 @@ static int part_build(struct detect_engine *e, struct det_part *p, uint64_t seed
 		uint32_t n = 0;
 		for (uint32_t i = 0; i < p->n_rules; i++) {
 			const struct det_rule *dr = &e->rules[p->all[i]];
-			if (!(dr->flags & DR_F_HAS_MPM) || dr->fp_buffer != bufs[k])
+			if (!(dr->flags & DR_F_HAS_MPM) || mpm_buffer_of(dr) != bufs[k])
 				continue;
 			det_fast_pattern_bytes(dr, &ent[n].pat, &ent[n].len, &ent[n].nocase);
 			ent[n].rule = p->all[i];
@@ -363,84 +374,10 @@ static int group_merge_nompm(struct detect_engine *e, struct det_group *g)
 	return 0;
 }
 
-/* ---- address index ----------------------------------------------------------------------- */
-
-#define DET_IPIDX_MAX_ADDRS 256 /* per rule side; wider sets stay in the per-packet list */
-
-static uint32_t v4_set_size(const struct rules_addr_set *s)
-{
-	if (!s || s->any || s->n6 || !s->n4)
-		return UINT32_MAX;
-	uint64_t n = 0;
-	for (uint32_t i = 0; i < s->n4; i++)
-		n += (uint64_t)s->v4[i].hi - s->v4[i].lo + 1;
-	return n > DET_IPIDX_MAX_ADDRS ? UINT32_MAX : (uint32_t)n;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Index the fast-pattern-less rules whose source or destination is a short IPv4 list, so a
- * packet meets only the ones listing its addresses instead of all of them. */
-static int ipidx_build(struct detect_engine *e)
-{
-	size_t n = 0, cap = 0;
-	uint64_t *pairs = NULL; /* addr << 32 | rule */
-	for (uint32_t i = 0; i < e->n_rules; i++) {
-		struct det_rule *dr = &e->rules[i];
-		if (dr->flags & (DR_F_HAS_MPM | DR_F_NEEDS_APP | DR_F_STREAM_ONLY))
-			continue;
-		const struct rules_addr_set *s = dr->r->src;
-		if (v4_set_size(s) == UINT32_MAX)
-			s = dr->r->dst;
-		uint32_t sz = v4_set_size(s);
-		if (sz == UINT32_MAX)
-			continue;
-		if (n + sz > cap) {
-			size_t ncap = (n + sz) * 2;
-			uint64_t *np = realloc(pairs, ncap * sizeof(*np));
-			if (!np) {
-				free(pairs);
-				return -1;
-			}
-			pairs = np;
-			cap = ncap;
-		}
-		for (uint32_t k = 0; k < s->n4; k++)
-			for (uint64_t a = s->v4[k].lo; a <= s->v4[k].hi; a++)
-				pairs[n++] = a << 32 | i;
-		dr->flags |= DR_F_IPONLY;
-	}
-	if (!n)
-		return 0;
-	qsort(pairs, n, sizeof(*pairs), cmp_u64);
-	e->ipidx_addr = calloc(n, sizeof(uint32_t));
-	e->ipidx_off = calloc(n + 1, sizeof(uint32_t));
-	e->ipidx_rules = calloc(n, sizeof(uint32_t));
-	if (!e->ipidx_addr || !e->ipidx_off || !e->ipidx_rules) {
-		free(pairs);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		uint32_t a = (uint32_t)(pairs[i] >> 32);
-		if (i == 0 || a != e->ipidx_addr[e->n_ipidx - 1]) {
-			e->ipidx_addr[e->n_ipidx] = a;
-			e->ipidx_off[e->n_ipidx++] = (uint32_t)i;
-		}
-		e->ipidx_rules[i] = (uint32_t)pairs[i];
-	}
-	e->ipidx_off[e->n_ipidx] = (uint32_t)n;
-	free(pairs);
-	return 0;
-}
-
 int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
 {
 	uint64_t seed = db_seed();
-	if (ipidx_build(e) < 0) {
+	if (det_addr_index_build(e) < 0) {
 		snprintf(err, errlen, "out of memory building the address index");
 		return -1;
 	}
@@ -487,10 +424,7 @@ void det_mpm_free(struct detect_engine *e)
 		free(e->parts);
 		e->parts = NULL;
 	}
-	free(e->ipidx_addr);
-	free(e->ipidx_off);
-	free(e->ipidx_rules);
-	e->ipidx_addr = e->ipidx_off = e->ipidx_rules = NULL;
+	det_addr_index_free(e);
 	for (uint32_t i = 0; i < e->n_dbs; i++)
 		hs_free_database(e->dbs[i].db);
 	free(e->dbs);
