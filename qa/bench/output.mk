@@ -3,7 +3,7 @@
 # directly: qa/bench/eve-json-bench [N].
 check_PROGRAMS += qa/bench/eve-json-bench
 qa_bench_eve_json_bench_SOURCES = qa/bench/eve-json-bench.c
-qa_bench_eve_json_bench_LDADD = src/output/liboutput.a src/flow/libflow.a src/util/libutil.a $(AEGIS_EXT_LIBS)
+qa_bench_eve_json_bench_LDADD = src/output/liboutput.a src/app/libapp.a src/flow/libflow.a src/conf/libconf.a src/util/libutil.a $(AEGIS_EXT_LIBS)
 
 bench-eve-json: qa/bench/eve-json-bench
 	TZ=UTC qa/bench/eve-json-bench

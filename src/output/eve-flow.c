@@ -3,6 +3,7 @@
  * flow's key (client as src), packet and byte counts per direction, start/end/age, why and in
  * which state it ended, and for TCP the flags seen and the connection state, as Suricata logs it.
  */
+#include "app/app.h"
 #include "output/output-int.h"
 
 static void add_tcp(struct jbuf *j, const struct flow *f)
@@ -42,6 +43,9 @@ void eve_log_flow(struct eve *e, const struct flow *f)
 
 	/* Offline, "now" at flow end is the time of the flow's last packet. */
 	eve_begin_record(e, j, "flow", f->last_usec, NULL, f);
+	const char *app = app_proto_name(app_flow_proto(f));
+	if (app)
+		jbuf_add_str(j, "app_proto", app);
 
 	jbuf_open_object(j, "flow");
 	jbuf_add_uint(j, "pkts_toserver", f->pkts[FLOW_DIR_TO_SERVER]);

@@ -78,7 +78,7 @@ void eve_log_http(struct eve *e, const struct packet *p, const struct flow *f,
 		  const struct app_tx *tx, uint64_t ts_usec, const struct eve_http_opts *o)
 {
 	struct jbuf *j = eve_jbuf(e);
-	eve_begin_record(e, j, "http", ts_usec, p, f);
+	eve_begin_flow_record(e, j, "http", ts_usec, p, f);
 	jbuf_add_uint(j, "tx_id", tx->tx_id);
 	eve_http_fields(j, tx, o);
 	eve_end_record(e, j, EVE_TYPE_HTTP);

@@ -355,8 +355,23 @@ static void add_community_id(struct eve *e, struct jbuf *j, const struct flow *f
 		jbuf_add_str(j, "community_id", cid);
 }
 
+static void begin_record(struct eve *e, struct jbuf *j, const char *event_type, uint64_t ts_usec,
+			 const struct packet *p, const struct flow *f, bool flow_tuple);
+
 void eve_begin_record(struct eve *e, struct jbuf *j, const char *event_type, uint64_t ts_usec,
 		      const struct packet *p, const struct flow *f)
+{
+	begin_record(e, j, event_type, ts_usec, p, f, false);
+}
+
+void eve_begin_flow_record(struct eve *e, struct jbuf *j, const char *event_type,
+			   uint64_t ts_usec, const struct packet *p, const struct flow *f)
+{
+	begin_record(e, j, event_type, ts_usec, p, f, f != NULL);
+}
+
+static void begin_record(struct eve *e, struct jbuf *j, const char *event_type, uint64_t ts_usec,
+			 const struct packet *p, const struct flow *f, bool flow_tuple)
 {
 	char ts[EVE_TS_LEN], pbuf[4];
 	jbuf_reset(j);
@@ -376,8 +391,9 @@ void eve_begin_record(struct eve *e, struct jbuf *j, const char *event_type, uin
 		add_vlan(j, f->vlan_id, f->vlan_count);
 
 	/* Tuple: a packet's own addresses (records about one packet), else the flow's key with the
-	 * client as src. ICMP carries type/code instead of ports. */
-	if (p && p->ip_version) {
+	 * client as src (records about a flow or a transaction). ICMP carries type/code instead
+	 * of ports. */
+	if (p && p->ip_version && !flow_tuple) {
 		add_ip(j, "src_ip", &p->src);
 		if (eve_proto_has_ports(p->ip_proto))
 			jbuf_add_uint(j, "src_port", p->sp);

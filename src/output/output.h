@@ -222,6 +222,10 @@ void eve_get_counters(const struct eve *e, struct eve_counters *out);
  * (timestamp, flow_id, in_iface, event_type, vlan, src/dest ip and port, proto, ...). */
 void eve_begin_record(struct eve *e, struct jbuf *j, const char *event_type, uint64_t ts_usec,
 		      const struct packet *p, const struct flow *f);
+/* The same for records about a flow or transaction (http, tls): the tuple is the flow's, client
+ * first, whichever packet triggered the record (it still gives pcap_cnt, vlan, pkt_src). */
+void eve_begin_flow_record(struct eve *e, struct jbuf *j, const char *event_type,
+			   uint64_t ts_usec, const struct packet *p, const struct flow *f);
 void eve_end_record(struct eve *e, struct jbuf *j, enum eve_type type);
 /* The writer's scratch builder (valid until eve_end_record). */
 struct jbuf *eve_jbuf(struct eve *e);
@@ -243,5 +247,49 @@ void eve_http_fields(struct jbuf *j, const struct app_tx *tx, const struct eve_h
 /* One "http" record with tx_id for a completed HTTP transaction of flow `f` (p may be NULL). */
 void eve_log_http(struct eve *e, const struct packet *p, const struct flow *f,
 		  const struct app_tx *tx, uint64_t ts_usec, const struct eve_http_opts *o);
+
+/* outputs.eve-log.types.dns options (Suricata 7, version 2 records). */
+struct eve_dns_options {
+	bool requests;              /* requests: yes (default): "query" records */
+	bool responses;             /* responses: yes (default): "answer" records */
+	bool detailed;              /* formats: [detailed, grouped] (both by default) */
+	bool grouped;
+};
+void eve_dns_options_defaults(struct eve_dns_options *o);
+/*
+ * DNS records of a transaction: dir FLOW_DIR_TO_SERVER writes one "query" record per question
+ * of its request (p = the request packet), FLOW_DIR_TO_CLIENT the "answer" record of its
+ * response (p = the response packet, so src is the server). o NULL: defaults.
+ */
+void eve_log_dns(struct eve *e, const struct packet *p, const struct flow *f,
+		 const struct app_tx *tx, uint8_t dir, uint64_t ts_usec,
+		 const struct eve_dns_options *o);
+
+/* outputs.eve-log.types.tls fields (extended: EVE_TLS_EXTENDED; custom: a list of names). */
+#define EVE_TLS_SUBJECT         0x0001
+#define EVE_TLS_ISSUER          0x0002
+#define EVE_TLS_SESSION_RESUMED 0x0004
+#define EVE_TLS_SERIAL          0x0008
+#define EVE_TLS_FINGERPRINT     0x0010
+#define EVE_TLS_SNI             0x0020
+#define EVE_TLS_VERSION         0x0040
+#define EVE_TLS_NOTBEFORE       0x0080
+#define EVE_TLS_NOTAFTER        0x0100
+#define EVE_TLS_JA3             0x0200
+#define EVE_TLS_JA3S            0x0400
+#define EVE_TLS_JA4             0x0800
+#define EVE_TLS_BASIC    (EVE_TLS_SUBJECT | EVE_TLS_ISSUER | EVE_TLS_SESSION_RESUMED)
+#define EVE_TLS_EXTENDED 0x0fff
+
+struct eve_tls_options {
+	uint32_t fields;            /* EVE_TLS_*; default EVE_TLS_BASIC (extended: no) */
+};
+void eve_tls_options_defaults(struct eve_tls_options *o);
+/* A `custom:` list entry ("subject", "issuer", "serial", "not_before", "ja3", ...) -> bit; 0 if
+ * unknown. */
+uint32_t eve_tls_field_lookup(const char *name);
+/* One "tls" record for the flow's TLS session (logged when the handshake is over). */
+void eve_log_tls(struct eve *e, const struct packet *p, const struct flow *f,
+		 const struct app_tx *tx, uint64_t ts_usec, const struct eve_tls_options *o);
 
 #endif /* AEGIS_OUTPUT_H */

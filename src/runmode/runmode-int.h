@@ -10,19 +10,19 @@
 
 #include "runmode/runmode.h"
 
-/* Everything one thread needs to take a packet from decode to output. */
+/* Everything one thread needs to take a packet from decode to output (pipeline.c). */
 struct worker {
 	unsigned id;
+	const struct runmode_options *opts;
 	struct decode_ctx decode;
+	struct defrag_table *defrag;  /* NULL when defrag is off */
 	struct flow_table *flows;
+	struct stream_ctx *stream;    /* NULL when the stream stage is off */
+	struct app_ctx *app;          /* NULL when every app-layer parser is off */
 	struct detect_thread *detect; /* NULL without rules */
 	struct eve *eve;       /* this worker's writer (NULL when EVE is off) */
 	struct fast_log *fast; /* shared by all workers (line writes are atomic), or NULL */
-	const struct eve_config *eve_cfg;
-	bool log_anomalies;
-	bool log_flows;
-	bool log_alerts;
-	bool log_drops;
+	bool log_anomalies, log_flows, log_alerts, log_drops, log_http, log_dns, log_tls;
 	bool ips;              /* --simulate-ips: drop/reject verdicts are enforced */
 	uint64_t alerts;
 	uint64_t dropped;      /* packets an IPS verdict dropped */
@@ -31,27 +31,12 @@ struct worker {
 /* Set up a worker; `eve` and `fast` may be NULL. -1 with err on allocation failure. */
 int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, struct eve *eve,
 		struct fast_log *fast, char *err, size_t errlen);
-/* Flush the worker's flows (reason shutdown), free its flow table and detection context. */
+/* End every flow (reason shutdown, through the whole output path) and free the worker. */
 void worker_finish(struct worker *w);
-
+/* One captured packet down the whole path. */
+void worker_process_packet(struct worker *w, struct packet *p);
 /* Log what detection decided for a packet: alerts, fast.log lines, the IPS drop record. */
 void worker_log_verdict(struct worker *w, const struct packet *p, const struct detect_result *r);
-
-static inline void worker_process_packet(struct worker *w, struct packet *p)
-{
-	int rc = decode_packet(&w->decode, p);
-	if (p->event_count && w->log_anomalies)
-		eve_log_anomalies(w->eve, p);
-	if (rc == 0)
-		flow_table_handle_packet(w->flows, p);
-	if (w->detect && p->ip_version) {
-		struct detect_result r;
-		detect_packet(w->detect, p, &r);
-		if (r.n_alerts || r.verdict == DETECT_ACTION_DROP ||
-		    r.verdict == DETECT_ACTION_REJECT)
-			worker_log_verdict(w, p, &r);
-	}
-}
 
 /* Add one worker's counters into a run total. */
 void runmode_stats_add(struct aegis_stats *total, const struct decode_stats *d,

@@ -17,6 +17,8 @@
 #include "flow/flow.h"
 #include "output/output.h"
 #include "rules/rules.h"
+#include "stream/stream.h"
+#include "app/app.h"
 
 enum runmode_kind { RUNMODE_SINGLE = 0, RUNMODE_AUTOFP, RUNMODE_WORKERS };
 
@@ -29,6 +31,13 @@ struct runmode_options {
 	struct eve_config eve;
 	struct fast_log_config fast;
 	struct flow_config flow;
+	bool defrag_enabled, stream_enabled, app_enabled;
+	struct defrag_config defrag;
+	struct stream_config stream;
+	struct app_config app;
+	struct eve_http_opts http;    /* outputs.eve-log.types.http options */
+	struct eve_dns_options dns;
+	struct eve_tls_options tls;
 	enum checksum_mode checksum;
 	bool simulate_ips;
 	bool progress;                /* progress line on stderr */

@@ -16,6 +16,13 @@ void runmode_options_defaults(struct runmode_options *o)
 	eve_config_defaults(&o->eve);
 	fast_log_config_defaults(&o->fast);
 	flow_config_defaults(&o->flow);
+	defrag_config_defaults(&o->defrag);
+	stream_config_defaults(&o->stream);
+	app_config_defaults(&o->app);
+	o->defrag_enabled = o->stream_enabled = o->app_enabled = true;
+	o->http.extended = true;
+	eve_dns_options_defaults(&o->dns);
+	eve_tls_options_defaults(&o->tls);
 	o->checksum = CHECKSUM_AUTO;
 }
 
@@ -115,6 +122,45 @@ static bool opt_bool(const struct conf_node *opts, const char *key, bool def)
 	return def;
 }
 
+/* outputs.eve-log.types: http / dns / tls options (the app-layer records). */
+static void read_app_record_options(struct runmode_options *o, const char *name,
+				    const struct conf_node *opts)
+{
+	if (!strcmp(name, "http")) {
+		o->http.extended = opt_bool(opts, "extended", o->http.extended);
+		o->http.xff = opt_bool(opts, "xff.enabled", o->http.xff);
+		const struct conf_node *d = conf_node_get(opts, "dump-all-headers");
+		if (d && d->value) {
+			bool both = !strcmp(d->value, "both");
+			o->http.dump_request_headers = both || !strcmp(d->value, "request");
+			o->http.dump_response_headers = both || !strcmp(d->value, "response");
+		}
+	} else if (!strcmp(name, "dns")) {
+		o->dns.requests = opt_bool(opts, "requests", o->dns.requests);
+		o->dns.responses = opt_bool(opts, "responses", o->dns.responses);
+		const struct conf_node *fm = conf_node_get(opts, "formats");
+		if (fm && fm->type == CONF_SEQ) {
+			o->dns.detailed = o->dns.grouped = false;
+			for (const struct conf_node *x = fm->first_child; x; x = x->next) {
+				if (x->value && !strcmp(x->value, "detailed"))
+					o->dns.detailed = true;
+				if (x->value && !strcmp(x->value, "grouped"))
+					o->dns.grouped = true;
+			}
+		}
+	} else if (!strcmp(name, "tls")) {
+		if (opt_bool(opts, "extended", false))
+			o->tls.fields = EVE_TLS_EXTENDED;
+		const struct conf_node *cu = conf_node_get(opts, "custom");
+		if (cu && cu->type == CONF_SEQ) {
+			o->tls.fields = 0;
+			for (const struct conf_node *x = cu->first_child; x; x = x->next)
+				if (x->value)
+					o->tls.fields |= eve_tls_field_lookup(x->value);
+		}
+	}
+}
+
 /* Per-type options of the eve-log types list (alert payload/packet/metadata, drop, anomaly). */
 static void read_eve_type_options(struct eve_config *e, const char *name,
 				  const struct conf_node *opts)
@@ -143,9 +189,10 @@ static void read_eve_type_options(struct eve_config *e, const char *name,
 
 /* outputs.eve-log.types: a list whose items are a bare name ("- flow") or a one-key map
  * ("- anomaly: {enabled: yes, types: {decode: yes}}"). Types aegis does not produce are fine. */
-static int read_eve_types(struct eve_config *e, const struct conf_node *types, char *err,
+static int read_eve_types(struct runmode_options *o, const struct conf_node *types, char *err,
 			  size_t errlen)
 {
+	struct eve_config *e = &o->eve;
 	if (types->type != CONF_SEQ) {
 		char pos[300];
 		snprintf(err, errlen, "%s: error: outputs.eve-log.types: expected a list",
@@ -168,8 +215,10 @@ static int read_eve_types(struct eve_config *e, const struct conf_node *types, c
 		for (size_t i = 0; i < ARRAY_SIZE(eve_type_names); i++)
 			if (!strcmp(name, eve_type_names[i].name))
 				e->types[eve_type_names[i].type] = enabled;
-		if (opts)
+		if (opts) {
 			read_eve_type_options(e, name, opts);
+			read_app_record_options(o, name, opts);
+		}
 	}
 	return 0;
 }
@@ -207,7 +256,7 @@ static int read_eve(struct runmode_options *o, const struct conf *c, char *err, 
 		return -1;
 	e->community_id_seed = (uint16_t)seed;
 	const struct conf_node *types = conf_get_node(c, "outputs.eve-log.types");
-	if (types && read_eve_types(e, types, err, errlen))
+	if (types && read_eve_types(o, types, err, errlen))
 		return -1;
 	return 0;
 }
@@ -230,8 +279,12 @@ int runmode_options_from_conf(struct runmode_options *o, const struct conf *c, c
 {
 	const char *s;
 	if (read_flow(o, c, err, errlen) || read_eve(o, c, err, errlen) ||
-	    read_fast(o, c, err, errlen))
+	    read_fast(o, c, err, errlen) ||
+	    stream_config_from_conf(&o->defrag, &o->stream, c, err, errlen) ||
+	    app_config_from_conf(&o->app, c, err, errlen))
 		return -1;
+	/* One switch for pickup without a handshake, read by both the flow and stream stages. */
+	o->stream.midstream = o->flow.tcp_midstream;
 	if (conf_get_str(c, "pcap-file.checksum-checks", "auto", &s, err, errlen))
 		return -1;
 	if (!strcmp(s, "auto"))

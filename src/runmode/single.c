@@ -2,8 +2,8 @@
  * single.c — the `single` runmode: one thread reads, decodes, tracks flows and logs. It is the
  * reference path: other runmodes must give the same records for the same input.
  *
- * The per-packet work lives in `struct worker` (decode context, flow table, EVE writer), defined
- * here and reused by the threaded runmode (autofp.c) with one worker per thread.
+ * The per-packet work lives in `struct worker` (pipeline.c), which the threaded runmode
+ * (autofp.c) uses too, one worker per thread.
  */
 #include <errno.h>
 #include <grp.h>
@@ -16,83 +16,6 @@
 #include <stddef.h>
 
 #include "runmode/runmode-int.h"
-
-static void worker_on_flow_end(struct flow *f, void *user)
-{
-	struct worker *w = user;
-	if (w->log_flows)
-		eve_log_flow(w->eve, f);
-	detect_flow_free(f);
-}
-
-int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, struct eve *eve,
-		struct fast_log *fast, char *err, size_t errlen)
-{
-	memset(w, 0, sizeof(*w));
-	w->id = id;
-	w->eve = eve;
-	w->fast = fast;
-	w->eve_cfg = &o->eve;
-	w->ips = o->simulate_ips;
-	decode_ctx_init(&w->decode, o->checksum);
-	w->log_anomalies = eve && o->eve.types[EVE_TYPE_ANOMALY] && o->eve.anomaly_decode;
-	w->log_flows = eve && o->eve.types[EVE_TYPE_FLOW];
-	w->log_alerts = eve && o->eve.types[EVE_TYPE_ALERT];
-	w->log_drops = eve && o->eve.types[EVE_TYPE_DROP] && o->simulate_ips;
-	w->flows = flow_table_create(&o->flow, id, worker_on_flow_end, w);
-	if (!w->flows) {
-		snprintf(err, errlen, "error: cannot allocate the flow table (flow.memcap %llu bytes)",
-			 (unsigned long long)o->flow.memcap);
-		return -1;
-	}
-	if (o->engine) {
-		w->detect = detect_thread_new(o->engine);
-		if (!w->detect) {
-			snprintf(err, errlen, "error: cannot allocate a detection context");
-			flow_table_destroy(w->flows);
-			w->flows = NULL;
-			return -1;
-		}
-	}
-	return 0;
-}
-
-void worker_finish(struct worker *w)
-{
-	if (w->flows) {
-		flow_table_flush(w->flows);
-		flow_table_destroy(w->flows);
-		w->flows = NULL;
-	}
-	if (w->detect) {
-		detect_thread_free(w->detect);
-		w->detect = NULL;
-	}
-}
-
-void worker_log_verdict(struct worker *w, const struct packet *p, const struct detect_result *r)
-{
-	struct output_alert_info info = { .app_proto = NULL, .ips = w->ips, .verdict = r->verdict };
-	w->alerts += r->n_alerts;
-	if (w->log_alerts && r->n_alerts)
-		eve_log_alerts(w->eve, p, r, &info);
-	if (w->fast && r->n_alerts)
-		fast_log_alerts(w->fast, p, r, &info);
-	if (!w->ips || (r->verdict != DETECT_ACTION_DROP && r->verdict != DETECT_ACTION_REJECT))
-		return;
-	w->dropped++;
-	if (!w->log_drops)
-		return;
-	/* drop.flows: start logs the first dropped packet of each flow direction only. */
-	struct flow *f = p->flow;
-	uint32_t logged = p->flow_dir == FLOW_DIR_TO_SERVER ? FLOW_F_DROP_LOGGED_TS
-							    : FLOW_F_DROP_LOGGED_TC;
-	if (f && !w->eve_cfg->drop_flows_all && (f->flags & logged))
-		return;
-	if (f)
-		f->flags |= logged;
-	eve_log_drop(w->eve, p, EVE_DROP_RULES, output_drop_alert(r), &info);
-}
 
 void runmode_stats_add(struct aegis_stats *total, const struct decode_stats *d,
 		       const struct flow_stats *f)
