@@ -381,6 +381,38 @@ static void test_flow_established_tcp(void **state)
 	assert_true(detect_flow_match(est, &p));
 }
 
+/* Suricata judges "established" on the state before the packet: the handshake's final ACK is
+ * not established yet, the client's next packet is. */
+static void test_flow_established_handshake_ack(void **state)
+{
+	(void)state;
+	struct packet p;
+	struct flow f;
+	ts_tcp(&p, TH_ACK, 1);
+	p.flow = &f;
+	p.flow_dir = FLOW_DIR_TO_SERVER;
+	const uint32_t est = RULE_FLOW_ESTABLISHED | RULE_FLOW_TO_SERVER;
+	flow_tcp(&f, TCP_STATE_ESTABLISHED); /* after SYN, SYN/ACK and this ACK */
+	f.tcp_flags[0] = TH_SYN | TH_ACK;
+	f.tcp_flags[1] = TH_SYN | TH_ACK;
+	f.pkts[FLOW_DIR_TO_SERVER] = 2;
+	f.pkts[FLOW_DIR_TO_CLIENT] = 1;
+	assert_false(detect_flow_match(est, &p));
+	assert_true(detect_flow_match(RULE_FLOW_NOT_ESTABLISHED, &p));
+	/* the client's next packet */
+	f.pkts[FLOW_DIR_TO_SERVER] = 3;
+	assert_true(detect_flow_match(est, &p));
+	assert_false(detect_flow_match(RULE_FLOW_NOT_ESTABLISHED, &p));
+	/* the server's first packet after the handshake */
+	f.pkts[FLOW_DIR_TO_SERVER] = 2;
+	p.flow_dir = FLOW_DIR_TO_CLIENT;
+	assert_true(detect_flow_match(RULE_FLOW_ESTABLISHED, &p));
+	/* a session picked up midstream has no handshake ACK to hold back */
+	p.flow_dir = FLOW_DIR_TO_SERVER;
+	f.flags |= FLOW_F_MIDSTREAM;
+	assert_true(detect_flow_match(est, &p));
+}
+
 static void test_flow_established_udp(void **state)
 {
 	(void)state;
@@ -890,6 +922,7 @@ int main(void)
 		cmocka_unit_test(test_header_supported),
 		cmocka_unit_test(test_flow_direction),
 		cmocka_unit_test(test_flow_established_tcp),
+		cmocka_unit_test(test_flow_established_handshake_ack),
 		cmocka_unit_test(test_flow_established_udp),
 		cmocka_unit_test(test_flow_stream_frag),
 		cmocka_unit_test(test_vars_intern),

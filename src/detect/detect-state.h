@@ -66,9 +66,9 @@ bool detect_hdr_buffer(const struct packet *p, enum rules_hdr_buf kind, const ui
  * nothing is established (so not_established matches, as in Suricata). only_stream never
  * matches: packets are never reassembled stream segments (detect_stream() inspects stream data
  * separately). only_frag / no_frag ask whether defrag rebuilt the packet, which nothing does
- * yet (a raw fragment is no_frag, as in Suricata). One known difference: the flow stage has
- * already applied this packet to the TCP state, so the ACK completing the handshake counts as
- * established here, while Suricata looks at the state from before the packet.
+ * yet (a raw fragment is no_frag, as in Suricata). As in Suricata, "established" is the TCP
+ * state from before the packet: the ACK completing the three-way handshake is not established
+ * yet (recognised as the client's second packet; a retransmitted SYN before it shifts that).
  */
 bool detect_flow_match(uint32_t rule_flow_flags, const struct packet *p);
 

@@ -262,6 +262,26 @@ static bool pkt_is_rebuilt(const struct packet *p)
 	return false;
 }
 
+/*
+ * Suricata decides "established" from the session state *before* the packet (the flow update
+ * that flags the packet runs ahead of the TCP state machine), so the ACK that completes the
+ * three-way handshake is not established yet. The flow stage has already applied the packet
+ * here; that ACK is recognised as the client's second packet of a session that began with a
+ * SYN (a retransmitted SYN before it shifts the count: that ACK then counts as established,
+ * the one known difference left).
+ */
+static bool pkt_completed_handshake(const struct flow *f, const struct packet *p)
+{
+	return f->ip_proto == IPPROTO_NUM_TCP && !(f->flags & FLOW_F_MIDSTREAM) &&
+	       p->flow_dir == FLOW_DIR_TO_SERVER && !(p->tcp_flags & TH_SYN) &&
+	       f->pkts[FLOW_DIR_TO_SERVER] == 2 && (f->tcp_flags[FLOW_DIR_TO_SERVER] & TH_SYN);
+}
+
+static bool pkt_established(const struct flow *f, const struct packet *p)
+{
+	return flow_is_established(f) && !pkt_completed_handshake(f, p);
+}
+
 bool detect_flow_match(uint32_t fl, const struct packet *p)
 {
 	/* no packet is a reassembled stream chunk (yet): only_stream never matches a packet */
@@ -282,9 +302,9 @@ bool detect_flow_match(uint32_t fl, const struct packet *p)
 		return false;
 	if ((fl & RULE_FLOW_TO_CLIENT) && p->flow_dir != FLOW_DIR_TO_CLIENT)
 		return false;
-	if ((fl & RULE_FLOW_ESTABLISHED) && !flow_is_established(f))
+	if ((fl & RULE_FLOW_ESTABLISHED) && !pkt_established(f, p))
 		return false;
-	if ((fl & RULE_FLOW_NOT_ESTABLISHED) && flow_is_established(f))
+	if ((fl & RULE_FLOW_NOT_ESTABLISHED) && pkt_established(f, p))
 		return false;
 	return true;
 }
