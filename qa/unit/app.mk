@@ -12,3 +12,14 @@ qa_unit_test_app_http_eve_SOURCES = qa/unit/test-app-http-eve.c
 qa_unit_test_app_http_eve_CFLAGS = $(UNIT_CFLAGS) -DAEGIS_SRCDIR='"$(abs_top_srcdir)"'
 qa_unit_test_app_http_eve_LDADD = src/output/liboutput.a src/app/libapp.a src/flow/libflow.a \
 	src/conf/libconf.a src/util/libutil.a $(UNIT_LIBS) $(AEGIS_EXT_LIBS)
+# DNS and TLS parsers (test-app-dns, test-app-tls): parsers, EVE records, schema, pcap corpus.
+check_PROGRAMS += qa/unit/test-app-dns qa/unit/test-app-tls
+TESTS += qa/unit/test-app-dns qa/unit/test-app-tls
+qa_unit_test_app_dns_SOURCES = qa/unit/test-app-dns.c
+qa_unit_test_app_dns_CFLAGS = $(UNIT_CFLAGS) -DAEGIS_SRCDIR='"$(abs_top_srcdir)"'
+qa_unit_test_app_dns_LDADD = src/output/liboutput.a src/app/libapp.a src/conf/libconf.a \
+	src/flow/libflow.a src/util/libutil.a $(UNIT_LIBS) $(AEGIS_EXT_LIBS)
+qa_unit_test_app_tls_SOURCES = qa/unit/test-app-tls.c
+qa_unit_test_app_tls_CFLAGS = $(UNIT_CFLAGS) -DAEGIS_SRCDIR='"$(abs_top_srcdir)"'
+qa_unit_test_app_tls_LDADD = src/output/liboutput.a src/app/libapp.a src/conf/libconf.a \
+	src/flow/libflow.a src/util/libutil.a $(UNIT_LIBS) $(AEGIS_EXT_LIBS)

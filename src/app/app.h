@@ -317,11 +317,143 @@ const struct http_header *http_msg_find_header(const struct http_msg *m, const c
 
 /* ---- DNS/TLS: DNS transaction ------------------------------------------------------------- */
 
-/* (struct dns_tx is defined here by the DNS parser.) */
+/*
+ * A DNS transaction is one query and the response matched to it by id (per flow for UDP and
+ * TCP; a response with no matching query is a transaction of its own). Names and record data
+ * live in the transaction's arena; `struct dns_str` locates them (dns_str_data()).
+ * Names are the dotted label text without the trailing dot ("" for the root), bytes as on the
+ * wire (not escaped). Limits: DNS_MAX_QUERIES / DNS_MAX_RRS entries per message (the rest is
+ * counted, not kept), names longer than DNS_MAX_NAME_LEN are cut (dns.name_too_long).
+ */
+#define DNS_MAX_QUERIES   32
+#define DNS_MAX_RRS       256
+#define DNS_MAX_NAME_LEN  1025
+#define DNS_MAX_LABELS    255
+
+/* DNS header flag bits (dns_msg.flags) */
+#define DNS_F_QR 0x8000
+#define DNS_F_AA 0x0400
+#define DNS_F_TC 0x0200
+#define DNS_F_RD 0x0100
+#define DNS_F_RA 0x0080
+#define DNS_F_Z  0x0040
+
+enum dns_section { DNS_SEC_ANSWER = 0, DNS_SEC_AUTHORITY, DNS_SEC_ADDITIONAL };
+
+struct dns_str {
+	uint32_t off, len;            /* into dns_tx.arena */
+};
+
+struct dns_query {
+	struct dns_str name;
+	uint16_t rrtype, rrclass;
+};
+
+struct dns_rr {
+	struct dns_str name;
+	uint16_t rrtype, rrclass;
+	uint32_t ttl;
+	uint8_t section;              /* enum dns_section */
+	/* A/AAAA: the 4/16 address bytes; CNAME/NS/PTR/MX: the name; SRV: the target; SOA: mname;
+	 * TXT: the character-strings concatenated; NULL/OPT/others: the raw rdata. */
+	struct dns_str data;
+	struct dns_str data2;         /* SOA: rname */
+	uint16_t pref, weight, port;  /* MX preference; SRV priority, weight, port */
+	uint32_t soa[5];              /* SOA serial, refresh, retry, expire, minimum */
+};
+
+struct dns_msg {
+	bool present;
+	uint16_t id, flags;
+	uint8_t opcode, rcode;
+	uint16_t qdcount, ancount, nscount, arcount; /* as on the wire */
+	struct dns_query *queries;
+	uint16_t n_queries;
+	struct dns_rr *rrs;           /* answers, then authorities, then additionals */
+	uint16_t n_rrs;
+	bool truncated;               /* more entries than kept, or the message ended early */
+};
+
+struct dns_tx {
+	struct dns_msg req, resp;
+	uint8_t *arena;
+	uint32_t arena_len, arena_cap;
+};
+
+static inline const uint8_t *dns_str_data(const struct dns_tx *t, struct dns_str s)
+{
+	return t->arena ? t->arena + s.off : (const uint8_t *)"";
+}
+
+/* "A", "AAAA", "CNAME", ... for EVE and rules; NULL for types without a name. */
+const char *dns_rrtype_name(uint16_t type);
+/* rrtype by name (case-insensitive) or number text; -1 if unknown. */
+int dns_rrtype_lookup(const char *name);
+/* "NOERROR", "NXDOMAIN", ...; NULL for codes without a name. */
+const char *dns_rcode_name(uint8_t rcode);
+
+/* Values the detect stage compares (dns.opcode: the message of `dir`; dns.rrtype: the rrtype
+ * of query `index` of that message). 0, or -1 when the transaction has no such message. */
+int dns_tx_get_opcode(const struct app_tx *tx, uint8_t dir, uint8_t *opcode);
+int dns_tx_get_rrtype(const struct app_tx *tx, uint8_t dir, uint32_t index, uint16_t *rrtype);
 
 /* ---- DNS/TLS: TLS session ----------------------------------------------------------------- */
 
-/* (struct tls_state is defined here by the TLS parser.) */
+/* Record/handshake versions (tls_state.version). */
+#define TLS_VERSION_SSL2  0x0200
+#define TLS_VERSION_SSL3  0x0300
+#define TLS_VERSION_10    0x0301
+#define TLS_VERSION_11    0x0302
+#define TLS_VERSION_12    0x0303
+#define TLS_VERSION_13    0x0304
+
+#define TLS_MAX_CERTS     16
+
+/* One certificate of the server's chain (TLS <= 1.2: 1.3 certificates are encrypted). */
+struct tls_cert {
+	uint8_t *der;                 /* the certificate as sent (tls.certs) */
+	uint32_t der_len;
+	char *subject;                /* "C=US, O=Let's Encrypt, CN=R3" (NULL if not parsed) */
+	char *issuer;
+	char *serial;                 /* "03:C5:6F:..." upper-case hex */
+	char fingerprint[60];         /* SHA-1 of der: "db:a7:..." lower-case ("" if not parsed) */
+	int64_t not_before, not_after; /* seconds since the epoch (UTC) */
+	bool valid;                   /* the DER parsed */
+};
+
+/* tls_state.flags */
+#define TLS_F_CLIENT_HELLO   0x0001
+#define TLS_F_SERVER_HELLO   0x0002
+#define TLS_F_CERT           0x0004
+#define TLS_F_SSLV2          0x0008  /* an SSLv2 CLIENT-HELLO opened the connection */
+#define TLS_F_RESUMED        0x0010  /* the server echoed the client's session id */
+#define TLS_F_JA3            0x0020  /* ja3_* filled (app-layer.protocols.tls.ja3-fingerprints) */
+#define TLS_F_JA3S           0x0040
+#define TLS_F_JA4            0x0080
+
+/* The TLS session: one transaction per flow, complete when both sides start encrypting. */
+struct tls_state {
+	uint32_t flags;               /* TLS_F_* */
+	uint16_t version;             /* negotiated (ServerHello / supported_versions), else the
+				       * ClientHello's, 0 if none yet */
+	uint16_t client_version;      /* ClientHello legacy_version */
+	uint16_t cipher;              /* ServerHello cipher suite */
+	uint8_t client_random[32], server_random[32];
+	uint8_t *sni;                 /* server_name host_name (not NUL-terminated) */
+	uint16_t sni_len;
+	uint8_t *alpn;                /* client ALPN names, each a length byte then the name */
+	uint16_t alpn_len;
+	char *ja3_string;             /* "771,4865-...,0-23-...,29-23,0" */
+	char ja3_hash[33];
+	char *ja3s_string;
+	char ja3s_hash[33];
+	char ja4[40];                 /* "t13d1516h2_8daaf6152771_e5627efa2ab1" */
+	struct tls_cert certs[TLS_MAX_CERTS];
+	uint8_t n_certs;
+};
+
+/* "TLS 1.2", "TLSv1", "SSLv3", ... as EVE's tls.version; buf receives unknown ones ("0x7f12"). */
+const char *tls_version_name(uint16_t version, char buf[24]);
 
 /* ---- sticky buffers ---------------------------------------------------------------------- */
 

@@ -5,3 +5,4 @@ src_output_liboutput_a_SOURCES = src/output/output.h src/output/output-int.h \
 	src/output/eve-flow.c src/output/eve-anomaly.c src/output/eve-stats.c \
 	src/output/eve-alert.c src/output/fast-log.c
 src_output_liboutput_a_SOURCES += src/output/eve-http.c
+src_output_liboutput_a_SOURCES += src/output/eve-dns.c src/output/eve-tls.c
