@@ -20,7 +20,7 @@
 /* Ranges per indexed set: longer lists are not worth the boundaries they add. */
 #define DET_AIDX_MAX_RANGES 65536
 /* A set covering more than this share of a family's space (as a shift) is too wide. */
-#define DET_AIDX_V4_MAX_COVER (1ull << 30)
+#define DET_AIDX_V4_MAX_COVER (1ull << 24)
 
 typedef unsigned __int128 u128;
 

@@ -120,6 +120,7 @@ struct det_db {
 	uint64_t key;
 	size_t bytes;
 	uint32_t n_pats;
+	void *build_pats;        /* build time only: the unique patterns to compile */
 };
 
 /* det_mpm.buffer of the payload fast patterns of rules that wait for the app-layer or stream
@@ -153,6 +154,10 @@ struct det_group {
 	 * most one part of a group, so this is a plain merge): checked for every packet. */
 	uint32_t n_nompm;
 	uint32_t *nompm;
+	/* The packet payload prefilters: any-port parts, port parts (mpm.c); the parts keep the
+	 * databases of the other buffers. */
+	uint32_t n_payload;
+	struct det_mpm payload[2];
 };
 
 /* Address index (addr-index.c): per family, sorted segment starts and per segment the

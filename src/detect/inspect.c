@@ -170,23 +170,17 @@ static void addr_index_lookup(struct detect_thread *t, const struct ip_addr *a)
 		cand_add(t, rules[k]);
 }
 
+/* The packet payload against the group's databases (at most two scans). */
 static void candidates_collect(struct detect_thread *t, const struct det_group *g,
-			       uint16_t buffer, const uint8_t *data, uint32_t len)
+			       const uint8_t *data, uint32_t len)
 {
-	const struct detect_engine *e = t->e;
 	if (!len)
 		return;
-	for (uint8_t i = 0; i < g->n_parts; i++) {
-		const struct det_part *part = &e->parts[g->parts[i]];
-		for (uint16_t k = 0; k < part->n_mpm; k++) {
-			const struct det_mpm *mpm = &part->mpm[k];
-			if (mpm->buffer != buffer)
-				continue;
-			struct scan_ctx s = { t, mpm };
-			t->stats.mpm_scans++;
-			hs_scan(e->dbs[mpm->db].db, (const char *)data, len, 0, t->scratch,
-				on_hs_match, &s);
-		}
+	for (uint32_t k = 0; k < g->n_payload; k++) {
+		struct scan_ctx s = { t, &g->payload[k] };
+		t->stats.mpm_scans++;
+		hs_scan(t->e->dbs[g->payload[k].db].db, (const char *)data, len, 0, t->scratch,
+			on_hs_match, &s);
 	}
 }
 
@@ -300,7 +294,7 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct detect_resu
 		addr_index_lookup(t, &p->src);
 		addr_index_lookup(t, &p->dst);
 	}
-	candidates_collect(t, g, RULES_BUF_PAYLOAD, p->payload, p->payload ? p->payload_len : 0);
+	candidates_collect(t, g, p->payload, p->payload ? p->payload_len : 0);
 	if (t->n_cand > 1)
 		qsort(t->cand, t->n_cand, sizeof(*t->cand), cmp_u32);
 	/* walk the prefilter hits and the group's always-checked rules together, in engine

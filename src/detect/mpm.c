@@ -6,9 +6,11 @@
  * pattern id; the part keeps, per id, the list of rules it stands for.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "detect/detect-int.h"
 
@@ -263,26 +265,110 @@ static int mpm_build_one(struct detect_engine *e, struct det_mpm *mpm, struct pa
 	memset(d, 0, sizeof(*d));
 	d->key = key;
 	d->n_pats = nu;
-	if (e->cfg.cache_dir[0] && det_cache_load(e->cfg.cache_dir, key, &d->db) == 0) {
-		e->stats.cache_hits++;
-	} else {
-		if (db_compile(u, nu, &d->db, err, errlen) < 0) {
-			free(u);
-			return -1;
-		}
-		if (e->cfg.cache_dir[0]) {
-			e->stats.cache_misses++;
-			/* one warning per build is enough: stop using a cache we cannot write */
-			if (det_cache_store(e->cfg.cache_dir, key, d->db) < 0)
-				e->cfg.cache_dir[0] = '\0';
+	d->build_pats = u; /* loaded or compiled later, all at once (dbs_compile) */
+	mpm->db = e->n_dbs++;
+	return 0;
+}
+
+/* ---- compiling the databases ------------------------------------------------------------- */
+
+/* Hyperscan compiles are independent and thread-safe: the cold build spreads them over a few
+ * threads (the biggest first, so no thread is left with one large database at the end). */
+#define DET_COMPILE_THREADS_MAX 4
+
+struct compile_work {
+	struct detect_engine *e;
+	uint32_t *order;        /* indices into e->dbs still to compile, biggest first */
+	uint32_t n;
+	uint32_t next;          /* atomic cursor into order */
+	int failed;             /* first failing db + 1, 0 = none (atomic) */
+	char err[512];
+};
+
+static void *compile_worker(void *arg)
+{
+	struct compile_work *w = arg;
+	for (;;) {
+		uint32_t i = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED);
+		if (i >= w->n || __atomic_load_n(&w->failed, __ATOMIC_RELAXED))
+			return NULL;
+		struct det_db *d = &w->e->dbs[w->order[i]];
+		char err[512];
+		if (db_compile(d->build_pats, d->n_pats, &d->db, err, sizeof(err)) < 0) {
+			int expect = 0;
+			if (__atomic_compare_exchange_n(&w->failed, &expect, (int)w->order[i] + 1,
+							false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+				memcpy(w->err, err, sizeof(err));
+			return NULL;
 		}
 	}
-	free(u);
-	hs_database_size(d->db, &d->bytes);
-	mpm->db = e->n_dbs++;
-	e->stats.mpm_patterns += nu;
-	e->stats.mpm_bytes += d->bytes;
-	return 0;
+}
+
+static int cmp_db_size_desc(const void *a, const void *b, void *arg)
+{
+	const struct det_db *dbs = arg;
+	uint32_t x = dbs[*(const uint32_t *)a].n_pats, y = dbs[*(const uint32_t *)b].n_pats;
+	return x > y ? -1 : x < y;
+}
+
+/* Every database from the cache or compiled; then the cache files and the statistics. */
+static int dbs_compile(struct detect_engine *e, char *err, size_t errlen)
+{
+	struct compile_work w = { .e = e };
+	w.order = calloc(e->n_dbs ? e->n_dbs : 1, sizeof(*w.order));
+	if (!w.order) {
+		snprintf(err, errlen, "out of memory building the prefilter");
+		return -1;
+	}
+	for (uint32_t i = 0; i < e->n_dbs; i++) {
+		struct det_db *d = &e->dbs[i];
+		if (e->cfg.cache_dir[0] && det_cache_load(e->cfg.cache_dir, d->key, &d->db) == 0)
+			e->stats.cache_hits++;
+		else
+			w.order[w.n++] = i;
+	}
+	qsort_r(w.order, w.n, sizeof(*w.order), cmp_db_size_desc, e->dbs);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	uint32_t nthr = ncpu > 1 ? (uint32_t)ncpu : 1;
+	if (nthr > DET_COMPILE_THREADS_MAX)
+		nthr = DET_COMPILE_THREADS_MAX;
+	if (nthr > w.n)
+		nthr = w.n;
+	pthread_t tid[DET_COMPILE_THREADS_MAX];
+	uint32_t started = 0;
+	/* the calling thread is one of the workers; a thread that cannot start is not needed */
+	for (uint32_t k = 1; k < nthr; k++)
+		if (pthread_create(&tid[started], NULL, compile_worker, &w) == 0)
+			started++;
+	compile_worker(&w);
+	for (uint32_t k = 0; k < started; k++)
+		pthread_join(tid[k], NULL);
+	int rc = 0;
+	if (w.failed) {
+		snprintf(err, errlen, "%s", w.err);
+		rc = -1;
+	}
+	for (uint32_t k = 0; k < w.n && rc == 0; k++) {
+		struct det_db *d = &e->dbs[w.order[k]];
+		if (!e->cfg.cache_dir[0])
+			continue;
+		e->stats.cache_misses++;
+		/* one warning per build is enough: stop using a cache we cannot write */
+		if (det_cache_store(e->cfg.cache_dir, d->key, d->db) < 0)
+			e->cfg.cache_dir[0] = '\0';
+	}
+	free(w.order);
+	for (uint32_t i = 0; i < e->n_dbs; i++) {
+		struct det_db *d = &e->dbs[i];
+		free(d->build_pats);
+		d->build_pats = NULL;
+		if (!d->db)
+			continue;
+		hs_database_size(d->db, &d->bytes);
+		e->stats.mpm_patterns += d->n_pats;
+		e->stats.mpm_bytes += d->bytes;
+	}
+	return rc;
 }
 
 /* The database a rule's fast pattern goes to: its buffer's, except that payload patterns of
@@ -330,6 +416,9 @@ static int part_build(struct detect_engine *e, struct det_part *p, uint64_t seed
 		goto out;
 	}
 	for (uint32_t k = 0; k < nb; k++) {
+		/* packet payload: one database per signature group instead (group_build_payload) */
+		if (bufs[k] == RULES_BUF_PAYLOAD)
+			continue;
 		uint32_t n = 0;
 		for (uint32_t i = 0; i < p->n_rules; i++) {
 			const struct det_rule *dr = &e->rules[p->all[i]];
@@ -355,6 +444,49 @@ static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 	return x < y ? -1 : x > y;
+}
+
+/* The packet payload prefilters of a group: the payload fast patterns of its parts' rules that
+ * can match packets now, in two databases: the any-port parts (both directions and the
+ * group's direction: the same database for every port group of a transport and direction, as
+ * the key is the pattern set) and the port parts. A packet costs at most two scans instead of
+ * one per part; one database per group would save one more scan but compiles the any-port
+ * patterns into every group (about five times the cold build time and twice the memory). */
+static int group_build_payload(struct detect_engine *e, struct det_group *g, uint64_t seed,
+			       bool anyport, char *err, size_t errlen)
+{
+	uint32_t n = 0;
+	for (uint8_t i = 0; i < g->n_parts; i++)
+		n += e->parts[g->parts[i]].n_rules;
+	struct pat_entry *ent = calloc(n ? n : 1, sizeof(*ent));
+	if (!ent) {
+		snprintf(err, errlen, "out of memory building the prefilter");
+		return -1;
+	}
+	uint32_t k = 0;
+	for (uint8_t i = 0; i < g->n_parts; i++) {
+		const struct det_part *p = &e->parts[g->parts[i]];
+		if (((g->parts[i] % DET_NPG) == DET_PG_ANY) != anyport)
+			continue;
+		for (uint32_t j = 0; j < p->n_rules; j++) {
+			const struct det_rule *dr = &e->rules[p->all[j]];
+			if (!(dr->flags & DR_F_HAS_MPM) || mpm_buffer_of(dr) != RULES_BUF_PAYLOAD)
+				continue;
+			det_fast_pattern_bytes(dr, &ent[k].pat, &ent[k].len, &ent[k].nocase);
+			ent[k].rule = p->all[j];
+			k++;
+		}
+	}
+	int rc = 0;
+	if (k) {
+		struct det_mpm *m = &g->payload[g->n_payload];
+		m->buffer = RULES_BUF_PAYLOAD;
+		rc = mpm_build_one(e, m, ent, k, seed, err, errlen);
+		if (rc == 0)
+			g->n_payload++;
+	}
+	free(ent);
+	return rc;
 }
 
 static int group_merge_nompm(struct detect_engine *e, struct det_group *g)
@@ -389,11 +521,17 @@ int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
 		if (p->used && part_build(e, p, seed, err, errlen) < 0)
 			return -1;
 	}
-	for (uint32_t gi = 0; gi < e->n_groups; gi++)
+	for (uint32_t gi = 0; gi < e->n_groups; gi++) {
 		if (group_merge_nompm(e, &e->groups[gi]) < 0) {
 			snprintf(err, errlen, "out of memory building the prefilter");
 			return -1;
 		}
+		if (group_build_payload(e, &e->groups[gi], seed, true, err, errlen) < 0 ||
+		    group_build_payload(e, &e->groups[gi], seed, false, err, errlen) < 0)
+			return -1;
+	}
+	if (dbs_compile(e, err, errlen) < 0)
+		return -1;
 	e->stats.mpm_databases = e->n_dbs;
 	for (uint32_t i = 0; i < e->n_dbs; i++) {
 		if (hs_alloc_scratch(e->dbs[i].db, &e->scratch) != HS_SUCCESS) {
@@ -407,8 +545,14 @@ int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
 void det_mpm_free(struct detect_engine *e)
 {
 	for (uint32_t gi = 0; gi < e->n_groups; gi++) {
-		free(e->groups[gi].nompm);
-		e->groups[gi].nompm = NULL;
+		struct det_group *g = &e->groups[gi];
+		free(g->nompm);
+		g->nompm = NULL;
+		for (uint32_t k = 0; k < g->n_payload; k++) {
+			free(g->payload[k].pat_off);
+			free(g->payload[k].pat_rules);
+		}
+		g->n_payload = 0;
 	}
 	if (e->parts) {
 		for (uint32_t i = 0; i < DET_NPARTS; i++) {
@@ -425,8 +569,11 @@ void det_mpm_free(struct detect_engine *e)
 		e->parts = NULL;
 	}
 	det_addr_index_free(e);
-	for (uint32_t i = 0; i < e->n_dbs; i++)
-		hs_free_database(e->dbs[i].db);
+	for (uint32_t i = 0; i < e->n_dbs; i++) {
+		if (e->dbs[i].db)
+			hs_free_database(e->dbs[i].db);
+		free(e->dbs[i].build_pats);
+	}
 	free(e->dbs);
 	e->dbs = NULL;
 	e->n_dbs = 0;
