@@ -192,6 +192,14 @@ void worker_log_verdict(struct worker *w, const struct packet *p, const struct d
 
 /* ---- the packet path -------------------------------------------------------------------------- */
 
+static void worker_detect(struct worker *w, struct packet *p)
+{
+	struct detect_result r;
+	detect_packet(w->detect, p, &r);
+	if (r.n_alerts || r.verdict == DETECT_ACTION_DROP || r.verdict == DETECT_ACTION_REJECT)
+		worker_log_verdict(w, p, &r);
+}
+
 /* Everything after decoding, for a packet with an IP layer (also a datagram rebuilt by
  * defrag). */
 static void worker_process_ip(struct worker *w, struct packet *p)
@@ -205,22 +213,21 @@ static void worker_process_ip(struct worker *w, struct packet *p)
 	} else if (f && p->ip_proto == 17 && w->app && p->payload_len) {
 		worker_app_data(w, p, f, p->flow_dir, p->payload, p->payload_len, 0, p->ts_usec);
 	}
-	if (w->detect) {
-		struct detect_result r;
-		detect_packet(w->detect, p, &r);
-		if (r.n_alerts || r.verdict == DETECT_ACTION_DROP ||
-		    r.verdict == DETECT_ACTION_REJECT)
-			worker_log_verdict(w, p, &r);
-	}
+	if (w->detect)
+		worker_detect(w, p);
 }
 
 /* An IP fragment: held by defrag; when it completes a datagram, the rebuilt datagram goes down
- * the whole path as its own packet (counted once, as the fragments were). */
+ * the whole path as its own packet (counted once, as the fragments were). The fragment itself
+ * still meets the packet-level rules (decoder events, IP header keywords), without a flow. */
 static void worker_process_fragment(struct worker *w, struct packet *p)
 {
 	const uint8_t *dg;
 	uint32_t len;
-	if (defrag_handle(w->defrag, p, &dg, &len) != 1)
+	int done = defrag_handle(w->defrag, p, &dg, &len);
+	if (w->detect)
+		worker_detect(w, p);
+	if (done != 1)
 		return;
 	struct packet rp;
 	memset(&rp, 0, sizeof(rp));
