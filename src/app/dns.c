@@ -265,6 +265,8 @@ static int dns_parse_rdata(struct dns_parse *dp, struct dns_rr *rr, uint32_t pos
 			return 0;
 		if (dns_arena_add(t, m + pos, rdlen, &rr->data) < 0)
 			return -2;
+		if (rdlen == 0)
+			return 0; /* the arena may still be unallocated */
 		uint8_t *a = t->arena + rr->data.off;
 		uint32_t r = 0, w = 0;
 		while (r < rdlen) {
