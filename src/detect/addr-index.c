@@ -17,9 +17,13 @@
 
 /* (segment, rule) entries over both families; rules past it stay on the per-packet lists. */
 #define DET_AIDX_MAX_ENTRIES (8u << 20)
+/* Entries of the first-level table over the top 16 bits of an IPv4 address. */
+#define DET_AIDX_TOP4 65536u
 /* Ranges per indexed set: longer lists are not worth the boundaries they add. */
 #define DET_AIDX_MAX_RANGES 65536
-/* A set covering more than this share of a family's space (as a shift) is too wide. */
+/* IPv4 addresses an indexed set may cover: up to a /8. Wider sets look like a $HOME_NET, which
+ * one address of nearly every packet is in: filing rules under it would wake them for every
+ * packet and only add index work (their signature group finds them as cheaply). */
 #define DET_AIDX_V4_MAX_COVER (1ull << 24)
 
 typedef unsigned __int128 u128;
@@ -165,6 +169,17 @@ static int bounds_build(struct detect_engine *e, const struct rules_addr_set **s
 		if (i == 0 || x->lo4[i] != x->lo4[u - 1])
 			x->lo4[u++] = x->lo4[i];
 	x->n4 = u;
+	/* the first segment starting at or above each /16, to narrow the packet's search */
+	x->top4 = malloc((DET_AIDX_TOP4 + 1) * sizeof(*x->top4));
+	if (!x->top4)
+		return -1;
+	uint32_t g = 0;
+	for (uint32_t h = 0; h < DET_AIDX_TOP4; h++) {
+		while (g < x->n4 && x->lo4[g] < h << 16)
+			g++;
+		x->top4[h] = g;
+	}
+	x->top4[DET_AIDX_TOP4] = x->n4;
 	u = 0;
 	for (uint32_t i = 0; i < k6; i++)
 		if (i == 0 || x->lo6[i] != x->lo6[u - 1])
@@ -286,6 +301,7 @@ void det_addr_index_free(struct detect_engine *e)
 {
 	struct det_addr_index *x = &e->aidx;
 	free(x->lo4);
+	free(x->top4);
 	free(x->off4);
 	free(x->rules4);
 	free(x->lo6);
@@ -299,8 +315,12 @@ uint32_t det_addr_index_lookup(const struct det_addr_index *x, const struct ip_a
 {
 	uint32_t g;
 	if (a->family == 4) {
-		g = seg4_find(x->lo4, x->n4, (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 |
-						     (uint32_t)a->b[2] << 8 | a->b[3]);
+		uint32_t key = (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 |
+			       (uint32_t)a->b[2] << 8 | a->b[3];
+		/* the answer lies from the segment holding the /16's first address up to the
+		 * last one starting inside the /16 (lo4[0] == 0 covers the first /16) */
+		uint32_t h = key >> 16, lo = x->top4[h] ? x->top4[h] - 1 : 0;
+		g = lo + seg4_find(x->lo4 + lo, x->top4[h + 1] - lo, key);
 		*rules = x->rules4 + x->off4[g];
 		return x->off4[g + 1] - x->off4[g];
 	}

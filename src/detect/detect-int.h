@@ -166,6 +166,7 @@ struct det_addr_index {
 	bool used;
 	uint32_t n4, n6;          /* segments */
 	uint32_t *lo4;            /* n4 starts, lo4[0] == 0 */
+	uint32_t *top4;           /* 65537: first segment starting at or above each /16 */
 	uint32_t *off4;           /* n4 + 1 offsets into rules4 */
 	uint32_t *rules4;
 	unsigned __int128 *lo6;   /* n6 starts, lo6[0] == 0 */

@@ -190,6 +190,22 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Candidates into engine order: a packet has a handful, for which an insertion sort beats
+ * qsort (glibc's allocates and merges); long lists still go to qsort. */
+static void cand_sort(uint32_t *c, uint32_t n)
+{
+	if (n > 32) {
+		qsort(c, n, sizeof(*c), cmp_u32);
+		return;
+	}
+	for (uint32_t i = 1; i < n; i++) {
+		uint32_t v = c[i], j = i;
+		for (; j > 0 && c[j - 1] > v; j--)
+			c[j] = c[j - 1];
+		c[j] = v;
+	}
+}
+
 /* ---- one rule ---------------------------------------------------------------------------- */
 
 static bool pops_match_cheap(const struct det_rule *dr, const struct packet *p)
@@ -296,7 +312,7 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct detect_resu
 	}
 	candidates_collect(t, g, p->payload, p->payload ? p->payload_len : 0);
 	if (t->n_cand > 1)
-		qsort(t->cand, t->n_cand, sizeof(*t->cand), cmp_u32);
+		cand_sort(t->cand, t->n_cand);
 	/* walk the prefilter hits and the group's always-checked rules together, in engine
 	 * order (the two lists are disjoint: a rule either has a fast pattern or not) */
 	uint32_t ci = 0, ni = 0;
