@@ -7,7 +7,7 @@ qa/fuzz/fuzz-http: $(top_srcdir)/qa/fuzz/fuzz-http.c $(addprefix $(top_srcdir)/,
 	$(AM_V_CC)$(FUZZ_BUILD) $^ $(YAML_LIBS) $(ZLIB_LIBS)
 # fuzz-dns / fuzz-tls: the DNS and TLS parsers (with the core), messages and streams.
 DNSTLS_SRCS = src/app/dns.c src/app/tls.c src/app/tls-x509.c src/app/ja3.c src/app/ja4.c \
-	src/app/digest.c src/app/md5.c src/app/sha256.c
+	src/util/digest.c src/util/md5.c src/util/sha256.c
 FUZZ_TARGETS += qa/fuzz/fuzz-dns qa/fuzz/fuzz-tls
 qa/fuzz/fuzz-dns: $(top_srcdir)/qa/fuzz/fuzz-dns.c $(addprefix $(top_srcdir)/,$(APP_SRCS) \
 		$(DNSTLS_SRCS)) $(FUZZ_CONF_SRCS)

@@ -39,22 +39,22 @@ static void hex_of(void (*fn)(const void *, size_t, uint8_t *), size_t dlen, con
 {
 	uint8_t d[32];
 	fn(in, strlen(in), d);
-	digest_hex(d, dlen, out);
+	util_digest_hex(d, dlen, out);
 }
 
 static void md5_fn(const void *p, size_t n, uint8_t *o)
 {
-	md5_digest(p, n, o);
+	util_md5_digest(p, n, o);
 }
 
 static void sha1_fn(const void *p, size_t n, uint8_t *o)
 {
-	app_sha1_digest(p, n, o);
+	util_sha1_digest(p, n, o);
 }
 
 static void sha256_fn(const void *p, size_t n, uint8_t *o)
 {
-	sha256_digest(p, n, o);
+	util_sha256_digest(p, n, o);
 }
 
 /* RFC 1321 appendix A.5 test suite. */
@@ -95,19 +95,19 @@ static void test_sha_nist(void **state)
 	assert_string_equal(out,
 			    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	/* One million 'a', fed in odd-sized pieces to exercise the block buffering. */
-	struct md_ctx c;
-	sha256_init(&c);
+	struct util_md_ctx c;
+	util_sha256_init(&c);
 	char a[997];
 	memset(a, 'a', sizeof(a));
 	size_t left = 1000000;
 	while (left) {
 		size_t n = left < sizeof(a) ? left : sizeof(a);
-		md_update(&c, a, n);
+		util_md_update(&c, a, n);
 		left -= n;
 	}
 	uint8_t d[32];
-	md_final(&c, d);
-	digest_hex(d, 32, out);
+	util_md_final(&c, d);
+	util_digest_hex(d, 32, out);
 	assert_string_equal(out,
 			    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 	hex_of(sha1_fn, 20, "abc", out);
@@ -396,8 +396,8 @@ static void test_ja3_grease_excluded(void **state)
 			    "771,4865-4866-4867-49195-49199-156,0-10-11-16-13-43,29-23,0");
 	char hash[33];
 	uint8_t d[16];
-	md5_digest(ts->ja3_string, strlen(ts->ja3_string), d);
-	digest_hex(d, 16, hash);
+	util_md5_digest(ts->ja3_string, strlen(ts->ja3_string), d);
+	util_digest_hex(d, 16, hash);
 	assert_string_equal(ts->ja3_hash, hash);
 	assert_buf(h.tx, APP_BUF_JA3_STRING, 0, ts->ja3_string);
 	assert_buf(h.tx, APP_BUF_JA3_HASH, 0, hash);

@@ -358,18 +358,18 @@ static void test_fast_formatters(void **state)
 
 static void sha1_hex(const void *data, size_t len, size_t chunk, char out[41])
 {
-	struct sha1_ctx c;
-	uint8_t d[SHA1_DIGEST_LEN];
-	sha1_init(&c);
+	struct util_md_ctx c;
+	uint8_t d[UTIL_SHA1_LEN];
+	util_sha1_init(&c);
 	const uint8_t *p = data;
 	while (len) {
 		size_t n = len < chunk ? len : chunk;
-		sha1_update(&c, p, n);
+		util_md_update(&c, p, n);
 		p += n;
 		len -= n;
 	}
-	sha1_final(&c, d);
-	for (int i = 0; i < SHA1_DIGEST_LEN; i++)
+	util_md_final(&c, d);
+	for (int i = 0; i < UTIL_SHA1_LEN; i++)
 		sprintf(out + 2 * i, "%02x", d[i]);
 }
 

@@ -65,9 +65,9 @@ static char *ja_finish(struct ja_buf *b, char hash[33])
 		hash[0] = '\0';
 		return NULL;
 	}
-	uint8_t d[MD5_DIGEST_LEN];
-	md5_digest(b->s, b->len, d);
-	digest_hex(d, sizeof(d), hash);
+	uint8_t d[UTIL_MD5_LEN];
+	util_md5_digest(b->s, b->len, d);
+	util_digest_hex(d, sizeof(d), hash);
 	return b->s;
 }
 

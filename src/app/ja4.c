@@ -48,10 +48,10 @@ static void ja4_hash12(const char *text, size_t len, char out[13])
 		memcpy(out, "000000000000", 13);
 		return;
 	}
-	uint8_t d[SHA256_DIGEST_LEN];
-	char hex[2 * SHA256_DIGEST_LEN + 1];
-	sha256_digest(text, len, d);
-	digest_hex(d, sizeof(d), hex);
+	uint8_t d[UTIL_SHA256_LEN];
+	char hex[2 * UTIL_SHA256_LEN + 1];
+	util_sha256_digest(text, len, d);
+	util_digest_hex(d, sizeof(d), hex);
 	memcpy(out, hex, 12);
 	out[12] = '\0';
 }

@@ -7,4 +7,4 @@ src_app_libapp_a_SOURCES += src/app/http-int.h src/app/http.c src/app/http-buffe
 	src/app/uri-normalize.c
 # The sources the app fuzz targets compile with clang (core + parsers).
 APP_SRCS = src/app/app.c src/app/http.c src/app/http-buffers.c src/app/uri-normalize.c
-src_app_libapp_a_SOURCES += src/app/dns-int.h src/app/dns.c src/app/tls-int.h src/app/tls.c src/app/tls-x509.c src/app/ja3.c src/app/ja4.c src/app/digest.c src/app/md5.c src/app/sha256.c
+src_app_libapp_a_SOURCES += src/app/dns-int.h src/app/dns.c src/app/tls-int.h src/app/tls.c src/app/tls-x509.c src/app/ja3.c src/app/ja4.c

@@ -17,37 +17,6 @@
 
 /* ---- message digests -------------------------------------------------------------------- */
 
-#define MD5_DIGEST_LEN    16
-#define SHA1_DIGEST_LEN   20
-#define SHA256_DIGEST_LEN 32
-
-/* One 64-byte-block hash in progress (MD5, SHA-1 and SHA-256 all use 64-byte blocks). */
-struct md_ctx {
-	uint32_t h[8];
-	uint64_t total;                /* bytes hashed so far */
-	uint8_t block[64];
-	size_t used;                   /* bytes waiting in block */
-	void (*compress)(uint32_t *h, const uint8_t *blk);
-	bool big_endian;               /* SHA: big-endian length and output; MD5: little */
-	uint8_t out_words;             /* digest length in 32-bit words */
-};
-
-void md_update(struct md_ctx *c, const void *data, size_t len);
-/* Pad, write the digest (out_words * 4 bytes) to out. */
-void md_final(struct md_ctx *c, uint8_t *out);
-
-void md5_init(struct md_ctx *c);       /* RFC 1321 */
-void app_sha1_init(struct md_ctx *c);  /* FIPS 180-4 6.1 */
-void sha256_init(struct md_ctx *c);    /* FIPS 180-4 6.2 */
-
-/* One-shot helpers. */
-void md5_digest(const void *data, size_t len, uint8_t out[MD5_DIGEST_LEN]);
-void app_sha1_digest(const void *data, size_t len, uint8_t out[SHA1_DIGEST_LEN]);
-void sha256_digest(const void *data, size_t len, uint8_t out[SHA256_DIGEST_LEN]);
-
-/* Lower-case hex of `len` bytes into out (2 * len + 1 bytes, NUL-terminated). */
-void digest_hex(const uint8_t *d, size_t len, char *out);
-
 /* ---- X.509 (tls-x509.c) ------------------------------------------------------------------ */
 
 struct tls_cert;

@@ -281,13 +281,13 @@ int tls_x509_parse(struct tls_cert *c, const uint8_t *der, uint32_t len)
 	uint8_t tag;
 
 	/* The fingerprint is of the bytes as sent, even when the content does not parse. */
-	uint8_t sha[SHA1_DIGEST_LEN];
-	app_sha1_digest(der, len, sha);
+	uint8_t sha[UTIL_SHA1_LEN];
+	util_sha1_digest(der, len, sha);
 	static const char hx[] = "0123456789abcdef";
-	for (int i = 0; i < SHA1_DIGEST_LEN; i++) {
+	for (int i = 0; i < UTIL_SHA1_LEN; i++) {
 		c->fingerprint[3 * i] = hx[sha[i] >> 4];
 		c->fingerprint[3 * i + 1] = hx[sha[i] & 15];
-		c->fingerprint[3 * i + 2] = i + 1 < SHA1_DIGEST_LEN ? ':' : '\0';
+		c->fingerprint[3 * i + 2] = i + 1 < UTIL_SHA1_LEN ? ':' : '\0';
 	}
 
 	if (der_expect(&all, 0x30, &cert) < 0 || der_expect(&cert, 0x30, &tbs) < 0)

@@ -97,11 +97,11 @@ int community_id_v1(const struct ip_addr *src, const struct ip_addr *dst, uint8_
 		buf[n++] = (uint8_t)dp;
 	}
 
-	struct sha1_ctx ctx;
-	uint8_t digest[SHA1_DIGEST_LEN];
-	sha1_init(&ctx);
-	sha1_update(&ctx, buf, n);
-	sha1_final(&ctx, digest);
+	struct util_md_ctx ctx;
+	uint8_t digest[UTIL_SHA1_LEN];
+	util_sha1_init(&ctx);
+	util_md_update(&ctx, buf, n);
+	util_md_final(&ctx, digest);
 
 	out[0] = '1';
 	out[1] = ':';

@@ -1,7 +1,7 @@
 # src/output/local.mk — the output stage library (see src/output/output.h).
 noinst_LIBRARIES += src/output/liboutput.a
 src_output_liboutput_a_SOURCES = src/output/output.h src/output/output-int.h \
-	src/output/jbuf.c src/output/sha1.c src/output/community-id.c src/output/eve.c \
+	src/output/jbuf.c src/output/community-id.c src/output/eve.c \
 	src/output/eve-flow.c src/output/eve-anomaly.c src/output/eve-stats.c \
 	src/output/eve-alert.c src/output/fast-log.c
 src_output_liboutput_a_SOURCES += src/output/eve-http.c

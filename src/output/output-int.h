@@ -10,21 +10,6 @@
 
 #include "output/output.h"
 
-/* ---- SHA-1 (FIPS 180-4), used by Community ID ---------------------------------------------- */
-
-#define SHA1_DIGEST_LEN 20
-
-struct sha1_ctx {
-	uint32_t h[5];
-	uint64_t total;     /* bytes hashed so far */
-	uint8_t block[64];
-	size_t used;        /* bytes waiting in block */
-};
-
-void sha1_init(struct sha1_ctx *c);
-void sha1_update(struct sha1_ctx *c, const void *data, size_t len);
-void sha1_final(struct sha1_ctx *c, uint8_t out[SHA1_DIGEST_LEN]);
-
 /* ---- Community ID v1 ---------------------------------------------------------------------- */
 
 /* "1:" + base64(SHA-1) + NUL */

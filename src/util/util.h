@@ -67,6 +67,41 @@ static inline uint32_t util_hash_mix(uint32_t h, uint32_t v)
 /* 64-bit FNV-1a, for cache keys and content fingerprints. */
 uint64_t util_hash64(const void *data, size_t len, uint64_t seed);
 
+/* ---- digests (digest.c, md5.c, sha256.c) ---------------------------------------------------
+ * MD5 (RFC 1321) for JA3, SHA-1 (FIPS 180-4) for certificate fingerprints and Community ID,
+ * SHA-256 for JA4: one 64-byte-block engine, three compression functions. Not for security. */
+#define UTIL_MD5_LEN    16
+#define UTIL_SHA1_LEN   20
+#define UTIL_SHA256_LEN 32
+
+/* One 64-byte-block hash in progress (MD5, SHA-1 and SHA-256 all use 64-byte blocks). */
+struct util_md_ctx {
+	uint32_t h[8];
+	uint64_t total;                /* bytes hashed so far */
+	uint8_t block[64];
+	size_t used;                   /* bytes waiting in block */
+	void (*compress)(uint32_t *h, const uint8_t *blk);
+	bool big_endian;               /* SHA: big-endian length and output; MD5: little */
+	uint8_t out_words;             /* digest length in 32-bit words */
+};
+
+void util_md_update(struct util_md_ctx *c, const void *data, size_t len);
+/* Pad, write the digest (out_words * 4 bytes) to out. */
+void util_md_final(struct util_md_ctx *c, uint8_t *out);
+
+void util_md5_init(struct util_md_ctx *c);       /* RFC 1321 */
+void util_sha1_init(struct util_md_ctx *c);  /* FIPS 180-4 6.1 */
+void util_sha256_init(struct util_md_ctx *c);    /* FIPS 180-4 6.2 */
+
+/* One-shot helpers. */
+void util_md5_digest(const void *data, size_t len, uint8_t out[UTIL_MD5_LEN]);
+void util_sha1_digest(const void *data, size_t len, uint8_t out[UTIL_SHA1_LEN]);
+void util_sha256_digest(const void *data, size_t len, uint8_t out[UTIL_SHA256_LEN]);
+
+/* Lower-case hex of `len` bytes into out (2 * len + 1 bytes, NUL-terminated). */
+void util_digest_hex(const uint8_t *d, size_t len, char *out);
+
+
 /* ---- time --------------------------------------------------------------------------------- */
 
 /* Timestamps are microseconds since the Unix epoch throughout aegis. */

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "app/tls-int.h"
+#include "util/util.h"
 
 /* Per-round shift amounts (RFC 1321 section 3.4). */
 static const uint8_t md5_shift[64] = {
@@ -68,7 +68,7 @@ static void md5_compress(uint32_t *h, const uint8_t *blk)
 	h[3] += d;
 }
 
-void md5_init(struct md_ctx *c)
+void util_md5_init(struct util_md_ctx *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->h[0] = 0x67452301;
@@ -80,10 +80,10 @@ void md5_init(struct md_ctx *c)
 	c->out_words = 4;
 }
 
-void md5_digest(const void *data, size_t len, uint8_t out[MD5_DIGEST_LEN])
+void util_md5_digest(const void *data, size_t len, uint8_t out[UTIL_MD5_LEN])
 {
-	struct md_ctx c;
-	md5_init(&c);
-	md_update(&c, data, len);
-	md_final(&c, out);
+	struct util_md_ctx c;
+	util_md5_init(&c);
+	util_md_update(&c, data, len);
+	util_md_final(&c, out);
 }

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "app/tls-int.h"
+#include "util/util.h"
 
 /* First 32 bits of the fractional parts of the cube roots of the first 64 primes (4.2.2). */
 static const uint32_t sha256_k[64] = {
@@ -61,7 +61,7 @@ static void sha256_compress(uint32_t *h, const uint8_t *blk)
 	h[7] += hh;
 }
 
-void sha256_init(struct md_ctx *c)
+void util_sha256_init(struct util_md_ctx *c)
 {
 	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
@@ -72,10 +72,10 @@ void sha256_init(struct md_ctx *c)
 	c->out_words = 8;
 }
 
-void sha256_digest(const void *data, size_t len, uint8_t out[SHA256_DIGEST_LEN])
+void util_sha256_digest(const void *data, size_t len, uint8_t out[UTIL_SHA256_LEN])
 {
-	struct md_ctx c;
-	sha256_init(&c);
-	md_update(&c, data, len);
-	md_final(&c, out);
+	struct util_md_ctx c;
+	util_sha256_init(&c);
+	util_md_update(&c, data, len);
+	util_md_final(&c, out);
 }

@@ -3,15 +3,14 @@
  * (sha256.c): all three process 64-byte blocks and end with a 0x80 byte, zeros and the message
  * length in bits; they differ only in the compression function and in byte order.
  *
- * SHA-1 (FIPS 180-4 section 6.1) lives here because it is small: the TLS parser needs it for
- * certificate fingerprints, and the output stage's copy (src/output/sha1.c) is not reachable
- * from the app stage, which runs before output.
+ * SHA-1 (FIPS 180-4 section 6.1) lives here because it is small. Users: TLS certificate
+ * fingerprints (app stage) and Community ID (output stage).
  */
 #include <string.h>
 
-#include "app/tls-int.h"
+#include "util/util.h"
 
-void md_update(struct md_ctx *c, const void *data, size_t len)
+void util_md_update(struct util_md_ctx *c, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 	c->total += len;
@@ -32,7 +31,7 @@ void md_update(struct md_ctx *c, const void *data, size_t len)
 	c->used = len;
 }
 
-void md_final(struct md_ctx *c, uint8_t *out)
+void util_md_final(struct util_md_ctx *c, uint8_t *out)
 {
 	uint64_t bits = c->total * 8;
 	uint8_t pad[72] = { 0x80 };
@@ -40,14 +39,14 @@ void md_final(struct md_ctx *c, uint8_t *out)
 	uint8_t len8[8];
 	for (int i = 0; i < 8; i++)
 		len8[i] = (uint8_t)(bits >> (c->big_endian ? 56 - 8 * i : 8 * i));
-	md_update(c, pad, padlen);
-	md_update(c, len8, 8);
+	util_md_update(c, pad, padlen);
+	util_md_update(c, len8, 8);
 	for (unsigned w = 0; w < c->out_words; w++)
 		for (int b = 0; b < 4; b++)
 			out[4 * w + b] = (uint8_t)(c->h[w] >> (c->big_endian ? 24 - 8 * b : 8 * b));
 }
 
-void digest_hex(const uint8_t *d, size_t len, char *out)
+void util_digest_hex(const uint8_t *d, size_t len, char *out)
 {
 	static const char hx[] = "0123456789abcdef";
 	for (size_t i = 0; i < len; i++) {
@@ -102,7 +101,7 @@ static void sha1_compress(uint32_t *h, const uint8_t *blk)
 	h[4] += e;
 }
 
-void app_sha1_init(struct md_ctx *c)
+void util_sha1_init(struct util_md_ctx *c)
 {
 	static const uint32_t iv[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
 					0xc3d2e1f0 };
@@ -113,10 +112,10 @@ void app_sha1_init(struct md_ctx *c)
 	c->out_words = 5;
 }
 
-void app_sha1_digest(const void *data, size_t len, uint8_t out[SHA1_DIGEST_LEN])
+void util_sha1_digest(const void *data, size_t len, uint8_t out[UTIL_SHA1_LEN])
 {
-	struct md_ctx c;
-	app_sha1_init(&c);
-	md_update(&c, data, len);
-	md_final(&c, out);
+	struct util_md_ctx c;
+	util_sha1_init(&c);
+	util_md_update(&c, data, len);
+	util_md_final(&c, out);
 }
