@@ -14,4 +14,6 @@ include qa/unit/rules.mk
 include qa/unit/detect.mk
 include qa/unit/detect-state.mk
 include qa/unit/rules-tools.mk
+include qa/unit/stream.mk
+include qa/unit/app.mk
 endif
