@@ -221,6 +221,37 @@ static void test_addr_index_mixed(void **state)
 	te_free(&te);
 }
 
+/* The flags table of rules without a fast pattern gives the flags keyword's own answers. */
+static void test_tcp_flags_prefilter(void **state)
+{
+	(void)state;
+	struct tengine te;
+	te_build(&te, "alert tcp any any -> any 22 (flags:S,12; sid:1;)\n"
+		      "alert tcp any any -> any 22 (flags:!A; flags:*SF; sid:2;)\n"
+		      "alert ip any any -> any any (flags:S; sid:3;)\n");
+	assert_non_null(te.e->rules[0].tcp_flags_ok);
+	struct packet p;
+	static const uint8_t cases[][4] = {
+		/* flags, sid 1, sid 2, sid 3 */
+		{ TH_SYN, 1, 1, 1 },
+		{ TH_SYN | 0x80, 1, 1, 0 },      /* CWR ignored by sid 1 only */
+		{ TH_SYN | TH_ACK, 0, 0, 0 },
+		{ TH_FIN, 0, 1, 0 },
+		{ TH_ACK, 0, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pkt_make(&p, 6, "1.1.1.1", 1, "2.2.2.2", 22, NULL, 0);
+		p.tcp_flags = cases[i][0];
+		for (int k = 0; k < 3; k++)
+			assert_int_equal(te_fires(&te, &p, (uint32_t)k + 1), cases[i][k + 1]);
+	}
+	/* not TCP: a flags rule never matches */
+	pkt_make(&p, 17, "1.1.1.1", 1, "2.2.2.2", 22, NULL, 0);
+	p.tcp_flags = TH_SYN;
+	assert_false(te_fires(&te, &p, 3));
+	te_free(&te);
+}
+
 static void test_non_mpm_path(void **state)
 {
 	(void)state;
@@ -652,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_group_any_port_everywhere),
 		cmocka_unit_test(test_group_direction),
 		cmocka_unit_test(test_non_mpm_path),
+		cmocka_unit_test(test_tcp_flags_prefilter),
 		cmocka_unit_test(test_addr_index_mixed),
 		cmocka_unit_test(test_ip_only_index),
 		cmocka_unit_test(test_rule_counts),

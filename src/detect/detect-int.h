@@ -112,6 +112,9 @@ struct det_rule {
 	struct det_prog b64;      /* base64_data */
 	uint16_t n_other;         /* programs of other (app-layer) buffers, for later stages */
 	struct det_prog *other;
+	/* Rules without a fast pattern that test TCP flags: bit v set when every flags keyword
+	 * of the rule accepts flags value v (checked before anything else; NULL = no flags). */
+	uint64_t *tcp_flags_ok;
 };
 
 /* One Hyperscan database (shared by every part whose pattern set is the same). */
@@ -261,6 +264,8 @@ void det_cache_path(const char *dir, uint64_t key, char *buf, size_t len);
 
 /* ---- inspection (inspect.c, content.c, pcre.c, byte.c) ---------------------------------- */
 
+/* Precomputed cheap tests of a rule without a fast pattern (tcp_flags_ok). -1 out of memory. */
+int det_rule_prefilter_build(struct det_rule *dr);
 /* Header of a rule against a packet: protocol, family, addresses, ports (with <>). */
 bool det_header_match(const struct det_rule *dr, const struct packet *p);
 /* Run a buffer program over data. 1 match, 0 no match. */

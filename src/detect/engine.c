@@ -265,8 +265,10 @@ void det_rule_free(struct det_rule *dr)
 		prog_free(&dr->other[i]);
 	free(dr->other);
 	free(dr->pops);
+	free(dr->tcp_flags_ok);
 	dr->other = NULL;
 	dr->pops = NULL;
+	dr->tcp_flags_ok = NULL;
 }
 
 /* ---- evaluation order -------------------------------------------------------------------- */

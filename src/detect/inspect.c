@@ -85,6 +85,45 @@ bool det_header_match(const struct det_rule *dr, const struct packet *p)
 	       endpoints_match(r, &p->dst, p->dp, &p->src, p->sp, ported);
 }
 
+/* ---- cheap prefilter of rules without a fast pattern ------------------------------------- */
+
+static bool pop_is_tcp_flags(const struct det_pop *op)
+{
+	return op->type == DET_POP_HEADER && op->m->kw &&
+	       (strcmp(op->m->kw->name, "flags") == 0 || strcmp(op->m->kw->name, "tcp.flags") == 0);
+}
+
+/* The flags test depends on the flags byte alone (and the packet being TCP): evaluate it for
+ * all 256 values once, so a SYN-scan rule costs one bit test on the other packets. */
+int det_rule_prefilter_build(struct det_rule *dr)
+{
+	bool any = false;
+	for (uint16_t i = 0; i < dr->n_pops; i++)
+		any |= pop_is_tcp_flags(&dr->pops[i]);
+	if (!any || dr->tcp_flags_ok)
+		return 0;
+	dr->tcp_flags_ok = calloc(4, sizeof(uint64_t));
+	if (!dr->tcp_flags_ok)
+		return -1;
+	static const uint8_t l4[20];
+	struct packet p;
+	memset(&p, 0, sizeof(p));
+	p.ip_version = 4;
+	p.ip_proto = 6;
+	p.l4_hdr = l4;
+	p.l4_hlen = sizeof(l4);
+	for (uint32_t v = 0; v < 256; v++) {
+		p.tcp_flags = (uint8_t)v;
+		bool ok = true;
+		for (uint16_t i = 0; i < dr->n_pops && ok; i++)
+			if (pop_is_tcp_flags(&dr->pops[i]))
+				ok = detect_header_match(dr->pops[i].m, &p);
+		if (ok)
+			dr->tcp_flags_ok[v >> 6] |= 1ull << (v & 63);
+	}
+	return 0;
+}
+
 /* ---- inspection engine ------------------------------------------------------------------- */
 
 int det_ops_run(struct det_ictx *c, uint32_t i, uint32_t pos)
@@ -260,6 +299,9 @@ static bool rule_match(struct detect_thread *t, const struct det_rule *dr, const
 		t->app_pending++;
 		return false;
 	}
+	if (dr->tcp_flags_ok && (p->ip_proto != 6 || !p->l4_hdr ||
+				 !(dr->tcp_flags_ok[p->tcp_flags >> 6] >> (p->tcp_flags & 63) & 1)))
+		return false;
 	if (!det_header_match(dr, p) || !pops_match_cheap(dr, p))
 		return false;
 	if (dr->payload.n_ops || dr->n_other)

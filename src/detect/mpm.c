@@ -513,9 +513,15 @@ int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory building the address index");
 		return -1;
 	}
-	for (uint32_t i = 0; i < e->n_rules; i++)
-		if (!(e->rules[i].flags & DR_F_HAS_MPM))
-			e->stats.rules_no_mpm++;
+	for (uint32_t i = 0; i < e->n_rules; i++) {
+		if (e->rules[i].flags & DR_F_HAS_MPM)
+			continue;
+		e->stats.rules_no_mpm++;
+		if (det_rule_prefilter_build(&e->rules[i]) < 0) {
+			snprintf(err, errlen, "out of memory building the prefilter");
+			return -1;
+		}
+	}
 	for (uint32_t i = 0; i < DET_NPARTS; i++) {
 		struct det_part *p = &e->parts[i];
 		if (p->used && part_build(e, p, seed, err, errlen) < 0)
