@@ -20,6 +20,7 @@ qa_unit_test_app_dns_CFLAGS = $(UNIT_CFLAGS) -DAEGIS_SRCDIR='"$(abs_top_srcdir)"
 qa_unit_test_app_dns_LDADD = src/output/liboutput.a src/app/libapp.a src/conf/libconf.a \
 	src/flow/libflow.a src/util/libutil.a $(UNIT_LIBS) $(AEGIS_EXT_LIBS)
 qa_unit_test_app_tls_SOURCES = qa/unit/test-app-tls.c
-qa_unit_test_app_tls_CFLAGS = $(UNIT_CFLAGS) -DAEGIS_SRCDIR='"$(abs_top_srcdir)"'
+qa_unit_test_app_tls_CFLAGS = $(UNIT_CFLAGS) -DAEGIS_SRCDIR='"$(abs_top_srcdir)"' \
+	-DAEGIS_CORPUS_DIR='"$(abs_top_srcdir)/../shared/corpus"'
 qa_unit_test_app_tls_LDADD = src/output/liboutput.a src/app/libapp.a src/conf/libconf.a \
 	src/flow/libflow.a src/util/libutil.a $(UNIT_LIBS) $(AEGIS_EXT_LIBS)

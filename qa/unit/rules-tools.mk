@@ -11,6 +11,6 @@ qa_unit_test_rules_tools_compact_LDADD = src/conf/libconf.a src/util/libutil.a $
 qa_unit_test_rules_tools_lint_SOURCES = qa/unit/test-rules-tools-lint.c
 qa_unit_test_rules_tools_lint_CFLAGS = $(UNIT_CFLAGS) \
 	-DAEGIS_SRCDIR='"$(abs_top_srcdir)"' \
-	-DAEGIS_CORPUS_DEFAULT='"/work/shared/corpus/rulesets/et-open-2024-04-19"'
+	-DAEGIS_CORPUS_DEFAULT='"$(abs_top_srcdir)/../shared/corpus"'
 qa_unit_test_rules_tools_lint_LDADD = src/rules/librules.a src/conf/libconf.a src/util/libutil.a \
 	$(UNIT_LIBS) $(AEGIS_EXT_LIBS)

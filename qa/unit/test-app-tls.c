@@ -673,7 +673,7 @@ static const char *corpus_dir(void)
 #ifdef AEGIS_CORPUS_DIR
 	return AEGIS_CORPUS_DIR;
 #else
-	return "/work/shared/corpus";
+	return "../shared/corpus";
 #endif
 }
 

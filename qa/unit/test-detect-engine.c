@@ -16,7 +16,7 @@
 #include "test-detect-helpers.h"
 
 #ifndef AEGIS_CORPUS_DIR
-#define AEGIS_CORPUS_DIR "/work/shared/corpus"
+#define AEGIS_CORPUS_DIR "../shared/corpus"
 #endif
 #ifndef AEGIS_SRCDIR
 #define AEGIS_SRCDIR "."

@@ -20,7 +20,7 @@
 #include "rules/rules.h"
 
 #ifndef AEGIS_CORPUS_DIR
-#define AEGIS_CORPUS_DIR "/work/shared/corpus"
+#define AEGIS_CORPUS_DIR "../shared/corpus"
 #endif
 #ifndef AEGIS_KNOWN_INVALID
 #define AEGIS_KNOWN_INVALID "qa/rules-known-invalid.txt"

@@ -534,15 +534,17 @@ static bool known_invalid(const char *file, uint32_t sid, const char *check_id)
 static void test_et_open(void **state)
 {
 	(void)state;
-	const char *dir = getenv("AEGIS_CORPUS");
-	char cls[600];
+	/* AEGIS_CORPUS names the corpus root (as for every other test); ET Open is below it. */
+	const char *root = getenv("AEGIS_CORPUS");
+	char dir[512], cls[600];
 	const char **files = NULL;
 	size_t n = 0;
 	DIR *d;
 	struct dirent *e;
 
-	if (!dir || !*dir)
-		dir = AEGIS_CORPUS_DEFAULT;
+	if (!root || !*root)
+		root = AEGIS_CORPUS_DEFAULT;
+	snprintf(dir, sizeof(dir), "%s/rulesets/et-open-2024-04-19", root);
 	d = opendir(dir);
 	if (!d) {
 		print_message("SKIP: ET Open corpus not found at %s (set AEGIS_CORPUS)\n", dir);
