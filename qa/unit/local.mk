@@ -13,6 +13,7 @@ include qa/unit/output-alert.mk
 include qa/unit/rules.mk
 include qa/unit/detect.mk
 include qa/unit/detect-state.mk
+include qa/unit/detect-tx.mk
 include qa/unit/rules-tools.mk
 include qa/unit/stream.mk
 include qa/unit/app.mk

@@ -206,6 +206,8 @@ struct detect_engine {
 	uint32_t rules_pending;   /* in the engine, but waiting for app-layer / stream stages */
 	uint32_t rules_unsupported; /* status OK but using something the engine can't evaluate */
 	uint32_t rules_disabled;
+	/* rules left to the app-layer / stream stages, indexed (pending.c) */
+	struct det_pending *pend;
 };
 
 struct detect_thread {
@@ -228,7 +230,15 @@ struct detect_thread {
 	struct detect_thread_stats stats;
 	uint64_t app_pending;     /* candidates skipped because they need app-layer buffers */
 	uint64_t recursion_hits;
+	/* the current packet's payload went into TCP reassembly: its stream-inspected
+	 * payload rules wait for detect_stream() (stream-inspect.c) */
+	bool stream_added;
 };
+
+/* pending.c: index of the rules waiting for later stages (tx-int.h) */
+struct det_pending;
+int det_pending_build(struct detect_engine *e);
+void det_pending_free(struct detect_engine *e);
 
 /* ---- build (engine.c, group.c, mpm.c, mpm-cache.c) --------------------------------------- */
 

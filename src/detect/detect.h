@@ -119,6 +119,38 @@ struct detect_result {
  */
 void detect_packet(struct detect_thread *t, struct packet *p, struct detect_result *res);
 
+/* ---- later stages: reassembled stream and app-layer transactions (stream-inspect.c,
+ * tx-inspect.c). Each call fills *res on its own (reset, then finalized like detect_packet). */
+struct stream_chunk;
+struct app_tx;
+
+/*
+ * Stream model: for a TCP packet whose payload the stream stage took, TCP payload rules are
+ * inspected on the reassembled stream (detect_stream) instead of the packet. Say so before
+ * detect_packet (and say false for every other packet).
+ */
+void detect_set_stream_added(struct detect_thread *t, bool added);
+/* Inspect a chunk of newly contiguous stream data of p's flow (c->dir should be p's direction;
+ * see detect_pseudo_packet). Alerts carry DETECT_ALERT_F_STREAM. */
+void detect_stream(struct detect_thread *t, struct packet *p, const struct stream_chunk *c,
+		   struct detect_result *res);
+/* Rules gated by an app-layer protocol (header or app-layer-protocol) without app-layer
+ * buffers, on the packet (once the flow's protocol is known). */
+void detect_app_packet(struct detect_thread *t, struct packet *p, struct detect_result *res);
+/*
+ * Inspect transaction tx of flow f after it progressed in direction dir, with p the packet
+ * that made it progress (or a pseudo packet). Each rule alerts at most once per transaction
+ * (state in tx->detect_state: register detect_tx_state_free with app_ctx_set_detect_free).
+ * Alerts carry DETECT_ALERT_F_TX and tx_id.
+ */
+void detect_tx(struct detect_thread *t, struct packet *p, struct flow *f, struct app_tx *tx,
+	       uint8_t dir, struct detect_result *res);
+void detect_tx_state_free(void *state, void *user);
+/* A packet standing for flow f in direction dir (no payload, no headers beyond the tuple), for
+ * inspection and logging when no real packet of that direction is at hand (flow end). */
+void detect_pseudo_packet(struct packet *out, struct flow *f, uint8_t dir, uint64_t ts_usec,
+			  uint64_t pcap_cnt);
+
 /* Free the per-flow detection state (flowbits, flowints) as the flow ends. */
 void detect_flow_free(struct flow *f);
 

@@ -437,6 +437,10 @@ int detect_engine_build(struct detect_engine **out, const struct rules_ruleset *
 	}
 	if (det_groups_build(e, err, errlen) < 0 || det_mpm_build(e, err, errlen) < 0)
 		goto fail;
+	if (det_pending_build(e) < 0) {
+		snprintf(err, errlen, "out of memory indexing the app-layer and stream rules");
+		goto fail;
+	}
 	e->stats.build_usec = util_monotonic_usec() - t0;
 #ifdef __GLIBC__
 	/* Hyperscan's compiler leaves hundreds of MiB freed but mapped: give them back */
@@ -453,6 +457,7 @@ void detect_engine_free(struct detect_engine *e)
 {
 	if (!e)
 		return;
+	det_pending_free(e);
 	det_mpm_free(e);
 	for (uint32_t i = 0; i < e->n_rules; i++)
 		det_rule_free(&e->rules[i]);

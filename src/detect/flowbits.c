@@ -114,6 +114,7 @@ struct detect_flow_vars {
 	uint32_t n_words;
 	uint32_t n_ints, cap_ints;
 	struct flowint_slot *ints;
+	void *stream; /* stream-inspect.c's window (one allocation, freed here) */
 };
 
 void detect_flow_free(struct flow *f)
@@ -123,6 +124,7 @@ void detect_flow_free(struct flow *f)
 		return;
 	free(v->bits);
 	free(v->ints);
+	free(v->stream);
 	free(v);
 	f->detect = NULL;
 }
@@ -132,6 +134,12 @@ static struct detect_flow_vars *flow_vars_get(struct flow *f)
 	if (!f->detect)
 		f->detect = calloc(1, sizeof(struct detect_flow_vars));
 	return f->detect;
+}
+
+void **det_flow_stream_slot(struct flow *f)
+{
+	struct detect_flow_vars *v = f ? flow_vars_get(f) : NULL;
+	return v ? &v->stream : NULL;
 }
 
 bool detect_flowbit_is_set(const struct flow *f, uint32_t id)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "detect/detect-int.h"
+#include "detect/tx-int.h"
 
 /* ---- header ------------------------------------------------------------------------------ */
 
@@ -366,6 +367,10 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct detect_resu
 			idx = g->nompm[ni++];
 		const struct det_rule *dr = &e->rules[idx];
 		t->stats.rules_checked++;
+		/* stream model (stream-inspect.c): TCP payload rules see the stream */
+		if (t->stream_added && p->ip_proto == 6 && e->pend &&
+		    ((e->pend->stream_bits[idx >> 6] >> (idx & 63)) & 1))
+			continue;
 		if (!rule_match(t, dr, p))
 			continue;
 		post_match(t, dr, p);

@@ -50,20 +50,63 @@ static void worker_app_log(struct worker *w, const struct packet *p, struct flow
 	}
 }
 
+/* The packet to inspect and log data of direction dir with: the current packet when it goes
+ * that way, else a pseudo packet of the flow (flow end, the other side's data). */
+static struct packet *worker_dir_packet(const struct packet *p, struct flow *f, uint8_t dir,
+					uint64_t ts, struct packet *pseudo)
+{
+	if (p && p->flow == f && p->flow_dir == dir)
+		return (struct packet *)p;
+	detect_pseudo_packet(pseudo, f, dir, ts, p ? p->pcap_cnt : 0);
+	return pseudo;
+}
+
+/* Transactions that are new, progressed or completed meet the app-layer rules. */
+static void worker_detect_txs(struct worker *w, const struct packet *p, struct flow *f,
+			      uint8_t dir, const struct app_result *ar, uint64_t ts)
+{
+	if (!w->detect)
+		return;
+	struct packet pseudo;
+	struct packet *dp = worker_dir_packet(p, f, dir, ts, &pseudo);
+	for (uint32_t i = 0; i < ar->n_tx; i++) {
+		if (!(ar->txs[i].flags & (APP_RTX_NEW | APP_RTX_UPDATED | APP_RTX_COMPLETED)))
+			continue;
+		struct detect_result r;
+		detect_tx(w->detect, dp, f, ar->txs[i].tx, dir, &r);
+		if (r.n_alerts || r.verdict == DETECT_ACTION_DROP ||
+		    r.verdict == DETECT_ACTION_REJECT)
+			worker_log_verdict(w, dp, &r);
+	}
+}
+
 static void worker_app_data(struct worker *w, const struct packet *p, struct flow *f, uint8_t dir,
 			    const uint8_t *data, uint32_t len, uint32_t flags, uint64_t ts)
 {
 	struct app_result ar;
 	if (app_handle_data(w->app, f, dir, data, len, flags, ts, &ar) != 0)
 		return;
+	worker_detect_txs(w, p, f, dir, &ar, ts);
 	worker_app_log(w, p, f, dir, &ar, ts);
 }
 
+/* Each chunk meets the stream-inspected rules (raw stream), then the app-layer parsers. */
 static void worker_stream_chunks(struct worker *w, const struct packet *p, struct flow *f,
 				 const struct stream_result *sr, uint64_t ts)
 {
 	for (uint32_t i = 0; i < sr->n; i++) {
 		const struct stream_chunk *c = &sr->chunks[i];
+		if (w->detect && c->len) {
+			struct packet pseudo;
+			struct packet *dp = worker_dir_packet(p, f, c->dir, ts, &pseudo);
+			struct detect_result r;
+			detect_stream(w->detect, dp, c, &r);
+			if (r.n_alerts || r.verdict == DETECT_ACTION_DROP ||
+			    r.verdict == DETECT_ACTION_REJECT)
+				worker_log_verdict(w, dp, &r);
+		}
+		if (!w->app)
+			continue;
 		uint32_t flags = (c->gap_before ? APP_F_GAP : 0) | (c->eof ? APP_F_EOF : 0);
 		worker_app_data(w, p, f, c->dir, c->data, c->len, flags, ts);
 	}
@@ -79,12 +122,12 @@ static void worker_on_flow_end(struct flow *f, void *user)
 	if (w->stream && f->stream) {
 		struct stream_result sr;
 		stream_flow_flush(w->stream, f, &sr);
-		if (w->app)
-			worker_stream_chunks(w, NULL, f, &sr, f->last_usec);
+		worker_stream_chunks(w, NULL, f, &sr, f->last_usec);
 	}
 	if (w->app && f->app) {
 		struct app_result ar;
 		app_flow_finish(w->app, f, &ar);
+		worker_detect_txs(w, NULL, f, FLOW_DIR_TO_CLIENT, &ar, f->last_usec);
 		worker_app_log(w, NULL, f, FLOW_DIR_TO_CLIENT, &ar, f->last_usec);
 	}
 	if (w->log_flows)
@@ -127,6 +170,8 @@ int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, 
 		goto oom;
 	if (o->app_enabled && !(w->app = app_ctx_create(&o->app)))
 		goto oom;
+	if (w->app)
+		app_ctx_set_detect_free(w->app, detect_tx_state_free, NULL);
 	if (o->engine && !(w->detect = detect_thread_new(o->engine)))
 		goto oom;
 	return 0;
@@ -198,6 +243,11 @@ static void worker_detect(struct worker *w, struct packet *p)
 	detect_packet(w->detect, p, &r);
 	if (r.n_alerts || r.verdict == DETECT_ACTION_DROP || r.verdict == DETECT_ACTION_REJECT)
 		worker_log_verdict(w, p, &r);
+	if (!p->flow)
+		return;
+	detect_app_packet(w->detect, p, &r);
+	if (r.n_alerts || r.verdict == DETECT_ACTION_DROP || r.verdict == DETECT_ACTION_REJECT)
+		worker_log_verdict(w, p, &r);
 }
 
 /* Everything after decoding, for a packet with an IP layer (also a datagram rebuilt by
@@ -205,16 +255,22 @@ static void worker_detect(struct worker *w, struct packet *p)
 static void worker_process_ip(struct worker *w, struct packet *p)
 {
 	struct flow *f = flow_table_handle_packet(w->flows, p);
+	bool stream_added = false;
 	if (f && p->ip_proto == 6 && w->stream && p->l4_hdr) {
 		struct stream_result sr;
 		stream_handle_packet(w->stream, p, &sr);
-		if (w->app && sr.n)
+		stream_added = !sr.ignored && p->payload_len;
+		if (sr.n)
 			worker_stream_chunks(w, p, f, &sr, p->ts_usec);
 	} else if (f && p->ip_proto == 17 && w->app && p->payload_len) {
 		worker_app_data(w, p, f, p->flow_dir, p->payload, p->payload_len, 0, p->ts_usec);
 	}
-	if (w->detect)
+	if (w->detect) {
+		/* the stream model: see detect_set_stream_added */
+		detect_set_stream_added(w->detect, stream_added);
 		worker_detect(w, p);
+		detect_set_stream_added(w->detect, false);
+	}
 }
 
 /* An IP fragment: held by defrag; when it completes a datagram, the rebuilt datagram goes down

@@ -1,0 +1,602 @@
+/*
+ * test-detect-tx.c — unit tests of app-layer transaction inspection (detect_tx), raw stream
+ * inspection (detect_stream, the stream model of the packet loop) and app-gated packet rules
+ * (detect_app_packet). HTTP, DNS and TLS conversations are built by hand, parsed by the real
+ * app-layer parsers (app_handle_data) and every transaction they report is inspected.
+ */
+#include "test-detect-helpers.h"
+
+#include "app/app.h"
+#include "stream/stream.h"
+
+#define MAX_SID 64
+
+struct txh {
+	struct tengine te;
+	struct app_ctx *app;
+	struct flow f;
+	uint32_t hits[MAX_SID];   /* alerts per sid over the conversation */
+	uint64_t tx_id[MAX_SID];  /* tx_id of the last alert per sid */
+	uint32_t flags[MAX_SID];  /* flags of the last alert per sid */
+};
+
+static void txh_init(struct txh *h, const char *rules, uint8_t ip_proto, uint16_t dp)
+{
+	memset(h, 0, sizeof(*h));
+	te_build(&h->te, rules);
+	struct app_config cfg;
+	app_config_defaults(&cfg);
+	/* the TLS parser registers weakly: a reference to tls.c links it into this test */
+	char vb[24];
+	assert_string_equal(tls_version_name(TLS_VERSION_12, vb), "TLS 1.2");
+	h->app = app_ctx_create(&cfg);
+	assert_non_null(h->app);
+	app_ctx_set_detect_free(h->app, detect_tx_state_free, NULL);
+	h->f.ip_proto = ip_proto;
+	h->f.ip_version = 4;
+	assert_int_equal(ip_addr_parse("10.0.0.1", &h->f.src), 0);
+	assert_int_equal(ip_addr_parse("192.0.2.9", &h->f.dst), 0);
+	h->f.sp = 40000;
+	h->f.dp = dp;
+}
+
+static void txh_free(struct txh *h)
+{
+	app_flow_free(h->app, &h->f);
+	app_ctx_destroy(h->app);
+	detect_flow_free(&h->f);
+	te_free(&h->te);
+}
+
+static void count(struct txh *h, const struct detect_result *res)
+{
+	for (uint32_t i = 0; i < res->n_alerts; i++) {
+		uint32_t sid = res->alerts[i].rule->sid;
+		if (sid < MAX_SID) {
+			h->hits[sid]++;
+			h->tx_id[sid] = res->alerts[i].tx_id;
+			h->flags[sid] = res->alerts[i].flags;
+		}
+	}
+}
+
+/* The packet of direction dir carrying `data`. */
+static void txh_packet(struct txh *h, struct packet *p, uint8_t dir, const void *data, size_t n)
+{
+	if (dir == FLOW_DIR_TO_SERVER)
+		pkt_make(p, h->f.ip_proto, "10.0.0.1", h->f.sp, "192.0.2.9", h->f.dp, data, n);
+	else
+		pkt_make(p, h->f.ip_proto, "192.0.2.9", h->f.dp, "10.0.0.1", h->f.sp, data, n);
+	p->flow = &h->f;
+	p->flow_dir = dir;
+}
+
+/* Parse one direction's bytes and inspect each transaction that moved. */
+static void txh_send(struct txh *h, uint8_t dir, const void *data, size_t n)
+{
+	struct packet p;
+	txh_packet(h, &p, dir, data, n);
+	struct app_result ar;
+	assert_int_equal(app_handle_data(h->app, &h->f, dir, data, (uint32_t)n, 0, p.ts_usec, &ar),
+			 0);
+	for (uint32_t i = 0; i < ar.n_tx; i++) {
+		struct detect_result res;
+		detect_tx(h->te.t, &p, &h->f, ar.txs[i].tx, dir, &res);
+		count(h, &res);
+	}
+}
+
+static void txh_sends(struct txh *h, uint8_t dir, const char *s)
+{
+	txh_send(h, dir, s, strlen(s));
+}
+
+#define REQ_GET "GET /admin/index.php?x=1 HTTP/1.1\r\nHost: www.Example.com\r\n" \
+		"User-Agent: curl/8.0\r\nX-Foo: bar\r\n\r\n"
+#define RESP_404 "HTTP/1.1 404 Not Found\r\nServer: nginx\r\nContent-Length: 9\r\n\r\nnot here!"
+
+/* ---- HTTP -------------------------------------------------------------------------------- */
+
+static void test_http_uri(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"u\"; http.uri; content:\"/admin\"; "
+		     "sid:1;)\nalert http any any -> any any (msg:\"n\"; http.uri; "
+		     "content:\"/nothere\"; sid:2;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0);
+	assert_int_equal(h.tx_id[1], 0);
+	assert_true(h.flags[1] & DETECT_ALERT_F_TX);
+	txh_free(&h);
+}
+
+static void test_http_once_per_tx(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"u\"; http.uri; content:\"/admin\"; "
+		     "sid:1;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	txh_sends(&h, FLOW_DIR_TO_CLIENT, RESP_404);
+	assert_int_equal(h.hits[1], 1);
+	/* a second request: its own transaction, its own alert */
+	txh_sends(&h, FLOW_DIR_TO_SERVER, "GET /admin/2 HTTP/1.1\r\nHost: a\r\n\r\n");
+	assert_int_equal(h.hits[1], 2);
+	assert_int_equal(h.tx_id[1], 1);
+	txh_free(&h);
+}
+
+static void test_http_method(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"m\"; http.method; content:\"POST\"; "
+		     "sid:1;)\nalert http any any -> any any (msg:\"g\"; http.method; "
+		     "content:\"GET\"; startswith; endswith; sid:2;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 0);
+	assert_int_equal(h.hits[2], 1);
+	txh_free(&h);
+}
+
+static void test_http_header(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"h\"; http.header; "
+		     "content:\"X-Foo|3a 20|bar|0d 0a|\"; sid:1;)\n"
+		     "alert http any any -> any any (msg:\"h2\"; content:\"X-Bar\"; http_header; "
+		     "sid:2;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0);
+	txh_free(&h);
+}
+
+static void test_http_host(void **state)
+{
+	(void)state;
+	struct txh h;
+	/* http.host is normalised to lower case */
+	txh_init(&h, "alert http any any -> any any (msg:\"h\"; http.host; "
+		     "content:\"www.example.com\"; sid:1;)\n"
+		     "alert http any any -> any any (msg:\"raw\"; http.host.raw; "
+		     "content:\"www.Example.com\"; sid:2;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 1);
+	txh_free(&h);
+}
+
+static void test_http_uricontent(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert tcp any any -> any any (msg:\"uc\"; uricontent:\"index.php\"; "
+		     "sid:1;)\nalert http any any -> any any (msg:\"legacy\"; content:\"x=1\"; "
+		     "http_uri; sid:2;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 1);
+	txh_free(&h);
+}
+
+static void test_http_client_body(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"b\"; content:\"secret=1\"; "
+		     "http_client_body; sid:1;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, "POST /login HTTP/1.1\r\nHost: a\r\n"
+					  "Content-Length: 17\r\n\r\nuser=a&");
+	assert_int_equal(h.hits[1], 0);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, "secret=1&");
+	txh_sends(&h, FLOW_DIR_TO_SERVER, "z");
+	assert_int_equal(h.hits[1], 1);
+	txh_free(&h);
+}
+
+static void test_http_file_data(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"fd\"; flow:to_client; file.data; "
+		     "content:\"not here\"; sid:1;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 0);
+	txh_sends(&h, FLOW_DIR_TO_CLIENT, RESP_404);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.tx_id[1], 0);
+	txh_free(&h);
+}
+
+static void test_http_stat_code_with_uri(void **state)
+{
+	(void)state;
+	struct txh h;
+	/* request and response buffers in one rule: inspected when the response is there */
+	txh_init(&h, "alert http any any -> any any (msg:\"mix\"; http.uri; content:\"/admin\"; "
+		     "http.stat_code; content:\"404\"; sid:1;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 0);
+	txh_sends(&h, FLOW_DIR_TO_CLIENT, RESP_404);
+	assert_int_equal(h.hits[1], 1);
+	txh_free(&h);
+}
+
+static void test_http_direction(void **state)
+{
+	(void)state;
+	struct txh h;
+	/* a to-client rule on a request buffer: only looked at on response data */
+	txh_init(&h, "alert http any any -> any any (msg:\"d\"; flow:to_client; http.uri; "
+		     "content:\"/admin\"; sid:1;)\nalert http any any -> any any (msg:\"s\"; "
+		     "http.server; content:\"nginx\"; sid:2;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 0);
+	assert_int_equal(h.hits[2], 0);
+	txh_sends(&h, FLOW_DIR_TO_CLIENT, RESP_404);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 1);
+	txh_free(&h);
+}
+
+static void test_http_negated(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"neg\"; http.uri; content:\"/admin\"; "
+		     "content:!\"passwd\"; sid:1;)\nalert http any any -> any any (msg:\"neg2\"; "
+		     "http.uri; content:\"/admin\"; content:!\"index\"; sid:2;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0);
+	txh_free(&h);
+}
+
+static void test_http_user_agent_pcre(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"ua\"; http.user_agent; "
+		     "pcre:\"/^curl\\/\\d/\"; sid:1;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 1);
+	txh_free(&h);
+}
+
+static void test_http_urilen(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"l\"; urilen:>10; sid:1;)\n"
+		     "alert http any any -> any any (msg:\"s\"; urilen:<5; sid:2;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0);
+	txh_free(&h);
+}
+
+static void test_http_header_ports(void **state)
+{
+	(void)state;
+	struct txh h;
+	/* the header still applies: a rule for port 8080 ignores a flow to port 80 */
+	txh_init(&h, "alert http any any -> any 8080 (msg:\"p\"; http.uri; content:\"/admin\"; "
+		     "sid:1;)\nalert http any any -> any 80 (msg:\"q\"; http.uri; "
+		     "content:\"/admin\"; sid:2;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 0);
+	assert_int_equal(h.hits[2], 1);
+	txh_free(&h);
+}
+
+static void test_http_flowbits(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"set\"; http.uri; content:\"/admin\"; "
+		     "flowbits:set,adm; flowbits:noalert; sid:1;)\n"
+		     "alert http any any -> any any (msg:\"chk\"; flow:to_client; http.stat_code; "
+		     "content:\"404\"; flowbits:isset,adm; sid:2;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_true(h.flags[1] & DETECT_ALERT_F_NOALERT);
+	txh_sends(&h, FLOW_DIR_TO_CLIENT, RESP_404);
+	assert_int_equal(h.hits[2], 1);
+	txh_free(&h);
+}
+
+static void test_http_payload_and_buffer(void **state)
+{
+	(void)state;
+	struct txh h;
+	/* payload keywords of a transaction rule look at the packet */
+	txh_init(&h, "alert http any any -> any any (msg:\"pb\"; content:\"curl\"; http.uri; "
+		     "content:\"/admin\"; sid:1;)\nalert http any any -> any any (msg:\"pn\"; "
+		     "content:\"wget\"; http.uri; content:\"/admin\"; sid:2;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0);
+	txh_free(&h);
+}
+
+static void test_http_rule_not_for_dns(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert dns any any -> any any (msg:\"x\"; dns.query; content:\"admin\"; "
+		     "sid:1;)\nalert http any any -> any any (msg:\"y\"; sid:2;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 0);
+	/* an app-layer rule without keywords: once per transaction */
+	assert_int_equal(h.hits[2], 1);
+	txh_sends(&h, FLOW_DIR_TO_CLIENT, RESP_404);
+	assert_int_equal(h.hits[2], 1);
+	txh_free(&h);
+}
+
+/* ---- DNS --------------------------------------------------------------------------------- */
+
+static const uint8_t dns_query[] = {
+	0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0x00, 0x01, 0x00, 0x01,
+};
+
+static void test_dns_query(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert dns any any -> any any (msg:\"q\"; dns.query; "
+		     "content:\"example.com\"; sid:1;)\nalert dns any any -> any any (msg:\"n\"; "
+		     "dns.query; content:\"evil\"; sid:2;)\nalert udp any any -> any any "
+		     "(msg:\"udp\"; dns_query; content:\"example\"; sid:3;)", 17, 53);
+	txh_send(&h, FLOW_DIR_TO_SERVER, dns_query, sizeof(dns_query));
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0);
+	assert_int_equal(h.hits[3], 1);
+	assert_true(h.flags[1] & DETECT_ALERT_F_TX);
+	txh_free(&h);
+}
+
+static void test_dns_opcode_rrtype(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert dns any any -> any any (msg:\"op\"; dns.opcode:0; sid:1;)\n"
+		     "alert dns any any -> any any (msg:\"op4\"; dns.opcode:4; sid:2;)\n"
+		     "alert dns any any -> any any (msg:\"rr\"; dns.rrtype:A; sid:3;)\n"
+		     "alert dns any any -> any any (msg:\"mx\"; dns.rrtype:MX; sid:4;)", 17, 53);
+	txh_send(&h, FLOW_DIR_TO_SERVER, dns_query, sizeof(dns_query));
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0);
+	assert_int_equal(h.hits[3], 1);
+	assert_int_equal(h.hits[4], 0);
+	txh_free(&h);
+}
+
+/* ---- TLS --------------------------------------------------------------------------------- */
+
+/* A TLS 1.2 ClientHello with server_name `sni`; returns its length. */
+static size_t client_hello(uint8_t *b, const char *sni)
+{
+	size_t sl = strlen(sni), n = 0;
+	size_t ext = 9 + sl;                /* type, len, list len, name type, name len, name */
+	size_t body = 2 + 32 + 1 + 4 + 2 + 2 + ext;
+	b[n++] = 0x16, b[n++] = 3, b[n++] = 1;
+	b[n++] = (uint8_t)((body + 4) >> 8), b[n++] = (uint8_t)(body + 4);
+	b[n++] = 1, b[n++] = 0, b[n++] = (uint8_t)(body >> 8), b[n++] = (uint8_t)body;
+	b[n++] = 3, b[n++] = 3;
+	memset(b + n, 0x42, 32), n += 32;
+	b[n++] = 0;                         /* session id */
+	b[n++] = 0, b[n++] = 2, b[n++] = 0xc0, b[n++] = 0x2f; /* one cipher suite */
+	b[n++] = 1, b[n++] = 0;             /* compression: null */
+	b[n++] = (uint8_t)(ext >> 8), b[n++] = (uint8_t)ext;
+	b[n++] = 0, b[n++] = 0;             /* server_name */
+	b[n++] = (uint8_t)((sl + 5) >> 8), b[n++] = (uint8_t)(sl + 5);
+	b[n++] = (uint8_t)((sl + 3) >> 8), b[n++] = (uint8_t)(sl + 3);
+	b[n++] = 0, b[n++] = (uint8_t)(sl >> 8), b[n++] = (uint8_t)sl;
+	memcpy(b + n, sni, sl), n += sl;
+	return n;
+}
+
+static void test_tls_sni(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert tls any any -> any any (msg:\"sni\"; tls.sni; "
+		     "content:\"secure.example.org\"; endswith; sid:1;)\n"
+		     "alert tls any any -> any any (msg:\"no\"; tls.sni; content:\"other\"; sid:2;)\n"
+		     "alert tls any any -> any any (msg:\"legacy\"; tls_sni; content:\"example\"; "
+		     "sid:3;)", 6, 443);
+	uint8_t b[256];
+	size_t n = client_hello(b, "secure.example.org");
+	txh_send(&h, FLOW_DIR_TO_SERVER, b, n);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0);
+	assert_int_equal(h.hits[3], 1);
+	assert_int_equal(h.tx_id[1], 0);
+	txh_free(&h);
+}
+
+static void test_tls_version(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert tls any any -> any any (msg:\"v\"; tls.version:1.2; sid:1;)\n"
+		     "alert tls any any -> any any (msg:\"v3\"; tls.version:1.3; sid:2;)", 6, 443);
+	uint8_t b[256];
+	size_t n = client_hello(b, "a.example");
+	txh_send(&h, FLOW_DIR_TO_SERVER, b, n);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0);
+	txh_free(&h);
+}
+
+/* ---- app-layer-protocol (packet level) --------------------------------------------------- */
+
+static void test_app_layer_protocol(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert tcp any any -> any any (msg:\"alp\"; app-layer-protocol:http; "
+		     "sid:1;)\nalert tcp any any -> any any (msg:\"nalp\"; "
+		     "app-layer-protocol:!http; sid:2;)\nalert tcp any any -> any any "
+		     "(msg:\"tls\"; app-layer-protocol:tls; sid:3;)", 6, 80);
+	struct packet p;
+	struct detect_result res;
+	txh_packet(&h, &p, FLOW_DIR_TO_SERVER, NULL, 0);
+	detect_app_packet(h.te.t, &p, &res);
+	count(&h, &res);
+	assert_int_equal(h.hits[1] + h.hits[2] + h.hits[3], 0); /* not detected yet */
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	detect_app_packet(h.te.t, &p, &res);
+	count(&h, &res);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0);
+	assert_int_equal(h.hits[3], 0);
+	txh_free(&h);
+}
+
+/* ---- stream ------------------------------------------------------------------------------ */
+
+static uint32_t stream_feed(struct txh *h, uint8_t dir, uint64_t off, const char *s,
+			    uint32_t sid)
+{
+	struct packet p;
+	txh_packet(h, &p, dir, s, strlen(s));
+	struct stream_chunk c = { .data = (const uint8_t *)s, .len = (uint32_t)strlen(s),
+				  .dir = dir, .offset = off };
+	struct detect_result res;
+	detect_stream(h->te.t, &p, &c, &res);
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < res.n_alerts; i++) {
+		if (res.alerts[i].rule->sid == sid) {
+			assert_true(res.alerts[i].flags & DETECT_ALERT_F_STREAM);
+			n++;
+		}
+	}
+	return n;
+}
+
+static void test_stream_split_content(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert tcp any any -> any any (msg:\"split\"; content:\"evilpayload\"; "
+		     "sid:1;)", 6, 9999);
+	uint32_t n = stream_feed(&h, FLOW_DIR_TO_SERVER, 0, "xxxxxevilp", 1);
+	assert_int_equal(n, 0);
+	n = stream_feed(&h, FLOW_DIR_TO_SERVER, 10, "ayloadyyyy", 1);
+	assert_int_equal(n, 1);
+	/* later data without the pattern: the window alone matched, no second alert */
+	n = stream_feed(&h, FLOW_DIR_TO_SERVER, 20, "zzzz", 1);
+	assert_int_equal(n, 0);
+	txh_free(&h);
+}
+
+static void test_stream_gap_resets_window(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert tcp any any -> any any (msg:\"split\"; content:\"evilpayload\"; "
+		     "sid:1;)", 6, 9999);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0, "xxxxxevilp", 1), 0);
+	/* not contiguous (bytes 10..99 lost): the halves must not be joined */
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 100, "ayloadyyyy", 1), 0);
+	txh_free(&h);
+}
+
+static void test_stream_directions(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert tcp any any -> any any (msg:\"s\"; flow:to_client; "
+		     "content:\"abcdef\"; sid:1;)", 6, 9999);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0, "abc", 1), 0);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_CLIENT, 0, "abc", 1), 0);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 3, "def", 1), 0);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_CLIENT, 3, "def", 1), 1);
+	txh_free(&h);
+}
+
+static void test_stream_model_skips_packet(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert tcp any any -> any any (msg:\"c\"; content:\"attack\"; sid:1;)\n"
+		     "alert tcp any any -> any any (msg:\"ds\"; dsize:6; content:\"attack\"; sid:2;)",
+		     6, 9999);
+	struct packet p;
+	txh_packet(&h, &p, FLOW_DIR_TO_SERVER, "attack", 6);
+	/* taken by the stream: the payload rule waits for the stream, dsize stays per packet */
+	detect_set_stream_added(h.te.t, true);
+	assert_false(te_fires(&h.te, &p, 1));
+	assert_true(te_fires(&h.te, &p, 2));
+	detect_set_stream_added(h.te.t, false);
+	assert_true(te_fires(&h.te, &p, 1));
+	/* the stream alerts it exactly once, and never the dsize rule */
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0, "attack", 1), 1);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0 + 6, "more", 2), 0);
+	txh_free(&h);
+}
+
+static void test_stream_only_rule(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert tcp-stream any any -> any any (msg:\"ts\"; content:\"login\"; "
+		     "sid:1;)\nalert http any any -> any any (msg:\"hp\"; content:\"GET /adm\"; "
+		     "sid:2;)", 6, 80);
+	struct packet p;
+	txh_packet(&h, &p, FLOW_DIR_TO_SERVER, "log", 3);
+	assert_false(te_fires(&h.te, &p, 1));
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0, "log", 1), 0);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 3, "in", 1), 1);
+	/* an http rule with payload keywords: the stream once the flow is HTTP */
+	struct txh h2;
+	txh_init(&h2, "alert http any any -> any any (msg:\"hp\"; content:\"GET /adm\"; sid:2;)",
+		 6, 80);
+	assert_int_equal(stream_feed(&h2, FLOW_DIR_TO_SERVER, 0, "GET /adm", 2), 0);
+	assert_int_equal(stream_feed(&h2, FLOW_DIR_TO_SERVER, 8, "xx", 2), 0);
+	txh_sends(&h2, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(stream_feed(&h2, FLOW_DIR_TO_SERVER, 10, "GET /admin", 2), 1);
+	assert_int_equal(stream_feed(&h2, FLOW_DIR_TO_SERVER, 20, "more", 2), 0);
+	txh_free(&h2);
+	txh_free(&h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_http_uri),
+		cmocka_unit_test(test_http_once_per_tx),
+		cmocka_unit_test(test_http_method),
+		cmocka_unit_test(test_http_header),
+		cmocka_unit_test(test_http_host),
+		cmocka_unit_test(test_http_uricontent),
+		cmocka_unit_test(test_http_client_body),
+		cmocka_unit_test(test_http_file_data),
+		cmocka_unit_test(test_http_stat_code_with_uri),
+		cmocka_unit_test(test_http_direction),
+		cmocka_unit_test(test_http_negated),
+		cmocka_unit_test(test_http_user_agent_pcre),
+		cmocka_unit_test(test_http_urilen),
+		cmocka_unit_test(test_http_header_ports),
+		cmocka_unit_test(test_http_flowbits),
+		cmocka_unit_test(test_http_payload_and_buffer),
+		cmocka_unit_test(test_http_rule_not_for_dns),
+		cmocka_unit_test(test_dns_query),
+		cmocka_unit_test(test_dns_opcode_rrtype),
+		cmocka_unit_test(test_tls_sni),
+		cmocka_unit_test(test_tls_version),
+		cmocka_unit_test(test_app_layer_protocol),
+		cmocka_unit_test(test_stream_split_content),
+		cmocka_unit_test(test_stream_gap_resets_window),
+		cmocka_unit_test(test_stream_directions),
+		cmocka_unit_test(test_stream_model_skips_packet),
+		cmocka_unit_test(test_stream_only_rule),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,285 @@
+/*
+ * tx-inspect.c — inspection of app-layer transactions (Suricata's "app-layer inspection"): the
+ * rules of a transaction's protocol whose sticky buffers (http.uri, dns.query, tls.sni, ...) the
+ * transaction now has are prefiltered with the parts' per-buffer Hyperscan databases, then
+ * checked in engine order: header against the packet that progressed the transaction, packet
+ * keywords, transaction values (urilen, dns.opcode, dns.rrtype, tls.version, app-layer-event,
+ * app-layer-protocol), every buffer program, flowbits/flowint. A rule alerts at most once per
+ * transaction: the engine indices of the rules that matched are kept in tx->detect_state.
+ *
+ * Direction (as Suricata): a rule with flow:to_server / to_client is inspected in that
+ * direction only; otherwise a rule with a response-only buffer (http.stat_code, file.data of
+ * a response is both-ways) is a to-client rule, one with request-only buffers a to-server rule,
+ * and a rule with both-ways buffers only (http.header, file.data) is inspected in each
+ * direction against that direction's message. Request buffers stay readable on to-client
+ * inspection, so a rule mixing http.uri and http.stat_code alerts once the response is there.
+ * Payload keywords of a transaction rule are matched on the current packet's payload.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "detect/tx-int.h"
+
+/* Entries per transaction; a transaction matching more rules stops alerting new ones (the
+ * memory a hostile flow can make us keep stays bounded). */
+#define DET_TX_STATE_MAX 4096
+/* Instances of a multi-buffer (http.request_header, dns.query, ...) looked at. */
+#define DET_TX_MAX_INDEX 64
+
+struct det_tx_state {
+	uint32_t n, cap;
+	uint32_t *rules; /* sorted engine indices of the rules that matched this tx */
+};
+
+void detect_tx_state_free(void *state, void *user)
+{
+	(void)user;
+	struct det_tx_state *s = state;
+	if (!s)
+		return;
+	free(s->rules);
+	free(s);
+}
+
+static bool state_has(const struct det_tx_state *s, uint32_t idx)
+{
+	uint32_t lo = 0, hi = s ? s->n : 0;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (s->rules[mid] == idx)
+			return true;
+		if (s->rules[mid] < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* 0, or -1 when the state cannot grow (the caller then does not alert: no repeats). */
+static int state_add(struct app_tx *tx, uint32_t idx)
+{
+	struct det_tx_state *s = tx->detect_state;
+	if (!s) {
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			return -1;
+		tx->detect_state = s;
+	}
+	if (s->n == s->cap) {
+		if (s->cap >= DET_TX_STATE_MAX)
+			return -1;
+		uint32_t cap = s->cap ? s->cap * 2 : 8;
+		uint32_t *a = realloc(s->rules, cap * sizeof(*a));
+		if (!a)
+			return -1;
+		s->rules = a;
+		s->cap = cap;
+	}
+	uint32_t i = s->n;
+	while (i > 0 && s->rules[i - 1] > idx) {
+		s->rules[i] = s->rules[i - 1];
+		i--;
+	}
+	s->rules[i] = idx;
+	s->n++;
+	return 0;
+}
+
+/* ---- transaction values ------------------------------------------------------------------ */
+
+static bool tls_version_parse(const char *a, uint32_t *v)
+{
+	if (!a)
+		return false;
+	while (*a == ' ')
+		a++;
+	if (!strncasecmp(a, "0x", 2)) {
+		*v = (uint32_t)strtoul(a, NULL, 16);
+		return true;
+	}
+	static const struct {
+		const char *n;
+		uint32_t v;
+	} names[] = { { "1.0", TLS_VERSION_10 }, { "1.1", TLS_VERSION_11 },
+		      { "1.2", TLS_VERSION_12 }, { "1.3", TLS_VERSION_13 },
+		      { "3.0", TLS_VERSION_SSL3 }, { "ssl3", TLS_VERSION_SSL3 },
+		      { "2.0", TLS_VERSION_SSL2 }, { "ssl2", TLS_VERSION_SSL2 } };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(a, names[i].n)) {
+			*v = names[i].v;
+			return true;
+		}
+	return false;
+}
+
+static bool has_event(const struct app_tx *tx, const char *name)
+{
+	enum app_event ev = app_event_lookup(name ? name : "");
+	if (ev == APP_EVENT_NONE)
+		return false;
+	for (uint8_t i = 0; i < tx->n_events && i < APP_TX_MAX_EVENTS; i++)
+		if (tx->events[i] == ev)
+			return true;
+	return false;
+}
+
+static bool txkw_match(const struct det_txkw *k, const struct app_tx *tx, const struct flow *f,
+		       uint8_t dir)
+{
+	const struct rule_match *m = k->m;
+	switch (k->type) {
+	case DET_TXKW_URILEN: {
+		uint32_t len;
+		return app_tx_get_urilen(tx, false, &len) == 0 && detect_num_match(&m->u.num, len);
+	}
+	case DET_TXKW_DNS_OPCODE: {
+		uint8_t op;
+		if (tx->proto != APP_PROTO_DNS || dns_tx_get_opcode(tx, dir, &op) != 0)
+			return false;
+		return detect_num_match(&m->u.num, op);
+	}
+	case DET_TXKW_DNS_RRTYPE: {
+		const char *a = m->u.arg ? m->u.arg : "";
+		int want = dns_rrtype_lookup(a);
+		if (want < 0 || tx->proto != APP_PROTO_DNS)
+			return false;
+		uint16_t rr;
+		for (uint32_t i = 0; i < DET_TX_MAX_INDEX && dns_tx_get_rrtype(tx, dir, i, &rr) == 0;
+		     i++)
+			if (rr == (uint16_t)want)
+				return true;
+		return false;
+	}
+	case DET_TXKW_TLS_VERSION: {
+		uint32_t want;
+		const struct tls_state *ts = tx->proto_tx;
+		if (tx->proto != APP_PROTO_TLS || !ts || !ts->version ||
+		    !tls_version_parse(m->u.arg, &want))
+			return false;
+		return ts->version == want;
+	}
+	case DET_TXKW_EVENT:
+		return has_event(tx, m->u.name.name) != k->negated;
+	case DET_TXKW_ALPROTO: {
+		enum app_proto want = app_proto_by_name(m->u.name.name ? m->u.name.name : "");
+		return (want != APP_PROTO_UNKNOWN && app_flow_proto(f) == want) != k->negated;
+	}
+	default:
+		return false;
+	}
+}
+
+/* ---- one rule ---------------------------------------------------------------------------- */
+
+static bool tx_rule_match(struct detect_thread *t, const struct det_rule *dr,
+			  const struct det_prule *pr, const struct packet *p, struct flow *f,
+			  const struct app_tx *tx, uint8_t dir)
+{
+	if (pr->kind != DET_PK_TX)
+		return false;
+	if (pr->app_proto != APP_PROTO_UNKNOWN && pr->app_proto != tx->proto)
+		return false;
+	if (pr->txdir != DET_DIR_BOTH && pr->txdir != dir)
+		return false;
+	if (!det_header_match(dr, p) || !det_x_pops_cheap(dr, p, false))
+		return false;
+	for (uint8_t i = 0; i < pr->n_kws; i++)
+		if (!txkw_match(&pr->kws[i], tx, f, dir))
+			return false;
+	memset(t->vars, 0, sizeof(t->vars));
+	if (dr->payload.n_ops &&
+	    (!p->payload || !p->payload_len ||
+	     !det_inspect_buffer(t, dr, &dr->payload, p->payload, p->payload_len, p)))
+		return false;
+	for (uint8_t i = 0; i < pr->n_bufs; i++) {
+		const struct det_pbuf *b = &pr->bufs[i];
+		if (b->app_buf < 0 || app_buffer_proto((enum app_buffer)b->app_buf) != tx->proto)
+			return false;
+		uint8_t d = b->side == DET_SIDE_BOTH ? dir : b->side;
+		bool ok = false;
+		for (uint32_t idx = 0; idx < DET_TX_MAX_INDEX && !ok; idx++) {
+			const uint8_t *data;
+			uint32_t len;
+			if (app_tx_get_buffer(tx, (enum app_buffer)b->app_buf, d, idx, &data,
+					      &len) != 0)
+				break;
+			ok = det_inspect_buffer(t, dr, &dr->other[b->prog], data, len, p);
+		}
+		if (!ok)
+			return false;
+	}
+	return det_x_pops_state(t, dr, p);
+}
+
+/* Prefilter: the parts' databases of the buffers this transaction has, in both directions. */
+static void tx_candidates(struct detect_thread *t, const struct det_group *g,
+			  const struct packet *p, const struct app_tx *tx)
+{
+	const struct detect_engine *e = t->e;
+	const struct det_pending *pd = e->pend;
+	for (uint8_t i = 0; i < g->n_parts; i++) {
+		const struct det_part *part = &e->parts[g->parts[i]];
+		for (uint16_t k = 0; k < part->n_mpm; k++) {
+			const struct det_mpm *mpm = &part->mpm[k];
+			if (mpm->buffer == DET_BUF_PENDING_PAYLOAD) {
+				if (p->payload && p->payload_len)
+					det_x_scan(t, mpm, p->payload, p->payload_len);
+				continue;
+			}
+			const char *name = rules_buffer_name(mpm->buffer);
+			int ab = name ? app_buffer_lookup(name) : -1;
+			if (ab < 0 || app_buffer_proto((enum app_buffer)ab) != tx->proto)
+				continue;
+			for (uint8_t d = 0; d < 2; d++) {
+				for (uint32_t idx = 0; idx < DET_TX_MAX_INDEX; idx++) {
+					const uint8_t *data;
+					uint32_t len;
+					if (app_tx_get_buffer(tx, (enum app_buffer)ab, d, idx, &data,
+							      &len) != 0)
+						break;
+					det_x_scan(t, mpm, data, len);
+				}
+			}
+		}
+		for (uint32_t k = 0; k < pd->part_n[g->parts[i]]; k++)
+			det_x_cand_add(t, pd->part_nompm[g->parts[i]][k]);
+	}
+}
+
+void detect_tx(struct detect_thread *t, struct packet *p, struct flow *f, struct app_tx *tx,
+	       uint8_t dir, struct detect_result *res)
+{
+	detect_result_reset(res);
+	if (!t || !p || !f || !tx || dir > FLOW_DIR_TO_CLIENT || !t->e->pend)
+		return;
+	const struct detect_engine *e = t->e;
+	if (f->flags & FLOW_F_PASS)
+		return;
+	const struct det_group *g = det_group_lookup(e, p);
+	if (!g)
+		return;
+	t->n_cand = 0;
+	tx_candidates(t, g, p, tx);
+	det_x_cand_sort(t);
+	struct det_tx_state *st = tx->detect_state;
+	for (uint32_t i = 0; i < t->n_cand; i++) {
+		uint32_t idx = t->cand[i];
+		const struct det_rule *dr = &e->rules[idx];
+		const struct det_prule *pr = &e->pend->rules[idx];
+		if (pr->kind != DET_PK_TX || state_has(st, idx))
+			continue;
+		t->stats.rules_checked++;
+		if (!tx_rule_match(t, dr, pr, p, f, tx, dir))
+			continue;
+		if (state_add(tx, idx) < 0)
+			continue;
+		st = tx->detect_state;
+		if (det_x_alert(t, dr, p, res, DETECT_ALERT_F_TX, tx->tx_id) &&
+		    detect_action_from_rule(dr->r->action) == DETECT_ACTION_PASS)
+			break;
+	}
+	det_x_cand_reset(t);
+	detect_result_finalize(res, &e->order, f, e->cfg.simulate_ips);
+}
