@@ -202,7 +202,9 @@ static const char *const known_keys[] = {
 	"vlan.use-for-tracking",
 	"livedev.**",
 	"flow-timeouts.*.*",
+	"defrag.enabled", /* aegis */
 	"stream.memcap",
+	"stream.enabled", /* aegis: reassembly off (packet-only) */
 	"stream.memcap-policy",
 	"stream.checksum-validation",
 	"stream.prealloc-sessions",

@@ -222,6 +222,12 @@ struct detect_thread {
 	uint64_t *cand_bits;      /* one bit per engine rule */
 	uint32_t *cand;           /* candidate rule indices of the current packet */
 	uint32_t n_cand;
+	uint32_t *cand_sorted;    /* prebuilt sorted runs added this round (det_x_cand_add_sorted) */
+	uint32_t n_sorted;
+	uint32_t *cand_tmp;       /* merge scratch */
+	int16_t *app_buf;         /* rules buffer id -> enum app_buffer (-1: none), built on the
+				   * thread's first transaction (tx-inspect.c) */
+	uint32_t n_app_buf;
 	bool cand_overflow;
 	/* per-rule evaluation state */
 	int64_t vars[DET_MAX_VARS];

@@ -491,6 +491,8 @@ struct detect_thread *detect_thread_new(const struct detect_engine *e)
 	size_t words = (e->n_rules + 63) / 64;
 	t->cand_bits = calloc(words ? words : 1, sizeof(uint64_t));
 	t->cand = calloc(e->n_rules ? e->n_rules : 1, sizeof(uint32_t));
+	t->cand_sorted = calloc(e->n_rules ? e->n_rules : 1, sizeof(uint32_t));
+	t->cand_tmp = calloc(e->n_rules ? e->n_rules : 1, sizeof(uint32_t));
 	t->b64_buf = malloc(DET_B64_MAX);
 	t->md = pcre2_match_data_create(16, NULL);
 	t->mctx = pcre2_match_context_create(NULL);
@@ -498,7 +500,7 @@ struct detect_thread *detect_thread_new(const struct detect_engine *e)
 	t->jit_stack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
 	t->hosts = detect_hosts_new(DET_HOSTS_MAX);
 	t->thr = detect_thresholds_new(e->thr_cfg, DET_THRESHOLDS_MAX);
-	if (!t->cand_bits || !t->cand || !t->b64_buf || !t->md || !t->mctx ||
+	if (!t->cand_bits || !t->cand || !t->cand_sorted || !t->cand_tmp || !t->b64_buf || !t->md || !t->mctx ||
 	    !t->mctx_unlimited || !t->jit_stack || !t->hosts || !t->thr)
 		goto fail;
 	if (e->cfg.pcre_match_limit)
@@ -529,6 +531,9 @@ void detect_thread_free(struct detect_thread *t)
 	detect_thresholds_free(t->thr);
 	free(t->cand_bits);
 	free(t->cand);
+	free(t->cand_sorted);
+	free(t->cand_tmp);
+	free(t->app_buf);
 	free(t->b64_buf);
 	free(t);
 }

@@ -202,10 +202,15 @@ int det_pending_build(struct detect_engine *e)
 	e->pend = pd;
 	pd->rules = calloc(e->n_rules ? e->n_rules : 1, sizeof(*pd->rules));
 	pd->stream_bits = calloc((e->n_rules + 63) / 64 + 1, sizeof(uint64_t));
-	pd->part_n = calloc(DET_NPARTS, sizeof(uint32_t));
-	pd->part_nompm = calloc(DET_NPARTS, sizeof(uint32_t *));
-	if (!pd->rules || !pd->stream_bits || !pd->part_n || !pd->part_nompm)
+	if (!pd->rules || !pd->stream_bits)
 		return -1;
+
+	for (int k = 0; k < 3; k++) {
+		pd->part_n[k] = calloc(DET_NPARTS, sizeof(uint32_t));
+		pd->part_nompm[k] = calloc(DET_NPARTS, sizeof(uint32_t *));
+		if (!pd->part_n[k] || !pd->part_nompm[k])
+			return -1;
+	}
 	for (uint32_t i = 0; i < e->n_rules; i++) {
 		const struct det_rule *dr = &e->rules[i];
 		struct det_prule *pr = &pd->rules[i];
@@ -227,14 +232,14 @@ int det_pending_build(struct detect_engine *e)
 			continue;
 		for (uint32_t k = 0; k < p->n_rules; k++) {
 			const struct det_rule *dr = &e->rules[p->all[k]];
+			uint8_t kind = pd->rules[p->all[k]].kind;
 			if ((dr->flags & (DR_F_NEEDS_APP | DR_F_STREAM_ONLY)) &&
-			    !(dr->flags & DR_F_HAS_MPM)) {
-				if (!pd->part_nompm[pi]) {
-					pd->part_nompm[pi] = calloc(p->n_rules, sizeof(uint32_t));
-					if (!pd->part_nompm[pi])
-						return -1;
-				}
-				pd->part_nompm[pi][pd->part_n[pi]++] = p->all[k];
+			    !(dr->flags & DR_F_HAS_MPM) && kind >= DET_PK_TX &&
+			    kind <= DET_PK_STREAM) {
+				uint32_t **l = &pd->part_nompm[kind - 1][pi];
+				if (!*l && !(*l = calloc(p->n_rules, sizeof(uint32_t))))
+					return -1;
+				(*l)[pd->part_n[kind - 1][pi]++] = p->all[k];
 			}
 		}
 	}
@@ -252,11 +257,13 @@ void det_pending_free(struct detect_engine *e)
 			free(pd->rules[i].kws);
 		}
 	}
-	if (pd->part_nompm)
-		for (uint32_t i = 0; i < DET_NPARTS; i++)
-			free(pd->part_nompm[i]);
-	free(pd->part_nompm);
-	free(pd->part_n);
+	for (int k = 0; k < 3; k++) {
+		if (pd->part_nompm[k])
+			for (uint32_t i = 0; i < DET_NPARTS; i++)
+				free(pd->part_nompm[k][i]);
+		free(pd->part_nompm[k]);
+		free(pd->part_n[k]);
+	}
 	free(pd->stream_bits);
 	free(pd->rules);
 	free(pd);
@@ -396,10 +403,58 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * Candidates arrive from two places: Hyperscan matches (few, in any order) and the prebuilt
+ * lists of rules without a fast pattern (already in rule order, possibly long). Sorting the
+ * whole array each time cost more than the inspection; instead the matches are sorted alone and
+ * merged with the sorted runs recorded by det_x_cand_add_sorted.
+ */
+void det_x_cand_add_sorted(struct detect_thread *t, const uint32_t *list, uint32_t n)
+{
+	if (!n)
+		return;
+	uint32_t *run = t->cand_sorted + t->n_sorted;
+	uint32_t m = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t r = list[i];
+		uint64_t bit = 1ull << (r & 63);
+		if (t->cand_bits[r >> 6] & bit)
+			continue;
+		t->cand_bits[r >> 6] |= bit;
+		run[m++] = r;
+	}
+	/* several sorted runs (one per part) are merged into one as they come */
+	if (t->n_sorted && m) {
+		uint32_t *a = t->cand_sorted, na = t->n_sorted, *out = t->cand_tmp, o = 0, i = 0,
+			 j = 0;
+		while (i < na && j < m)
+			out[o++] = a[i] < run[j] ? a[i++] : run[j++];
+		while (i < na)
+			out[o++] = a[i++];
+		while (j < m)
+			out[o++] = run[j++];
+		memcpy(a, out, o * sizeof(uint32_t));
+	}
+	t->n_sorted += m;
+}
+
 void det_x_cand_sort(struct detect_thread *t)
 {
 	if (t->n_cand > 1)
 		qsort(t->cand, t->n_cand, sizeof(uint32_t), cmp_u32);
+	if (!t->n_sorted)
+		return;
+	/* merge the sorted matches with the sorted prebuilt runs into cand */
+	uint32_t *out = t->cand_tmp, o = 0, i = 0, j = 0;
+	while (i < t->n_cand && j < t->n_sorted)
+		out[o++] = t->cand[i] < t->cand_sorted[j] ? t->cand[i++] : t->cand_sorted[j++];
+	while (i < t->n_cand)
+		out[o++] = t->cand[i++];
+	while (j < t->n_sorted)
+		out[o++] = t->cand_sorted[j++];
+	memcpy(t->cand, out, o * sizeof(uint32_t));
+	t->n_cand = o;
+	t->n_sorted = 0;
 }
 
 void det_x_cand_reset(struct detect_thread *t)

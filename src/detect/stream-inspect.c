@@ -81,8 +81,9 @@ static void stream_candidates(struct detect_thread *t, const struct det_group *g
 		for (uint16_t k = 0; k < part->n_mpm; k++)
 			if (part->mpm[k].buffer == DET_BUF_PENDING_PAYLOAD)
 				det_x_scan(t, &part->mpm[k], buf, len);
-		for (uint32_t k = 0; k < e->pend->part_n[g->parts[i]]; k++)
-			det_x_cand_add(t, e->pend->part_nompm[g->parts[i]][k]);
+		const uint32_t *l;
+		uint32_t n = det_pending_nompm(e->pend, DET_PK_STREAM, g->parts[i], &l);
+		det_x_cand_add_sorted(t, l, n);
 	}
 	for (uint32_t k = 0; k < g->n_nompm; k++)
 		if (det_pending_stream_rule(e, g->nompm[k]))
@@ -191,8 +192,9 @@ void detect_app_packet(struct detect_thread *t, struct packet *p, struct detect_
 		for (uint16_t k = 0; k < part->n_mpm && payload_ok; k++)
 			if (part->mpm[k].buffer == DET_BUF_PENDING_PAYLOAD)
 				det_x_scan(t, &part->mpm[k], p->payload, p->payload_len);
-		for (uint32_t k = 0; k < e->pend->part_n[g->parts[i]]; k++)
-			det_x_cand_add(t, e->pend->part_nompm[g->parts[i]][k]);
+		const uint32_t *l;
+		uint32_t n = det_pending_nompm(e->pend, DET_PK_APP_PKT, g->parts[i], &l);
+		det_x_cand_add_sorted(t, l, n);
 	}
 	det_x_cand_sort(t);
 	for (uint32_t i = 0; i < t->n_cand; i++) {

@@ -30,6 +30,11 @@
 struct det_tx_state {
 	uint32_t n, cap;
 	uint32_t *rules; /* sorted engine indices of the rules that matched this tx */
+	/* what the transaction looked like at its last inspection, per direction: a call that
+	 * finds the same progress (more body bytes of the same message) is not re-inspected —
+	 * its buffers are inspected again once the message moves on or completes */
+	uint8_t seen_progress[2];
+	bool seen_complete[2], inspected[2];
 };
 
 void detect_tx_state_free(void *state, void *user)
@@ -228,8 +233,7 @@ static void tx_candidates(struct detect_thread *t, const struct det_group *g,
 					det_x_scan(t, mpm, p->payload, p->payload_len);
 				continue;
 			}
-			const char *name = rules_buffer_name(mpm->buffer);
-			int ab = name ? app_buffer_lookup(name) : -1;
+			int ab = mpm->buffer < t->n_app_buf ? t->app_buf[mpm->buffer] : -1;
 			if (ab < 0 || app_buffer_proto((enum app_buffer)ab) != tx->proto)
 				continue;
 			for (uint8_t d = 0; d < 2; d++) {
@@ -243,9 +247,47 @@ static void tx_candidates(struct detect_thread *t, const struct det_group *g,
 				}
 			}
 		}
-		for (uint32_t k = 0; k < pd->part_n[g->parts[i]]; k++)
-			det_x_cand_add(t, pd->part_nompm[g->parts[i]][k]);
+		const uint32_t *l;
+		uint32_t n = det_pending_nompm(pd, DET_PK_TX, g->parts[i], &l);
+		det_x_cand_add_sorted(t, l, n);
 	}
+}
+
+/* The rules buffer -> app buffer map, made once per thread (names compared once, not per tx). */
+static bool thread_app_buffers(struct detect_thread *t)
+{
+	if (t->app_buf)
+		return true;
+	uint32_t n = (uint32_t)rules_buffer_count();
+	int16_t *m = calloc(n ? n : 1, sizeof(*m));
+	if (!m)
+		return false;
+	for (uint32_t b = 0; b < n; b++) {
+		const char *name = rules_buffer_name((uint16_t)b);
+		m[b] = (int16_t)(name ? app_buffer_lookup(name) : -1);
+	}
+	t->app_buf = m;
+	t->n_app_buf = n;
+	return true;
+}
+
+/* True when the transaction has not moved on in `dir` since it was last inspected. */
+static bool tx_unchanged(struct app_tx *tx, uint8_t dir)
+{
+	struct det_tx_state *s = tx->detect_state;
+	if (!s) {
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			return false; /* inspect anyway; alerts are still bounded by state_add */
+		tx->detect_state = s;
+	}
+	if (s->inspected[dir] && s->seen_progress[dir] == tx->progress[dir] &&
+	    s->seen_complete[dir] == tx->complete[dir])
+		return true;
+	s->inspected[dir] = true;
+	s->seen_progress[dir] = tx->progress[dir];
+	s->seen_complete[dir] = tx->complete[dir];
+	return false;
 }
 
 void detect_tx(struct detect_thread *t, struct packet *p, struct flow *f, struct app_tx *tx,
@@ -253,6 +295,8 @@ void detect_tx(struct detect_thread *t, struct packet *p, struct flow *f, struct
 {
 	detect_result_reset(res);
 	if (!t || !p || !f || !tx || dir > FLOW_DIR_TO_CLIENT || !t->e->pend)
+		return;
+	if (tx_unchanged(tx, dir) || !thread_app_buffers(t))
 		return;
 	const struct detect_engine *e = t->e;
 	if (f->flags & FLOW_F_PASS)

@@ -59,11 +59,24 @@ struct det_prule {
 
 struct det_pending {
 	struct det_prule *rules;   /* per engine rule */
-	uint32_t *part_n;          /* per part: pending rules without a fast pattern */
-	uint32_t **part_nompm;
+	/* per kind (DET_PK_TX, _APP_PKT, _STREAM: index kind - 1) and part: pending rules without a
+	 * fast pattern, in rule order, so each entry point only walks the rules it can run */
+	uint32_t *part_n[3];
+	uint32_t **part_nompm[3];
 	uint64_t *stream_bits;     /* plain TCP payload rules the stream inspects */
 	uint32_t window;           /* longest reach of the stream-inspected rules */
 };
+
+/* The pending no-fast-pattern rules of `kind` in part `pi`. */
+static inline uint32_t det_pending_nompm(const struct det_pending *pd, uint8_t kind, uint32_t pi,
+					 const uint32_t **list)
+{
+	*list = pd->part_nompm[kind - 1][pi];
+	return pd->part_n[kind - 1][pi];
+}
+
+/* Add a sorted list of rules to the candidates (which the caller then merge-sorts). */
+void det_x_cand_add_sorted(struct detect_thread *t, const uint32_t *list, uint32_t n);
 
 static inline bool det_pending_stream_rule(const struct detect_engine *e, uint32_t idx)
 {

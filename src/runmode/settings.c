@@ -285,6 +285,16 @@ int runmode_options_from_conf(struct runmode_options *o, const struct conf *c, c
 		return -1;
 	/* One switch for pickup without a handshake, read by both the flow and stream stages. */
 	o->stream.midstream = o->flow.tcp_midstream;
+	/* aegis: stream.enabled / defrag.enabled (default yes) turn reassembly off for packet-only
+	 * sensors and for measuring the stages apart; the app layer runs when any protocol is
+	 * enabled (app-layer.protocols.X.enabled) and TCP data needs the stream stage. */
+	if (conf_get_bool(c, "stream.enabled", true, &o->stream_enabled, err, errlen) ||
+	    conf_get_bool(c, "defrag.enabled", true, &o->defrag_enabled, err, errlen))
+		return -1;
+	o->app_enabled = false;
+	for (int i = 0; i < APP_PROTO_MAX; i++)
+		if (o->app.proto[i].enabled)
+			o->app_enabled = true;
 	if (conf_get_str(c, "pcap-file.checksum-checks", "auto", &s, err, errlen))
 		return -1;
 	if (!strcmp(s, "auto"))
