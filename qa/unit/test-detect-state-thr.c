@@ -529,8 +529,8 @@ static void add(struct detect_result *res, const struct detect_action_order *o,
 
 static const char *const verdict_rules =
 	"alert tcp any any -> any any (msg:\"a\"; sid:1;)\n"
-	"drop tcp any any -> any any (msg:\"d\"; sid:2;)\n"
-	"reject tcp any any -> any any (msg:\"r\"; sid:3;)\n"
+	"drop http any any -> any any (msg:\"d\"; sid:2;)\n"
+	"reject http any any -> any any (msg:\"r\"; sid:3;)\n"
 	"pass tcp any any -> any any (msg:\"p\"; sid:4;)\n"
 	"alert tcp any any -> any any (msg:\"a-prio1\"; priority:1; sid:5;)\n"
 	"alert tcp any any -> any any (msg:\"a-class\"; classtype:trojan-activity; sid:6;)\n";
@@ -707,7 +707,7 @@ static void test_verdict_overflow_noalert(void **state)
 	size_t len = 0;
 	for (int i = 0; i < 20; i++)
 		len += (size_t)snprintf(text + len, sizeof(text) - len,
-					"drop tcp any any -> any any (sid:%d;)\n", 200 + i);
+					"drop http any any -> any any (sid:%d;)\n", 200 + i);
 	len += (size_t)snprintf(text + len, sizeof(text) - len,
 				"alert tcp any any -> any any (sid:300;)\n"
 				"alert tcp any any -> any any (sid:301;)\n");
@@ -757,6 +757,25 @@ static void test_verdict_noalert_drop(void **state)
 	rules_ruleset_free(rs);
 }
 
+/* Action scope: a packet rule's drop drops that packet only; the flow goes on (Suricata 7). */
+static void test_verdict_packet_drop_scope(void **state)
+{
+	(void)state;
+	struct rules_ruleset *rs = ts_load("drop tcp any any -> any any (msg:\"pd\"; sid:9;)\n");
+	struct detect_action_order o;
+	detect_action_order_init(&o, NULL);
+	struct detect_result res;
+	detect_result_reset(&res);
+	add(&res, &o, rs, 0, 0);
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	detect_result_finalize(&res, &o, &f, true);
+	assert_int_equal(res.verdict, DETECT_ACTION_DROP);
+	assert_false(f.flags & FLOW_F_DROP);
+	assert_true(f.flags & FLOW_F_ALERTED);
+	rules_ruleset_free(rs);
+}
+
 static void test_action_names(void **state)
 {
 	(void)state;
@@ -798,6 +817,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_overflow),
 		cmocka_unit_test(test_verdict_overflow_noalert),
 		cmocka_unit_test(test_verdict_noalert_drop),
+		cmocka_unit_test(test_verdict_packet_drop_scope),
 		cmocka_unit_test(test_action_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -139,7 +139,7 @@ static int prule_build(const struct det_rule *dr, struct det_prule *pr)
 	pr->kws = calloc(dr->n_pops ? dr->n_pops : 1, sizeof(*pr->kws));
 	if (!pr->kws)
 		return -1;
-	bool tx_kw = false, alp = false;
+	bool tx_kw = false;
 	for (uint16_t i = 0; i < dr->n_pops; i++) {
 		const struct rule_match *m = dr->pops[i].m;
 		if (!m->kw || (m->kw->kind != RULES_KW_APP && !kw_is(m, "app-layer-event")))
@@ -161,16 +161,13 @@ static int prule_build(const struct det_rule *dr, struct det_prule *pr)
 			k->type = DET_TXKW_EVENT;
 			k->negated = m->u.name.negated;
 			const char *n = m->u.name.name ? m->u.name.name : "";
-			/* generic detection events are flow-level: packet inspection */
+			/* generic detection events are flow-level (packet inspection) */
 			if (strncmp(n, "applayer_", 9) != 0)
 				tx_kw = true;
-			else
-				alp = true;
 			continue;
 		} else if (kw_is(m, "app-layer-protocol")) {
 			k->type = DET_TXKW_ALPROTO;
 			k->negated = m->u.name.negated;
-			alp = true;
 			continue;
 		} else {
 			k->type = DET_TXKW_UNSUPPORTED;
@@ -179,8 +176,11 @@ static int prule_build(const struct det_rule *dr, struct det_prule *pr)
 	}
 	if (dr->flags & DR_F_STREAM_ONLY)
 		pr->kind = DET_PK_STREAM;
-	else if (pr->n_bufs || tx_kw || (r->app_proto && !dr->payload.n_ops && !alp))
+	else if (pr->n_bufs || tx_kw)
 		pr->kind = DET_PK_TX;
+	/* A rule that names an app-layer protocol but inspects none of its buffers ("alert http
+	 * any any -> any any (msg; sid)") is a packet rule on that protocol's flows, as in
+	 * Suricata: it can alert on every packet once the protocol is known. */
 	else
 		pr->kind = DET_PK_APP_PKT;
 	if (dr->dir != DET_DIR_BOTH)

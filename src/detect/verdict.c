@@ -207,14 +207,18 @@ void detect_result_finalize(struct detect_result *res, const struct detect_actio
 		const struct detect_alert *a = &res->alerts[i];
 		if (!(a->flags & DETECT_ALERT_F_NOALERT))
 			logged = true;
-		if (a->action == DETECT_ACTION_DROP || a->action == DETECT_ACTION_REJECT)
+		/* Action scope as in Suricata 7: a drop by an app-layer rule (its header names a
+		 * protocol such as http) drops the flow; a drop by a packet rule drops that
+		 * packet only. */
+		if ((a->action == DETECT_ACTION_DROP || a->action == DETECT_ACTION_REJECT) &&
+		    a->rule && a->rule->app_proto)
 			drop = true;
 	}
 	if (logged)
 		f->flags |= FLOW_F_ALERTED;
 	if (res->verdict == DETECT_ACTION_PASS)
 		f->flags |= FLOW_F_PASS;
-	/* Suricata drops the rest of a flow once a drop rule matched it (IPS only) */
+	/* IPS only: the rest of the flow is dropped once a flow-scope drop matched it */
 	if (ips && drop && res->verdict != DETECT_ACTION_PASS)
 		f->flags |= FLOW_F_DROP;
 }

@@ -119,12 +119,12 @@ static void worker_on_flow_end(struct flow *f, void *user)
 	struct worker *w = user;
 	/* Data still queued in reassembly reaches the parsers, and every open transaction is
 	 * logged, before the flow record says goodbye. */
-	if (w->stream && f->stream) {
+	if (w->stream && f->stream && !(w->ips && (f->flags & FLOW_F_DROP))) {
 		struct stream_result sr;
 		stream_flow_flush(w->stream, f, &sr);
 		worker_stream_chunks(w, NULL, f, &sr, f->last_usec);
 	}
-	if (w->app && f->app) {
+	if (w->app && f->app && !(w->ips && (f->flags & FLOW_F_DROP))) {
 		struct app_result ar;
 		app_flow_finish(w->app, f, &ar);
 		worker_detect_txs(w, NULL, f, FLOW_DIR_TO_CLIENT, &ar, f->last_usec);
@@ -210,6 +210,10 @@ void worker_finish(struct worker *w)
 
 /* ---- detection output ------------------------------------------------------------------------ */
 
+static void worker_log_drop(struct worker *w, const struct packet *p, enum eve_drop_reason reason,
+			    const struct detect_alert *a, const struct output_alert_info *info);
+static void worker_log_flow_drop(struct worker *w, const struct packet *p);
+
 void worker_log_verdict(struct worker *w, const struct packet *p, const struct detect_result *r)
 {
 	const char *app = p->flow ? app_proto_name(app_flow_proto(p->flow)) : NULL;
@@ -222,9 +226,18 @@ void worker_log_verdict(struct worker *w, const struct packet *p, const struct d
 	if (!w->ips || (r->verdict != DETECT_ACTION_DROP && r->verdict != DETECT_ACTION_REJECT))
 		return;
 	w->dropped++;
+	const struct detect_alert *a = output_drop_alert(r);
+	enum eve_drop_reason reason =
+		a && (a->flags & DETECT_ALERT_F_RATE_CHANGED) ? EVE_DROP_THRESHOLD : EVE_DROP_RULES;
+	worker_log_drop(w, p, reason, a, &info);
+}
+
+/* One EVE drop record, unless drop.flows: start and this flow direction already has one. */
+static void worker_log_drop(struct worker *w, const struct packet *p, enum eve_drop_reason reason,
+			    const struct detect_alert *a, const struct output_alert_info *info)
+{
 	if (!w->log_drops)
 		return;
-	/* drop.flows: start logs the first dropped packet of each flow direction only. */
 	struct flow *f = p->flow;
 	uint32_t logged = p->flow_dir == FLOW_DIR_TO_SERVER ? FLOW_F_DROP_LOGGED_TS
 							    : FLOW_F_DROP_LOGGED_TC;
@@ -232,7 +245,16 @@ void worker_log_verdict(struct worker *w, const struct packet *p, const struct d
 		return;
 	if (f)
 		f->flags |= logged;
-	eve_log_drop(w->eve, p, EVE_DROP_RULES, output_drop_alert(r), &info);
+	eve_log_drop(w->eve, p, reason, a, info);
+}
+
+static void worker_log_flow_drop(struct worker *w, const struct packet *p)
+{
+	const char *app = app_proto_name(app_flow_proto(p->flow));
+	struct output_alert_info info = { .app_proto = app, .ips = true,
+					  .verdict = DETECT_ACTION_DROP };
+	w->dropped++;
+	worker_log_drop(w, p, EVE_DROP_FLOW, NULL, &info);
 }
 
 /* ---- the packet path -------------------------------------------------------------------------- */
@@ -255,6 +277,12 @@ static void worker_detect(struct worker *w, struct packet *p)
 static void worker_process_ip(struct worker *w, struct packet *p)
 {
 	struct flow *f = flow_table_handle_packet(w->flows, p);
+	if (f && w->ips && (f->flags & FLOW_F_DROP)) {
+		/* IPS: a flow a drop verdict hit is dropped whole; its later packets are neither
+		 * reassembled, parsed nor inspected (Suricata's "flow drop"). */
+		worker_log_flow_drop(w, p);
+		return;
+	}
 	bool stream_added = false;
 	if (f && p->ip_proto == 6 && w->stream && p->l4_hdr) {
 		struct stream_result sr;
