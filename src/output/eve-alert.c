@@ -210,6 +210,11 @@ void eve_log_alert(struct eve *e, const struct packet *p, const struct detect_al
 	if (f) {
 		if (meta && info && info->app_proto && info->app_proto[0])
 			jbuf_add_str(j, "app_proto", info->app_proto);
+		if (meta && info && info->tx) {
+			/* the app-layer record of the transaction, as Suricata adds it */
+			static const struct eve_http_opts http_defaults = { .extended = true };
+			eve_http_fields(j, info->tx, info->http ? info->http : &http_defaults);
+		}
 		jbuf_add_str(j, "direction",
 			     p->flow_dir == FLOW_DIR_TO_CLIENT ? "to_client" : "to_server");
 		if (meta)

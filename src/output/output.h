@@ -118,8 +118,14 @@ void eve_log_stats(struct eve *e, const struct aegis_stats *s);
 /* ---- alerts and drops (eve-alert.c) ---------------------------------------------------------- */
 
 /* What the alert writers (EVE and fast.log) need besides the alert itself. */
+struct app_tx;
+struct eve_http_opts;
+
 struct output_alert_info {
 	const char *app_proto;      /* the flow's app-layer protocol ("http"), NULL if unknown */
+	const struct app_tx *tx;    /* the transaction the alert is about (its http object is
+				     * added with metadata on), or NULL */
+	const struct eve_http_opts *http; /* how to write that object (NULL: defaults) */
 	bool ips;                   /* drop/reject are enforced: inline mode or --simulate-ips */
 	enum detect_action verdict; /* the packet's final action (detect_result.verdict) */
 };

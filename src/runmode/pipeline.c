@@ -76,7 +76,7 @@ static void worker_detect_txs(struct worker *w, const struct packet *p, struct f
 		detect_tx(w->detect, dp, f, ar->txs[i].tx, dir, &r);
 		if (r.n_alerts || r.verdict == DETECT_ACTION_DROP ||
 		    r.verdict == DETECT_ACTION_REJECT)
-			worker_log_verdict(w, dp, &r);
+			worker_log_verdict(w, dp, &r, ar->txs[i].tx);
 	}
 }
 
@@ -103,7 +103,7 @@ static void worker_stream_chunks(struct worker *w, const struct packet *p, struc
 			detect_stream(w->detect, dp, c, &r);
 			if (r.n_alerts || r.verdict == DETECT_ACTION_DROP ||
 			    r.verdict == DETECT_ACTION_REJECT)
-				worker_log_verdict(w, dp, &r);
+				worker_log_verdict(w, dp, &r, NULL);
 		}
 		if (!w->app)
 			continue;
@@ -214,10 +214,24 @@ static void worker_log_drop(struct worker *w, const struct packet *p, enum eve_d
 			    const struct detect_alert *a, const struct output_alert_info *info);
 static void worker_log_flow_drop(struct worker *w, const struct packet *p);
 
-void worker_log_verdict(struct worker *w, const struct packet *p, const struct detect_result *r)
+/* The transaction an alert on a packet of flow f belongs to: its newest one (Suricata logs the
+ * current transaction's app-layer fields with packet alerts too). */
+static const struct app_tx *flow_current_tx(const struct flow *f)
+{
+	const struct app_tx *last = NULL;
+	for (const struct app_tx *t = f ? app_flow_tx_first(f) : NULL; t; t = app_flow_tx_next(t))
+		last = t;
+	return last;
+}
+
+void worker_log_verdict(struct worker *w, const struct packet *p, const struct detect_result *r,
+			const struct app_tx *tx)
 {
 	const char *app = p->flow ? app_proto_name(app_flow_proto(p->flow)) : NULL;
-	struct output_alert_info info = { .app_proto = app, .ips = w->ips, .verdict = r->verdict };
+	if (!tx && r->n_alerts && p->flow && p->flow->app)
+		tx = flow_current_tx(p->flow);
+	struct output_alert_info info = { .app_proto = app, .tx = tx, .http = &w->opts->http,
+					  .ips = w->ips, .verdict = r->verdict };
 	w->alerts += r->n_alerts;
 	if (w->log_alerts && r->n_alerts)
 		eve_log_alerts(w->eve, p, r, &info);
@@ -264,12 +278,12 @@ static void worker_detect(struct worker *w, struct packet *p)
 	struct detect_result r;
 	detect_packet(w->detect, p, &r);
 	if (r.n_alerts || r.verdict == DETECT_ACTION_DROP || r.verdict == DETECT_ACTION_REJECT)
-		worker_log_verdict(w, p, &r);
+		worker_log_verdict(w, p, &r, NULL);
 	if (!p->flow)
 		return;
 	detect_app_packet(w->detect, p, &r);
 	if (r.n_alerts || r.verdict == DETECT_ACTION_DROP || r.verdict == DETECT_ACTION_REJECT)
-		worker_log_verdict(w, p, &r);
+		worker_log_verdict(w, p, &r, NULL);
 }
 
 /* Everything after decoding, for a packet with an IP layer (also a datagram rebuilt by

@@ -35,8 +35,10 @@ int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, 
 void worker_finish(struct worker *w);
 /* One captured packet down the whole path. */
 void worker_process_packet(struct worker *w, struct packet *p);
-/* Log what detection decided for a packet: alerts, fast.log lines, the IPS drop record. */
-void worker_log_verdict(struct worker *w, const struct packet *p, const struct detect_result *r);
+/* Log what detection decided for a packet: alerts, fast.log lines, the IPS drop record. `tx`
+ * is the transaction a transaction match is about (NULL: the flow's current one). */
+void worker_log_verdict(struct worker *w, const struct packet *p, const struct detect_result *r,
+			const struct app_tx *tx);
 
 /* Add one worker's counters into a run total. */
 void runmode_stats_add(struct aegis_stats *total, const struct decode_stats *d,
