@@ -6,6 +6,7 @@
  * base64_decode/base64_data. Each test builds an engine from rule text and runs hand-made
  * packets through detect_packet().
  */
+#include "stream/stream.h"
 #include "test-detect-helpers.h"
 
 /* ---- content ----------------------------------------------------------------------------- */
@@ -478,10 +479,35 @@ static void test_base64(void **state)
 	assert_memory_equal(out, "hi", 2);
 }
 
+/* stream-event: matches the stream events the runmode copied onto the packet, and only those. */
+static void test_stream_event(void **state)
+{
+	(void)state;
+	struct tengine te;
+	te_build(&te, "alert tcp any any -> any any (msg:\"gap\"; "
+		      "stream-event:reassembly_seq_gap; sid:1;)\n"
+		      "alert tcp any any -> any any (msg:\"not\"; "
+		      "stream-event:pkt_invalid_ack; sid:2;)\n");
+	struct detect_engine_stats st;
+	detect_engine_get_stats(te.e, &st);
+	assert_int_equal(st.rules_active, 2);
+	struct packet p;
+	pkt_make(&p, 6, "10.0.0.1", 1234, "10.0.0.2", 80, NULL, 0);
+	assert_false(te_fires(&te, &p, 1)); /* no event on the packet */
+	pkt_make(&p, 6, "10.0.0.1", 1234, "10.0.0.2", 80, NULL, 0);
+	p.stream_events[p.stream_event_count++] = STREAM_EVENT_STREAM_REASSEMBLY_SEQ_GAP;
+	struct detect_result res;
+	detect_packet(te.t, &p, &res);
+	assert_int_equal(res.n_alerts, 1);
+	assert_int_equal(res.alerts[0].rule->sid, 1);
+	te_free(&te);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_content_basic),
+		cmocka_unit_test(test_stream_event),
 		cmocka_unit_test(test_content_nocase),
 		cmocka_unit_test(test_content_offset_depth),
 		cmocka_unit_test(test_content_distance_within),

@@ -123,6 +123,7 @@ static inline void decode_packet_reset(struct packet *p)
 	p->flags = 0;
 	p->flow = NULL;
 	p->flow_dir = 0;
+	p->stream_event_count = 0;
 }
 
 int decode_packet(struct decode_ctx *ctx, struct packet *p)

@@ -253,6 +253,11 @@ struct packet {
 
 	uint32_t flags; /* PKT_F_* */
 
+	/* stream events (enum stream_event of src/stream) raised on this packet by reassembly,
+	 * copied here by the runmode so packet rules can test them (`stream-event:`) */
+	uint8_t stream_event_count;
+	uint16_t stream_events[PKT_MAX_EVENTS];
+
 	/* set by the flow stage */
 	struct flow *flow;
 	uint8_t flow_dir; /* FLOW_DIR_TO_SERVER / FLOW_DIR_TO_CLIENT */

@@ -71,6 +71,7 @@ enum det_pop_type {
 	DET_POP_HEADER = 0,  /* detect_header_match() */
 	DET_POP_FLOW,        /* detect_flow_match() */
 	DET_POP_DECODE_EVENT,
+	DET_POP_STREAM_EVENT, /* p->stream_events */
 	DET_POP_BITS,        /* condition: checked after the payload; action: post-match */
 	DET_POP_FLOWINT,     /* evaluated after the payload, in rule order */
 	DET_POP_IGNORE,      /* tag, prefilter, metadata-ish: nothing to test */
@@ -79,7 +80,7 @@ enum det_pop_type {
 struct det_pop {
 	uint8_t type;        /* enum det_pop_type */
 	bool negated;
-	uint16_t event;      /* DET_POP_DECODE_EVENT */
+	uint16_t event;      /* DET_POP_DECODE_EVENT / DET_POP_STREAM_EVENT */
 	const struct rule_match *m;
 	union {
 		struct detect_bits_op bits;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "detect/detect-int.h"
+#include "stream/stream.h"
 
 static bool kw_is(const struct rule_match *m, const char *name)
 {
@@ -114,6 +115,24 @@ static void prog_free(struct det_prog *prog)
 	prog->n_ops = 0;
 }
 
+/* `stream-event:NAME` -> enum stream_event (0 if unknown), from stream.h's list itself. */
+static uint16_t stream_event_id(const char *name)
+{
+	static const char *const names[STREAM_EVENT_MAX] = {
+#define DET_STREAM_EVENT_NAME(id, text) [STREAM_EVENT_##id] = text,
+		STREAM_EVENT_LIST(DET_STREAM_EVENT_NAME)
+#undef DET_STREAM_EVENT_NAME
+	};
+	if (!name)
+		return 0;
+	if (strncmp(name, "stream.", 7) == 0)
+		name += 7;
+	for (uint16_t i = 1; i < STREAM_EVENT_MAX; i++)
+		if (names[i] && strcmp(names[i], name) == 0)
+			return i;
+	return 0;
+}
+
 static int pops_compile(struct detect_engine *e, struct det_rule *dr, const struct rule_group *g,
 			char *err, size_t errlen)
 {
@@ -167,6 +186,13 @@ static int pops_compile(struct detect_engine *e, struct det_rule *dr, const stru
 			op->event = (uint16_t)id;
 			op->negated = m->u.name.negated;
 			if (id == DECODE_EVENT_NONE)
+				dr->flags |= DR_F_UNSUPPORTED;
+		} else if (strcmp(n, "stream-event") == 0) {
+			uint16_t id = stream_event_id(m->u.name.name);
+			op->type = DET_POP_STREAM_EVENT;
+			op->event = id;
+			op->negated = m->u.name.negated;
+			if (!id)
 				dr->flags |= DR_F_UNSUPPORTED;
 		} else if (strcmp(n, "tag") == 0 || strcmp(n, "prefilter") == 0 ||
 			   (m->kw && (m->kw->kind == RULES_KW_METADATA ||

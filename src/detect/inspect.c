@@ -269,6 +269,14 @@ static bool pops_match_cheap(const struct det_rule *dr, const struct packet *p)
 				return false;
 			break;
 		}
+		case DET_POP_STREAM_EVENT: {
+			bool seen = false;
+			for (uint8_t k = 0; k < p->stream_event_count && k < PKT_MAX_EVENTS; k++)
+				seen |= p->stream_events[k] == op->event;
+			if (seen == op->negated)
+				return false;
+			break;
+		}
 		default:
 			break;
 		}

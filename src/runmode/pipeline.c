@@ -301,6 +301,8 @@ static void worker_process_ip(struct worker *w, struct packet *p)
 	if (f && p->ip_proto == 6 && w->stream && p->l4_hdr) {
 		struct stream_result sr;
 		stream_handle_packet(w->stream, p, &sr);
+		for (uint8_t k = 0; k < sr.n_events && p->stream_event_count < PKT_MAX_EVENTS; k++)
+			p->stream_events[p->stream_event_count++] = sr.events[k];
 		stream_added = !sr.ignored && p->payload_len;
 		if (sr.n)
 			worker_stream_chunks(w, p, f, &sr, p->ts_usec);
