@@ -142,6 +142,7 @@ void eve_config_defaults(struct eve_config *cfg)
 	for (int t = 0; t < EVE_TYPE_MAX; t++)
 		cfg->types[t] = true;
 	cfg->anomaly_decode = true;
+	cfg->anomaly_applayer = true;
 	cfg->community_id = false;
 	cfg->community_id_seed = 0;
 	cfg->stats_totals = true;
@@ -355,6 +356,34 @@ static void add_community_id(struct eve *e, struct jbuf *j, const struct flow *f
 		jbuf_add_str(j, "community_id", cid);
 }
 
+/* "aa:bb:cc:dd:ee:ff" */
+static void add_mac(struct jbuf *j, const char *key, const uint8_t *mac)
+{
+	char buf[18];
+	for (int i = 0; i < 6; i++) {
+		eve_format_hex8(mac[i], buf + 3 * i);
+		buf[3 * i + 2] = i < 5 ? ':' : '\0';
+	}
+	jbuf_add_str(j, key, buf);
+}
+
+/*
+ * ethernet: yes — the packet's MAC addresses. Records with the flow's tuple (client first) swap
+ * them for a to-client packet so src_mac stays the client's, as Suricata does for flow-direction
+ * records. Records without a packet have none to give (Suricata logs the MAC sets it collects
+ * per flow there; aegis's flows do not keep them).
+ */
+static void add_ether(struct jbuf *j, const struct packet *p, bool flow_tuple)
+{
+	if (!p || !(p->flags & PKT_F_HAS_ETH) || !p->eth_src || !p->eth_dst)
+		return;
+	bool swap = flow_tuple && p->flow_dir == FLOW_DIR_TO_CLIENT;
+	jbuf_open_object(j, "ether");
+	add_mac(j, "src_mac", swap ? p->eth_dst : p->eth_src);
+	add_mac(j, "dest_mac", swap ? p->eth_src : p->eth_dst);
+	jbuf_close_object(j);
+}
+
 static void begin_record(struct eve *e, struct jbuf *j, const char *event_type, uint64_t ts_usec,
 			 const struct packet *p, const struct flow *f, bool flow_tuple);
 
@@ -427,6 +456,8 @@ static void begin_record(struct eve *e, struct jbuf *j, const char *event_type, 
 	}
 	if (f && e->cfg.community_id && f->ip_version)
 		add_community_id(e, j, f);
+	if (e->cfg.ethernet)
+		add_ether(j, p, flow_tuple);
 }
 
 void eve_end_record(struct eve *e, struct jbuf *j, enum eve_type type)

@@ -83,6 +83,10 @@ struct eve_config {
 
 	/* types.anomaly options */
 	bool anomaly_packethdr;       /* packethdr: first 32 packet bytes + packet_info (default no) */
+	bool anomaly_stream;          /* types.stream: reassembly events (default no, as Suricata) */
+	bool anomaly_applayer;        /* types.applayer: app-layer events (default yes, as Suricata) */
+
+	bool ethernet;                /* ethernet: "ether" {src_mac, dest_mac} (default no) */
 };
 
 struct eve;
@@ -113,6 +117,15 @@ void eve_set_pcap_filename(struct eve *e, const char *name);
 void eve_log_flow(struct eve *e, const struct flow *f);
 /* One record per decoder event on the packet. */
 void eve_log_anomalies(struct eve *e, const struct packet *p);
+/* One record per reassembly event on the packet (p->stream_events): type "stream", event
+ * "stream." + name; defrag events there are type "decode" ("decoder." + name). */
+void eve_log_stream_anomalies(struct eve *e, const struct packet *p);
+struct app_result;
+/* One record per app-layer event of an app_handle_data/app_flow_finish result: type
+ * "applayer", layer "proto_detect" (protocol detection) or "proto_parser" (with tx_id), event
+ * as Suricata spells it. p: the packet the data came with (NULL at flow end: the flow's tuple). */
+void eve_log_app_anomalies(struct eve *e, const struct packet *p, const struct flow *f,
+			   const struct app_result *ar, uint64_t ts_usec);
 void eve_log_stats(struct eve *e, const struct aegis_stats *s);
 
 /* ---- alerts and drops (eve-alert.c) ---------------------------------------------------------- */

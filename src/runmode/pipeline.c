@@ -86,6 +86,8 @@ static void worker_app_data(struct worker *w, const struct packet *p, struct flo
 	struct app_result ar;
 	if (app_handle_data(w->app, f, dir, data, len, flags, ts, &ar) != 0)
 		return;
+	if (w->eve && ar.n_events)
+		eve_log_app_anomalies(w->eve, p, f, &ar, ts);
 	worker_detect_txs(w, p, f, dir, &ar, ts);
 	worker_app_log(w, p, f, dir, &ar, ts);
 }
@@ -127,6 +129,8 @@ static void worker_on_flow_end(struct flow *f, void *user)
 	if (w->app && f->app && !(w->ips && (f->flags & FLOW_F_DROP))) {
 		struct app_result ar;
 		app_flow_finish(w->app, f, &ar);
+		if (w->eve && ar.n_events)
+			eve_log_app_anomalies(w->eve, NULL, f, &ar, f->last_usec);
 		worker_detect_txs(w, NULL, f, FLOW_DIR_TO_CLIENT, &ar, f->last_usec);
 		worker_app_log(w, NULL, f, FLOW_DIR_TO_CLIENT, &ar, f->last_usec);
 	}
@@ -303,6 +307,8 @@ static void worker_process_ip(struct worker *w, struct packet *p)
 		stream_handle_packet(w->stream, p, &sr);
 		for (uint8_t k = 0; k < sr.n_events && p->stream_event_count < PKT_MAX_EVENTS; k++)
 			p->stream_events[p->stream_event_count++] = sr.events[k];
+		if (w->eve && sr.n_events)
+			eve_log_stream_anomalies(w->eve, p);
 		stream_added = !sr.ignored && p->payload_len;
 		if (sr.n)
 			worker_stream_chunks(w, p, f, &sr, p->ts_usec);

@@ -181,6 +181,8 @@ static void read_eve_type_options(struct eve_config *e, const char *name,
 			e->drop_flows_all = !strcmp(fl->value, "all");
 	} else if (!strcmp(name, "anomaly")) {
 		e->anomaly_decode = opt_bool(opts, "types.decode", e->anomaly_decode);
+		e->anomaly_stream = opt_bool(opts, "types.stream", e->anomaly_stream);
+		e->anomaly_applayer = opt_bool(opts, "types.applayer", e->anomaly_applayer);
 		e->anomaly_packethdr = opt_bool(opts, "packethdr", e->anomaly_packethdr);
 	} else if (!strcmp(name, "stats")) {
 		e->stats_totals = opt_bool(opts, "totals", e->stats_totals);
@@ -255,6 +257,9 @@ static int read_eve(struct runmode_options *o, const struct conf *c, char *err, 
 			 &seed, err, errlen))
 		return -1;
 	e->community_id_seed = (uint16_t)seed;
+	if (conf_get_bool(c, "outputs.eve-log.ethernet", e->ethernet, &b, err, errlen))
+		return -1;
+	e->ethernet = b;
 	const struct conf_node *types = conf_get_node(c, "outputs.eve-log.types");
 	if (types && read_eve_types(o, types, err, errlen))
 		return -1;
