@@ -24,7 +24,9 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "app/app.h"
 #include "output/output-int.h"
+#include "stream/stream.h"
 
 #ifndef AEGIS_SRCDIR
 #define AEGIS_SRCDIR "."
@@ -875,6 +877,168 @@ static void test_eve_anomaly_header_details(void **state)
 	records_free(&rs);
 }
 
+/* Reassembly events: logged only with anomaly.types.stream (Suricata's default is off), named
+ * "stream." + keyword; defrag events carried the same way are decoder events. */
+static void test_eve_anomaly_stream(void **state)
+{
+	(void)state;
+	struct packet p = make_packet();
+	struct flow f = make_tcp_flow();
+	p.flow = &f;
+	static const uint8_t frame[40] = { 0x45, 0x00, 0x00, 0x28 };
+	p.data = frame;
+	p.caplen = p.wirelen = sizeof(frame);
+	p.linktype = LINKTYPE_RAW;
+	p.stream_event_count = 3;
+	p.stream_events[0] = STREAM_EVENT_STREAM_PKT_INVALID_ACK;
+	p.stream_events[1] = STREAM_EVENT_DEFRAG_IPV4_FRAG_OVERLAP;
+	p.stream_events[2] = 0xfff0; /* unknown: skipped */
+
+	struct eve_config cfg;
+	eve_config_defaults(&cfg);
+	assert_false(cfg.anomaly_stream);
+	cfg.anomaly_decode = false;
+	struct eve *e = eve_start(&cfg);
+	eve_log_stream_anomalies(e, &p); /* neither kind enabled: nothing */
+	struct records rs;
+	eve_finish(e, &rs);
+	assert_int_equal(rs.n, 0);
+
+	cfg.anomaly_stream = true;
+	cfg.anomaly_decode = true;
+	cfg.anomaly_packethdr = true;
+	e = eve_start(&cfg);
+	eve_log_stream_anomalies(e, &p);
+	eve_finish(e, &rs);
+	assert_int_equal(rs.n, 2);
+	json_t *r = rs.r[0];
+	assert_str_field(r, "event_type", "anomaly");
+	assert_str_field(r, "anomaly.type", "stream");
+	assert_str_field(r, "anomaly.event", "stream.pkt_invalid_ack");
+	assert_int_field(r, "flow_id", 1234567890123LL);
+	assert_int_field(r, "src_port", 1025);
+	assert_absent(r, "anomaly.layer");
+	assert_non_null(jget(r, "packet_info"));
+	assert_str_field(r, "packet", "RQAAKAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="); /* first 32 bytes */
+	r = rs.r[1];
+	assert_str_field(r, "anomaly.type", "decode");
+	assert_str_field(r, "anomaly.event", "decoder.ipv4.frag_overlap");
+	records_free(&rs);
+
+	/* stream on, decode off: only the reassembly event */
+	cfg.anomaly_decode = false;
+	e = eve_start(&cfg);
+	eve_log_stream_anomalies(e, &p);
+	eve_finish(e, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_str_field(rs.r[0], "anomaly.event", "stream.pkt_invalid_ack");
+	records_free(&rs);
+}
+
+/* App-layer events: detection events with layer proto_detect and no tx_id, parser events with
+ * layer proto_parser and the transaction's id, named as Suricata's parsers name them. */
+static void test_eve_anomaly_applayer(void **state)
+{
+	(void)state;
+	struct packet p = make_packet();
+	struct flow f = make_tcp_flow();
+	p.flow = &f;
+	p.flow_dir = FLOW_DIR_TO_CLIENT;
+	struct app_result ar;
+	memset(&ar, 0, sizeof(ar));
+	ar.proto = APP_PROTO_HTTP;
+	ar.n_events = 4;
+	ar.events[0].event = APP_EVENT_MISMATCH_PROTOCOL_BOTH_DIRECTIONS;
+	ar.events[1].event = APP_EVENT_HTTP_REQUEST_FIELD_MISSING_COLON;
+	ar.events[1].has_tx = true;
+	ar.events[1].tx_id = 3;
+	ar.events[2].event = APP_EVENT_DNS_MALFORMED_DATA;
+	ar.events[2].has_tx = true;
+	ar.events[3].event = APP_EVENT_MAX; /* out of range: skipped */
+
+	struct eve_config cfg;
+	eve_config_defaults(&cfg);
+	assert_true(cfg.anomaly_applayer); /* Suricata's default */
+	struct eve *e = eve_start(&cfg);
+	eve_log_app_anomalies(e, &p, &f, &ar, p.ts_usec);
+	eve_log_app_anomalies(e, NULL, &f, &ar, f.last_usec); /* flow end: the flow's tuple */
+	struct records rs;
+	eve_finish(e, &rs);
+	assert_int_equal(rs.n, 6);
+	json_t *r = rs.r[0];
+	assert_str_field(r, "anomaly.type", "applayer");
+	assert_str_field(r, "anomaly.event", "APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS");
+	assert_str_field(r, "anomaly.layer", "proto_detect");
+	assert_str_field(r, "anomaly.app_proto", "http");
+	assert_absent(r, "tx_id");
+	assert_str_field(r, "src_ip", "192.0.2.1"); /* the packet's own tuple */
+	assert_int_field(r, "pcap_cnt", 17);
+	r = rs.r[1];
+	assert_str_field(r, "anomaly.event", "REQUEST_FIELD_MISSING_COLON");
+	assert_str_field(r, "anomaly.layer", "proto_parser");
+	assert_int_field(r, "tx_id", 3);
+	assert_str_field(rs.r[2], "anomaly.event", "malformed_data");
+	assert_int_field(rs.r[2], "tx_id", 0);
+	r = rs.r[3];
+	assert_str_field(r, "src_ip", "10.0.0.1"); /* client first */
+	assert_int_field(r, "dest_port", 80);
+	assert_absent(r, "pcap_cnt");
+	assert_str_field(r, "timestamp", "2023-11-14T22:13:27.000100+0000");
+	records_free(&rs);
+
+	cfg.anomaly_applayer = false;
+	e = eve_start(&cfg);
+	eve_log_app_anomalies(e, &p, &f, &ar, p.ts_usec);
+	eve_finish(e, &rs);
+	assert_int_equal(rs.n, 0);
+}
+
+/* ethernet: yes adds the packet's MACs; records with the flow's tuple keep the client's MAC as
+ * src_mac whichever way the packet went. */
+static void test_eve_ether(void **state)
+{
+	(void)state;
+	static const uint8_t client[6] = { 0x00, 0x25, 0x90, 0xe3, 0xd2, 0xe1 };
+	static const uint8_t server[6] = { 0x0c, 0x86, 0x10, 0xed, 0xd7, 0xc6 };
+	struct flow f = make_tcp_flow();
+	struct packet p = make_packet();
+	p.flow = &f;
+	p.flags |= PKT_F_HAS_ETH;
+	p.eth_src = server;
+	p.eth_dst = client;
+	p.flow_dir = FLOW_DIR_TO_CLIENT;
+	p.event_count = 1;
+	p.events[0] = DECODE_EVENT_IPV4_OPT_PAD_REQUIRED;
+
+	struct eve_config cfg;
+	eve_config_defaults(&cfg);
+	assert_false(cfg.ethernet);
+	struct eve *e = eve_start(&cfg);
+	eve_log_anomalies(e, &p);
+	struct records rs;
+	eve_finish(e, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_absent(rs.r[0], "ether");
+	records_free(&rs);
+
+	cfg.ethernet = true;
+	e = eve_start(&cfg);
+	eve_log_anomalies(e, &p); /* a packet record: the packet's own MACs */
+	struct jbuf *j = eve_jbuf(e);
+	eve_begin_flow_record(e, j, "flow", p.ts_usec, &p, &f); /* flow direction: swapped */
+	eve_end_record(e, j, EVE_TYPE_FLOW);
+	p.flags &= ~PKT_F_HAS_ETH; /* e.g. a Linux cooked capture: nothing to log */
+	eve_log_anomalies(e, &p);
+	eve_finish(e, &rs);
+	assert_int_equal(rs.n, 3);
+	assert_str_field(rs.r[0], "ether.src_mac", "0c:86:10:ed:d7:c6");
+	assert_str_field(rs.r[0], "ether.dest_mac", "00:25:90:e3:d2:e1");
+	assert_str_field(rs.r[1], "ether.src_mac", "00:25:90:e3:d2:e1");
+	assert_str_field(rs.r[1], "ether.dest_mac", "0c:86:10:ed:d7:c6");
+	assert_absent(rs.r[2], "ether");
+	records_free(&rs);
+}
+
 static void test_eve_types_disabled(void **state)
 {
 	(void)state;
@@ -1167,6 +1331,9 @@ int main(void)
 		cmocka_unit_test(test_eve_community_id_tcp),
 		cmocka_unit_test(test_eve_anomaly_records),
 		cmocka_unit_test(test_eve_anomaly_header_details),
+		cmocka_unit_test(test_eve_anomaly_stream),
+		cmocka_unit_test(test_eve_anomaly_applayer),
+		cmocka_unit_test(test_eve_ether),
 		cmocka_unit_test(test_eve_types_disabled),
 		cmocka_unit_test(test_eve_stats),
 		cmocka_unit_test(test_eve_big_record),
