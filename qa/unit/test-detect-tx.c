@@ -543,6 +543,81 @@ static void test_stream_model_skips_packet(void **state)
 	txh_free(&h);
 }
 
+/* A fast pattern seen only in the window (an earlier chunk) still makes its rule a candidate
+ * when the rest of the match arrives: the window is not scanned again but remembered. */
+static void test_stream_window_pattern_remembered(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert tcp any any -> any any (msg:\"w\"; content:\"AAAA\"; fast_pattern; "
+		     "content:\"ZZZ\"; distance:0; within:1000; sid:1;)", 6, 9999);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0, "AAAAxx", 1), 0);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 6, "ZZZ", 1), 1);
+	txh_free(&h);
+}
+
+/* The scan reports a pattern's first occurrence only: when it leaves the window, a later one
+ * still inside must be found (and a pattern wholly gone must not be). */
+static void test_stream_window_later_occurrence(void **state)
+{
+	(void)state;
+	const char *rule = "alert tcp any any -> any any (msg:\"w\"; content:\"AAAA\"; "
+			   "fast_pattern; content:\"ZZZ\"; distance:0; within:1000; sid:1;)";
+	static char a[1024], b[1200];
+	memset(a, 'x', sizeof(a) - 1);
+	memcpy(a, "AAAA", 4);
+	memcpy(a + 904, "AAAA", 4);
+	a[908] = 0;
+	memset(b, 'x', 200);
+	b[200] = 0;
+	struct txh h;
+	txh_init(&h, rule, 6, 9999);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0, a, 1), 0);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 908, b, 1), 0);
+	/* the window (1007 bytes) no longer holds the first AAAA, but holds the second */
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 1108, "ZZZ", 1), 1);
+	txh_free(&h);
+
+	txh_init(&h, rule, 6, 9999);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0, "AAAAxxxxxxxxxx", 1), 0);
+	memset(b, 'x', 1100);
+	b[1100] = 0;
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 14, b, 1), 0);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 1114, "ZZZ", 1), 0);
+	txh_free(&h);
+}
+
+/* More patterns in the window than a direction remembers: the window is scanned again. */
+static void test_stream_window_many_patterns(void **state)
+{
+	(void)state;
+	static char rules[40 * 160], data[40 * 8 + 1];
+	size_t o = 0, d = 0;
+	for (int i = 0; i < 40; i++) {
+		o += (size_t)snprintf(rules + o, sizeof(rules) - o,
+				      "alert tcp any any -> any any (msg:\"m\"; content:\"pat%02d\"; "
+				      "fast_pattern; content:\"END\"; distance:0; within:400; "
+				      "sid:%d;)\n",
+				      i, i + 1);
+		d += (size_t)snprintf(data + d, sizeof(data) - d, "pat%02d.", i);
+	}
+	struct txh h;
+	txh_init(&h, rules, 6, 9999);
+	struct packet p;
+	struct detect_result res;
+	txh_packet(&h, &p, FLOW_DIR_TO_SERVER, data, (uint32_t)d);
+	struct stream_chunk c = { .data = (const uint8_t *)data, .len = (uint32_t)d,
+				  .dir = FLOW_DIR_TO_SERVER, .offset = 0 };
+	detect_stream(h.te.t, &p, &c, &res);
+	assert_int_equal(res.n_alerts, 0);
+	txh_packet(&h, &p, FLOW_DIR_TO_SERVER, "END", 3);
+	c = (struct stream_chunk){ .data = (const uint8_t *)"END", .len = 3,
+				   .dir = FLOW_DIR_TO_SERVER, .offset = d };
+	detect_stream(h.te.t, &p, &c, &res);
+	assert_int_equal(res.n_alerts + res.n_dropped_alerts, 40);
+	txh_free(&h);
+}
+
 static void test_stream_only_rule(void **state)
 {
 	(void)state;
@@ -598,6 +673,9 @@ int main(void)
 		cmocka_unit_test(test_stream_directions),
 		cmocka_unit_test(test_stream_model_skips_packet),
 		cmocka_unit_test(test_stream_only_rule),
+		cmocka_unit_test(test_stream_window_pattern_remembered),
+		cmocka_unit_test(test_stream_window_later_occurrence),
+		cmocka_unit_test(test_stream_window_many_patterns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

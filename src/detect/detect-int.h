@@ -136,6 +136,7 @@ struct det_mpm {
 	uint16_t buffer;
 	uint32_t db;             /* index into engine->dbs */
 	uint32_t n_pats;
+	uint32_t max_len;        /* longest pattern (bytes a match can reach back) */
 	uint32_t *pat_off;       /* n_pats + 1 offsets into pat_rules */
 	uint32_t *pat_rules;     /* engine rule indices */
 };

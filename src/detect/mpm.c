@@ -245,6 +245,8 @@ static int mpm_build_one(struct detect_engine *e, struct det_mpm *mpm, struct pa
 			key = util_hash64(ent[i].pat, ent[i].len, key);
 		}
 		mpm->pat_rules[i] = ent[i].rule;
+		if (ent[i].len > mpm->max_len)
+			mpm->max_len = ent[i].len;
 	}
 	mpm->pat_off[nu] = n;
 	mpm->n_pats = nu;

@@ -23,10 +23,40 @@
 #include "detect/tx-int.h"
 #include "stream/stream.h"
 
+/*
+ * Not re-scanning the window. A chunk's candidates are the rules whose fast pattern occurs
+ * anywhere in window + new bytes. Scanning the window again for every chunk cost most of the
+ * stream stage (the window is usually longer than the chunk), so each direction remembers,
+ * per database, one occurrence (its end offset) of every pattern seen in the window; only the
+ * new bytes (and the pattern length - 1 before them) are scanned. The databases report the
+ * first occurrence of a pattern per scan (HS_FLAG_SINGLEMATCH), so a later occurrence may be
+ * unknown: when the remembered one leaves the window, the window is searched for the pattern
+ * once more (a plain search over at most DET_STREAM_WINDOW bytes, for the few patterns that
+ * occurred). A database not scanned on the previous chunk, or whose list overflowed, has its
+ * window scanned again. The candidates are thus exactly those of a scan of the whole buffer.
+ */
+#define DET_STREAM_RECS 32
+#define DET_STREAM_DBS 6
+
+struct det_stream_rec {
+	const struct det_mpm *mpm;
+	uint32_t pat;          /* pattern id in mpm */
+	uint64_t end;          /* stream offset just after a known occurrence */
+};
+
+struct det_stream_dir {
+	uint32_t len;          /* bytes in win */
+	uint64_t end;          /* stream offset just after win */
+	uint8_t n_known;       /* databases whose patterns in win are all in rec */
+	uint8_t n_rec;
+	const struct det_mpm *known[DET_STREAM_DBS];
+	struct det_stream_rec rec[DET_STREAM_RECS];
+	uint8_t win[DET_STREAM_WINDOW];
+};
+
 struct det_stream_flow {
-	uint32_t len[2];       /* bytes in win[dir] */
-	uint64_t end[2];       /* stream offset just after win[dir] */
-	uint8_t win[2][DET_STREAM_WINDOW];
+	const struct detect_engine *e; /* the engine whose databases rec points into */
+	struct det_stream_dir dir[2];
 };
 
 void detect_set_stream_added(struct detect_thread *t, bool added)
@@ -70,17 +100,172 @@ static bool stream_rule(const struct detect_engine *e, uint32_t idx, const struc
 	return pr->kind == DET_PK_APP_PKT && app_gate(pr, f);
 }
 
-static void stream_candidates(struct detect_thread *t, const struct det_group *g,
-			      const uint8_t *buf, uint32_t len)
+/* One chunk's scan state: the direction's memory, where buf starts in the stream, and the
+ * databases scanned so far (the next chunk's known set). */
+struct stream_scan {
+	struct detect_thread *t;
+	struct det_stream_dir *sd;
+	const struct det_mpm *mpm;
+	uint64_t base;         /* stream offset of buf[0] */
+	uint64_t scan_base;    /* stream offset of the first byte handed to hs_scan */
+	uint8_t n_scanned;
+	bool overflow[DET_STREAM_DBS];
+	const struct det_mpm *scanned[DET_STREAM_DBS];
+};
+
+static void stream_cand_pattern(struct detect_thread *t, const struct det_mpm *mpm, uint32_t id)
 {
+	t->stats.mpm_matches++;
+	for (uint32_t k = mpm->pat_off[id]; k < mpm->pat_off[id + 1]; k++)
+		det_x_cand_add(t, mpm->pat_rules[k]);
+}
+
+/* Remember an occurrence of pattern id ending at `end`; false when the list is full. */
+static bool stream_rec_note(struct det_stream_dir *sd, const struct det_mpm *mpm, uint32_t id,
+			    uint64_t end)
+{
+	for (uint8_t i = 0; i < sd->n_rec; i++) {
+		struct det_stream_rec *r = &sd->rec[i];
+		if (r->mpm == mpm && r->pat == id) {
+			if (end > r->end)
+				r->end = end;
+			return true;
+		}
+	}
+	if (sd->n_rec == DET_STREAM_RECS)
+		return false;
+	sd->rec[sd->n_rec++] = (struct det_stream_rec){ mpm, id, end };
+	return true;
+}
+
+static int stream_on_match(unsigned int id, unsigned long long from, unsigned long long to,
+			   unsigned int flags, void *ctx)
+{
+	(void)from;
+	(void)flags;
+	struct stream_scan *s = ctx;
+	if (id >= s->mpm->n_pats)
+		return 0;
+	stream_cand_pattern(s->t, s->mpm, id);
+	if (!stream_rec_note(s->sd, s->mpm, id, s->scan_base + to))
+		s->overflow[s->n_scanned] = true;
+	return 0;
+}
+
+static inline uint8_t ascii_lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* End (exclusive, in data) of the last occurrence of pat in data, or 0 when there is none. */
+static uint32_t last_occurrence(const uint8_t *data, uint32_t n, const uint8_t *pat,
+				uint32_t plen, bool nocase)
+{
+	if (!plen || plen > n)
+		return 0;
+	uint8_t f = nocase ? ascii_lower(pat[0]) : pat[0];
+	for (uint32_t i = n - plen + 1; i-- > 0;) {
+		uint8_t c = nocase ? ascii_lower(data[i]) : data[i];
+		if (c != f)
+			continue;
+		uint32_t j = 1;
+		if (nocase) {
+			while (j < plen && ascii_lower(data[i + j]) == ascii_lower(pat[j]))
+				j++;
+		} else {
+			while (j < plen && data[i + j] == pat[j])
+				j++;
+		}
+		if (j == plen)
+			return i + plen;
+	}
+	return 0;
+}
+
+/* The window's known occurrences of mpm's patterns as candidates; an occurrence that left the
+ * window is looked for again in it (buf[0, old) is the window). */
+static void stream_rec_replay(struct stream_scan *s, const struct det_mpm *mpm,
+			      const uint8_t *buf, uint32_t old)
+{
+	struct det_stream_dir *sd = s->sd;
+	const struct detect_engine *e = s->t->e;
+	for (uint8_t i = 0; i < sd->n_rec;) {
+		struct det_stream_rec *r = &sd->rec[i];
+		if (r->mpm != mpm) {
+			i++;
+			continue;
+		}
+		const struct det_rule *dr = &e->rules[mpm->pat_rules[mpm->pat_off[r->pat]]];
+		const uint8_t *pat;
+		uint32_t plen;
+		bool nocase;
+		det_fast_pattern_bytes(dr, &pat, &plen, &nocase);
+		if (r->end < s->base + plen) {
+			uint32_t end = last_occurrence(buf, old, pat, plen, nocase);
+			if (!end) {
+				sd->rec[i] = sd->rec[--sd->n_rec];
+				continue;
+			}
+			r->end = s->base + end;
+		}
+		stream_cand_pattern(s->t, mpm, r->pat);
+		i++;
+	}
+}
+
+static void stream_rec_drop(struct det_stream_dir *sd, const struct det_mpm *mpm)
+{
+	for (uint8_t i = 0; i < sd->n_rec;)
+		if (sd->rec[i].mpm == mpm)
+			sd->rec[i] = sd->rec[--sd->n_rec];
+		else
+			i++;
+}
+
+/* Candidates of one database over buf: the new bytes scanned, the window's occurrences
+ * replayed (or the whole buffer scanned when the window's occurrences are not known). */
+static void stream_scan_db(struct stream_scan *s, const struct det_mpm *mpm, const uint8_t *buf,
+			   uint32_t len, uint32_t old)
+{
+	struct detect_thread *t = s->t;
+	struct det_stream_dir *sd = s->sd;
+	if (!len || !t->scratch || !t->e->dbs[mpm->db].db || s->n_scanned == DET_STREAM_DBS)
+		return;
+	for (uint8_t i = 0; i < s->n_scanned; i++)
+		if (s->scanned[i] == mpm)
+			return; /* the same database twice in one group */
+	bool known = false;
+	for (uint8_t i = 0; i < sd->n_known && old; i++)
+		known |= sd->known[i] == mpm;
+	uint32_t from = 0;
+	if (known) {
+		stream_rec_replay(s, mpm, buf, old);
+		uint32_t back = mpm->max_len ? mpm->max_len - 1 : 0;
+		from = old - (old < back ? old : back);
+	} else {
+		stream_rec_drop(sd, mpm);
+	}
+	s->mpm = mpm;
+	s->scan_base = s->base + from;
+	s->overflow[s->n_scanned] = false;
+	t->stats.mpm_scans++;
+	hs_scan(t->e->dbs[mpm->db].db, (const char *)buf + from, len - from, 0, t->scratch,
+		stream_on_match, s);
+	s->scanned[s->n_scanned++] = mpm;
+}
+
+static void stream_candidates(struct stream_scan *s, const struct det_group *g,
+			      const uint8_t *buf, uint32_t len, uint32_t old)
+{
+	struct detect_thread *t = s->t;
 	const struct detect_engine *e = t->e;
 	for (uint32_t k = 0; k < g->n_payload; k++)
-		det_x_scan(t, &g->payload[k], buf, len);
+		stream_scan_db(s, &g->payload[k], buf, len, old);
 	for (uint8_t i = 0; i < g->n_parts; i++) {
 		const struct det_part *part = &e->parts[g->parts[i]];
 		for (uint16_t k = 0; k < part->n_mpm; k++)
 			if (part->mpm[k].buffer == DET_BUF_PENDING_PAYLOAD)
-				det_x_scan(t, &part->mpm[k], buf, len);
+				stream_scan_db(s, &part->mpm[k], buf, len, old);
 		const uint32_t *l;
 		uint32_t n = det_pending_nompm(e->pend, DET_PK_STREAM, g->parts[i], &l);
 		det_x_cand_add_sorted(t, l, n);
@@ -88,18 +273,42 @@ static void stream_candidates(struct detect_thread *t, const struct det_group *g
 	for (uint32_t k = 0; k < g->n_nompm; k++)
 		if (det_pending_stream_rule(e, g->nompm[k]))
 			det_x_cand_add(t, g->nompm[k]);
+	/* what the next chunk may rely on: the databases scanned now whose lists are whole */
+	struct det_stream_dir *sd = s->sd;
+	uint8_t n = 0;
+	for (uint8_t i = 0; i < s->n_scanned; i++) {
+		if (s->overflow[i])
+			stream_rec_drop(sd, s->scanned[i]);
+		else
+			sd->known[n++] = s->scanned[i];
+	}
+	sd->n_known = n;
+	for (uint8_t i = 0; i < sd->n_rec;) {
+		bool keep = false;
+		for (uint8_t k = 0; k < n && !keep; k++)
+			keep = sd->rec[i].mpm == sd->known[k];
+		if (keep)
+			i++;
+		else
+			sd->rec[i] = sd->rec[--sd->n_rec];
+	}
 }
 
 /* Inspect buf (old bytes of the window, then new ones) for the chunk's rules. */
-static void stream_inspect(struct detect_thread *t, struct packet *p, const uint8_t *buf,
-			   uint32_t len, uint32_t old, struct detect_result *res)
+static void stream_inspect(struct detect_thread *t, struct packet *p, struct det_stream_dir *sd,
+			   uint64_t base, const uint8_t *buf, uint32_t len, uint32_t old,
+			   struct detect_result *res)
 {
 	const struct detect_engine *e = t->e;
 	const struct det_group *g = det_group_lookup(e, p);
-	if (!g)
+	if (!g) {
+		sd->n_known = 0;
+		sd->n_rec = 0;
 		return;
+	}
 	t->n_cand = 0;
-	stream_candidates(t, g, buf, len);
+	struct stream_scan s = { .t = t, .sd = sd, .base = base };
+	stream_candidates(&s, g, buf, len, old);
 	det_x_cand_sort(t);
 	for (uint32_t i = 0; i < t->n_cand; i++) {
 		uint32_t idx = t->cand[i];
@@ -147,9 +356,18 @@ void detect_stream(struct detect_thread *t, struct packet *p, const struct strea
 			goto out;
 		*slot = sf;
 	}
-	uint8_t d = c->dir;
-	if (c->gap_before || sf->end[d] != c->offset)
-		sf->len[d] = 0; /* not contiguous with the window: start afresh */
+	struct det_stream_dir *sd = &sf->dir[c->dir];
+	if (sf->e != e) {
+		sf->e = e;
+		sf->dir[0].n_known = sf->dir[1].n_known = 0;
+		sf->dir[0].n_rec = sf->dir[1].n_rec = 0;
+	}
+	if (c->gap_before || sd->end != c->offset) {
+		/* not contiguous with the window: start afresh */
+		sd->len = 0;
+		sd->n_known = 0;
+		sd->n_rec = 0;
+	}
 	/* slices of the chunk, each behind the window (so memory per call stays bounded) */
 	const uint32_t slice = 65536;
 	uint8_t *buf = malloc(DET_STREAM_WINDOW + slice);
@@ -157,17 +375,17 @@ void detect_stream(struct detect_thread *t, struct packet *p, const struct strea
 		goto out;
 	for (uint32_t pos = 0; pos < c->len;) {
 		uint32_t n = c->len - pos < slice ? c->len - pos : slice;
-		uint32_t old = sf->len[d] < w ? sf->len[d] : w;
-		memcpy(buf, sf->win[d] + sf->len[d] - old, old);
+		uint32_t old = sd->len < w ? sd->len : w;
+		memcpy(buf, sd->win + sd->len - old, old);
 		memcpy(buf + old, c->data + pos, n);
-		stream_inspect(t, p, buf, old + n, old, res);
+		stream_inspect(t, p, sd, c->offset + pos - old, buf, old + n, old, res);
 		/* keep the last w bytes */
 		uint32_t total = old + n, keep = total < w ? total : w;
-		memcpy(sf->win[d], buf + total - keep, keep);
-		sf->len[d] = keep;
+		memcpy(sd->win, buf + total - keep, keep);
+		sd->len = keep;
 		pos += n;
 	}
-	sf->end[d] = c->offset + c->len;
+	sd->end = c->offset + c->len;
 	free(buf);
 out:
 	detect_result_finalize(res, &e->order, f, e->cfg.simulate_ips);
