@@ -659,6 +659,7 @@ static void test_config_from_yaml(void **s)
 			"  midstream: true\n"
 			"  async-oneside: yes\n"
 			"  checksum-validation: no\n"
+			"  inline: yes\n"
 			"  reassembly:\n"
 			"    memcap: 8mb\n"
 			"    depth: 4kb\n"
@@ -686,6 +687,8 @@ static void test_config_from_yaml(void **s)
 	assert_true(sc.midstream);
 	assert_true(sc.async_oneside);
 	assert_false(sc.checksum_validation);
+	assert_int_equal(sc.inline_mode, STREAM_INLINE_YES);
+	assert_true(stream_config_is_inline(&sc));
 	assert_int_equal(sc.reassembly_memcap, 8u << 20);
 	assert_int_equal(sc.reassembly_depth, 4096);
 	assert_int_equal(sc.toserver_chunk_size, 1000);
@@ -715,6 +718,42 @@ static void test_config_from_yaml(void **s)
 	assert_true(sc.checksum_validation);
 	assert_int_equal(d.timeout_s, 60);
 	assert_int_equal(d.policy, STREAM_POLICY_BSD);
+	/* stream.inline defaults to auto (as suricata.yaml ships): IDS unless running as an IPS */
+	assert_int_equal(sc.inline_mode, STREAM_INLINE_AUTO);
+	assert_false(stream_config_is_inline(&sc));
+	sc.ips = true;
+	assert_true(stream_config_is_inline(&sc));
+}
+
+/* stream.inline: yes / no / auto; no stays IDS even in an IPS. */
+static void test_config_inline(void **s)
+{
+	(void)s;
+	static const struct {
+		const char *yaml;
+		enum stream_inline mode;
+		bool inline_ids, inline_ips;
+	} cases[] = {
+		{ "stream:\n  inline: auto\n", STREAM_INLINE_AUTO, false, true },
+		{ "stream:\n  inline: AUTO\n", STREAM_INLINE_AUTO, false, true },
+		{ "stream:\n  inline: no\n", STREAM_INLINE_NO, false, false },
+		{ "stream:\n  inline: false\n", STREAM_INLINE_NO, false, false },
+		{ "stream:\n  inline: yes\n", STREAM_INLINE_YES, true, true },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct conf *c = NULL;
+		char err[CONF_ERR_LEN];
+		const char *y = cases[i].yaml;
+		assert_int_equal(conf_load_string(&c, y, strlen(y), "t.yaml", err, sizeof(err)), 0);
+		struct defrag_config d;
+		struct stream_config sc;
+		assert_int_equal(stream_config_from_conf(&d, &sc, c, err, sizeof(err)), 0);
+		assert_int_equal(sc.inline_mode, cases[i].mode);
+		assert_int_equal(stream_config_is_inline(&sc), cases[i].inline_ids);
+		sc.ips = true;
+		assert_int_equal(stream_config_is_inline(&sc), cases[i].inline_ips);
+		conf_free(c);
+	}
 }
 
 static void expect_conf_error(const char *y, const char *needle)
@@ -739,6 +778,7 @@ static void test_config_errors(void **s)
 	expect_conf_error("host-os-policy:\n  linux: [1.2.3.4, 300.1.1.1]\n", "'300.1.1.1'");
 	expect_conf_error("host-os-policy:\n  linux: [1.2.3.0/40]\n", "'1.2.3.0/40'");
 	expect_conf_error("stream:\n  midstream: maybe\n", "bad.yaml:2:");
+	expect_conf_error("stream:\n  inline: sometimes\n", "stream.inline: expected yes, no or auto");
 	expect_conf_error("stream:\n  reassembly:\n    depth: lots\n", "depth");
 	expect_conf_error("defrag:\n  timeout: 0\n", "defrag.timeout");
 	expect_conf_error("defrag:\n  max-frags: -5\n", "max-frags");
@@ -842,6 +882,7 @@ int main(void)
 		cmocka_unit_test(test_host_os_policy),
 		cmocka_unit_test(test_config_from_yaml),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_config_inline),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_event_names_in_suricata_rules),
 	};

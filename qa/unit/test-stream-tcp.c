@@ -1,8 +1,9 @@
 /*
- * test-stream-tcp.c — unit tests of TCP reassembly: in-order and out-of-order delivery,
- * retransmissions, overlap policies, gaps (released by ACK, FIN, RST, flush), depth, memcaps,
- * midstream and async-oneside pick-up, FIN/RST eof, sequence wraparound, both directions,
- * checksum validation and freeing.
+ * test-stream-tcp.c — unit tests of TCP reassembly: delivery on the receiver's ACK (IDS mode,
+ * the default) and on arrival (stream.inline), partial ACKs, in-order and out-of-order
+ * delivery, retransmissions, overlap policies, gaps (released by ACK, FIN, RST, flush), depth,
+ * memcaps, midstream and async-oneside pick-up, FIN/RST eof, sequence wraparound, both
+ * directions, checksum validation and freeing.
  *
  * Packets are made by hand (the fields the stream stage reads) and the flow's TCP state is set
  * the way the flow stage would set it, so each test controls exactly one thing. The checksum
@@ -121,6 +122,19 @@ static void handshake(struct env *e, uint32_t isn_c, uint32_t isn_s)
 #define S(off) (ISN_S + 1u + (off))
 #define A TH_ACK
 
+/* The server ACKs client bytes up to `off` (sending nothing at S(0)): IDS mode's release. */
+static void ack_c(struct env *e, uint32_t off)
+{
+	seg(e, 1, S(0), C(off), A, NULL);
+}
+
+static void set_inline(struct stream_config *c)
+{
+	c->inline_mode = STREAM_INLINE_YES;
+}
+
+/* IDS mode: data waits for the receiver's ACK and comes out on the ACKing packet, with the
+ * data's direction; bytes are copied since the data packet is gone by then. */
 static void test_in_order(void **s)
 {
 	(void)s;
@@ -128,13 +142,18 @@ static void test_in_order(void **s)
 	env_init(&e, NULL);
 	handshake(&e, ISN_C, ISN_S);
 	static const char d1[] = "GET / HTTP/1.1\r\n";
-	struct packet p;
-	memset(&p, 0, sizeof(p));
 	seg(&e, 0, C(0), S(0), A | TH_PUSH, d1);
+	assert_int_equal(e.r.n, 0);
+	assert_false(e.r.ignored);
+	ack_c(&e, 16);
 	assert_int_equal(e.r.n, 1);
+	assert_int_equal(e.r.chunks[0].dir, 0);
 	assert_int_equal(e.r.chunks[0].offset, 0);
-	assert_ptr_equal(e.r.chunks[0].data, (const uint8_t *)d1); /* no copy in order */
+	assert_int_equal(e.r.chunks[0].len, 16);
+	assert_ptr_not_equal(e.r.chunks[0].data, (const uint8_t *)d1);
 	seg(&e, 0, C(16), S(0), A, "Host: x\r\n\r\n");
+	assert_int_equal(e.r.n, 0);
+	ack_c(&e, 27);
 	assert_int_equal(e.r.chunks[0].offset, 16);
 	assert_string_equal(e.got[0], "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
 	assert_false(e.gap[0]);
@@ -143,6 +162,105 @@ static void test_in_order(void **s)
 	assert_int_equal(st.sessions, 1);
 	assert_int_equal(st.segments, 2);
 	assert_int_equal(st.bytes_delivered, 27);
+	env_done(&e);
+}
+
+/* Inline: in-order data goes on with its own packet, referenced without a copy. */
+static void test_inline_in_order(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, set_inline);
+	handshake(&e, ISN_C, ISN_S);
+	static const char d1[] = "GET / HTTP/1.1\r\n";
+	seg(&e, 0, C(0), S(0), A | TH_PUSH, d1);
+	assert_int_equal(e.r.n, 1);
+	assert_int_equal(e.r.chunks[0].offset, 0);
+	assert_ptr_equal(e.r.chunks[0].data, (const uint8_t *)d1); /* no copy in order */
+	seg(&e, 0, C(16), S(0), A, "Host: x\r\n\r\n");
+	assert_int_equal(e.r.chunks[0].offset, 16);
+	assert_string_equal(e.got[0], "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	/* the receiver's ACK releases nothing more */
+	ack_c(&e, 27);
+	assert_int_equal(e.r.n, 0);
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_int_equal(st.bytes_delivered, 27);
+	assert_int_equal(st.reassembly_memuse, 16384); /* just the retransmission history */
+	env_done(&e);
+}
+
+/* An ACK inside a segment releases part of it; the rest waits for the next ACK. */
+static void test_partial_ack(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "0123456789");
+	seg(&e, 0, C(10), S(0), A, "abcdef");
+	ack_c(&e, 4);
+	assert_int_equal(e.r.n, 1);
+	assert_int_equal(e.r.chunks[0].len, 4);
+	assert_string_equal(e.got[0], "0123");
+	ack_c(&e, 4); /* a duplicate ACK releases nothing */
+	assert_int_equal(e.r.n, 0);
+	ack_c(&e, 2); /* nor does an older one */
+	assert_int_equal(e.r.n, 0);
+	ack_c(&e, 13); /* across the segment border: one chunk */
+	assert_int_equal(e.r.n, 1);
+	assert_int_equal(e.r.chunks[0].offset, 4);
+	assert_int_equal(e.r.chunks[0].len, 9);
+	assert_string_equal(e.got[0], "0123456789abc");
+	ack_c(&e, 16);
+	assert_string_equal(e.got[0], "0123456789abcdef");
+	assert_false(e.gap[0]);
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_int_equal(st.gaps, 0);
+	assert_int_equal(st.bytes_delivered, 16);
+	/* all segments released: only the history is held */
+	assert_int_equal(st.reassembly_memuse, 16384);
+	env_done(&e);
+}
+
+/* Data the receiver did not ACK yet is retransmitted differently: the overlap policy picks
+ * the bytes (no pkt_retransmission: that is for ACKed data), and what goes on is one copy. */
+static void test_unacked_retransmission(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "hello");
+	seg(&e, 0, C(0), S(0), A, "hello");
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_PKT_RETRANSMISSION], 0);
+	seg(&e, 0, C(0), S(0), A, "HELLO");
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA], 1);
+	ack_c(&e, 5);
+	assert_string_equal(e.got[0], "hello"); /* bsd: same start, the first copy stays */
+	env_done(&e);
+}
+
+/* The other side's data is released by each side's ACKs, both ways on one connection. */
+static void test_ack_both_ways(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "req");
+	assert_int_equal(e.got_len[0], 0);
+	/* the response ACKs the request: the request comes out on the server's packet */
+	seg(&e, 1, S(0), C(3), A, "resp");
+	assert_int_equal(e.r.n, 1);
+	assert_int_equal(e.r.chunks[0].dir, 0);
+	assert_string_equal(e.got[0], "req");
+	assert_int_equal(e.got_len[1], 0);
+	seg(&e, 0, C(3), S(4), A, NULL);
+	assert_int_equal(e.r.n, 1);
+	assert_int_equal(e.r.chunks[0].dir, 1);
+	assert_string_equal(e.got[1], "resp");
 	env_done(&e);
 }
 
@@ -157,6 +275,8 @@ static void test_out_of_order(void **s)
 	seg(&e, 0, C(5), S(0), A, "FGHIJ");
 	assert_int_equal(e.r.n, 0);
 	seg(&e, 0, C(0), S(0), A, "ABCDE");
+	assert_int_equal(e.r.n, 0);
+	ack_c(&e, 15);
 	assert_int_equal(e.r.n, 1); /* merged into one contiguous chunk */
 	assert_int_equal(e.r.chunks[0].len, 15);
 	assert_string_equal(e.got[0], "ABCDEFGHIJKLMNO");
@@ -173,6 +293,7 @@ static void test_retransmission_same(void **s)
 	env_init(&e, NULL);
 	handshake(&e, ISN_C, ISN_S);
 	seg(&e, 0, C(0), S(0), A, "hello");
+	ack_c(&e, 5);
 	seg(&e, 0, C(0), S(0), A, "hello");
 	assert_int_equal(e.r.n, 0);
 	assert_string_equal(e.got[0], "hello");
@@ -189,6 +310,7 @@ static void test_retransmission_different(void **s)
 	env_init(&e, NULL);
 	handshake(&e, ISN_C, ISN_S);
 	seg(&e, 0, C(0), S(0), A, "hello");
+	ack_c(&e, 5);
 	seg(&e, 0, C(0), S(0), A, "HELLO");
 	assert_string_equal(e.got[0], "hello");
 	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA], 1);
@@ -205,7 +327,9 @@ static void test_partial_overlap(void **s)
 	env_init(&e, NULL);
 	handshake(&e, ISN_C, ISN_S);
 	seg(&e, 0, C(0), S(0), A, "0123456789");
+	ack_c(&e, 10);
 	seg(&e, 0, C(5), S(0), A, "56789abcde");
+	ack_c(&e, 15);
 	assert_int_equal(e.r.n, 1);
 	assert_int_equal(e.r.chunks[0].offset, 10);
 	assert_string_equal(e.got[0], "0123456789abcde");
@@ -237,6 +361,8 @@ static void run_tcp_policy(enum stream_policy pol, uint32_t new_off, const char 
 	char rel[11] = "0123456789";
 	rel[new_off < 10 ? new_off : 10] = '\0';
 	seg(&e, 0, C(0), S(0), A, rel);
+	ack_c(&e, (uint32_t)strlen(expect));
+	assert_false(e.gap[0]);
 	if (strcmp(e.got[0], expect) != 0) {
 		print_error("policy %s: got '%s' want '%s'\n", stream_policy_name(pol), e.got[0],
 			    expect);
@@ -282,10 +408,12 @@ static void test_host_os_policy_tcp(void **s)
 	seg(&e, 0, C(10), S(0), A, "xxxxx");
 	seg(&e, 0, C(8), S(0), A, "NNNNNNN");
 	seg(&e, 0, C(0), S(0), A, "0123456789");
+	ack_c(&e, 15);
 	assert_string_equal(e.got[0], "01234567NNxxxxx");
 	env_done(&e);
 }
 
+/* A hole the receiver ACKs past is given up on: the data after it flows with gap_before. */
 /* A hole the receiver ACKs past is given up on: the data after it flows with gap_before. */
 static void test_gap_released_by_ack(void **s)
 {
@@ -297,10 +425,12 @@ static void test_gap_released_by_ack(void **s)
 	seg(&e, 0, C(10), S(0), A, "CCCCC");
 	assert_int_equal(e.r.n, 0);
 	assert_false(e.gap[0]);
-	/* an ACK that does not pass the hole changes nothing */
-	seg(&e, 1, S(0), C(5), A, NULL);
-	assert_int_equal(e.r.n, 0);
-	seg(&e, 1, S(0), C(15), A, NULL);
+	/* an ACK up to the hole releases the data before it, and no gap */
+	ack_c(&e, 5);
+	assert_int_equal(e.r.n, 1);
+	assert_string_equal(e.got[0], "AAAAA");
+	assert_false(e.gap[0]);
+	ack_c(&e, 15);
 	assert_int_equal(e.r.n, 1);
 	assert_true(e.r.chunks[0].gap_before);
 	assert_int_equal(e.r.chunks[0].offset, 10);
@@ -316,6 +446,7 @@ static void test_gap_released_by_ack(void **s)
 }
 
 /* Data lost with nothing queued: the next segment after the ACKed hole carries gap_before. */
+/* Data lost with nothing queued: the next segment after the ACKed hole carries gap_before. */
 static void test_gap_without_queue(void **s)
 {
 	(void)s;
@@ -323,14 +454,18 @@ static void test_gap_without_queue(void **s)
 	env_init(&e, NULL);
 	handshake(&e, ISN_C, ISN_S);
 	seg(&e, 0, C(0), S(0), A, "AAAAA");
-	seg(&e, 1, S(0), C(10), A, NULL); /* server acks bytes we never saw */
+	ack_c(&e, 10); /* server acks bytes we never saw */
+	assert_string_equal(e.got[0], "AAAAA");
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_SEQ_GAP], 1);
 	seg(&e, 0, C(10), S(0), A, "CCCCC");
+	ack_c(&e, 15);
 	assert_int_equal(e.r.n, 1);
 	assert_true(e.r.chunks[0].gap_before);
 	assert_int_equal(e.r.chunks[0].offset, 10);
 	env_done(&e);
 }
 
+/* FIN: the direction closes once its data up to the FIN went on (i.e. was ACKed). */
 static void test_fin_eof(void **s)
 {
 	(void)s;
@@ -338,20 +473,38 @@ static void test_fin_eof(void **s)
 	env_init(&e, NULL);
 	handshake(&e, ISN_C, ISN_S);
 	seg(&e, 0, C(0), S(0), A | TH_FIN, "bye");
-	assert_int_equal(e.r.n, 1);
-	assert_true(e.r.chunks[0].eof);
-	assert_int_equal(e.r.chunks[0].len, 3);
-	assert_true(e.eof[0]);
-	assert_false(e.eof[1]);
-	/* a bare FIN from the server closes the other direction with an empty chunk */
+	assert_int_equal(e.r.n, 0);
+	assert_false(e.eof[0]);
+	/* the server ACKs data and FIN and sends its own bare FIN: both directions close */
 	seg(&e, 1, S(0), C(4), A | TH_FIN, NULL);
-	assert_int_equal(e.r.n, 1);
+	assert_int_equal(e.r.n, 2);
 	assert_int_equal(e.r.chunks[0].dir, 1);
 	assert_int_equal(e.r.chunks[0].len, 0);
 	assert_true(e.r.chunks[0].eof);
+	assert_int_equal(e.r.chunks[1].dir, 0);
+	assert_int_equal(e.r.chunks[1].len, 3);
+	assert_true(e.r.chunks[1].eof);
+	assert_true(e.eof[0]);
+	assert_true(e.eof[1]);
 	/* data after the FIN is not delivered */
 	seg(&e, 0, C(4), S(1), A, "more");
+	ack_c(&e, 8);
 	assert_int_equal(e.got_len[0], 3);
+	env_done(&e);
+}
+
+/* Inline: a FIN closes the direction as soon as its data is in. */
+static void test_inline_fin_eof(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, set_inline);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A | TH_FIN, "bye");
+	assert_int_equal(e.r.n, 1);
+	assert_true(e.r.chunks[0].eof);
+	assert_int_equal(e.r.chunks[0].len, 3);
+	assert_false(e.eof[1]);
 	env_done(&e);
 }
 
@@ -372,11 +525,54 @@ static void test_fin_with_hole(void **s)
 	env_done(&e);
 }
 
+/* IDS: a RST releases what its ACK covers; what nobody ACKed waits for the flow's end (as
+ * Suricata, whose verify cases expect it inspected by the flow-timeout pseudo packet). */
 static void test_rst_eof(void **s)
 {
 	(void)s;
 	struct env e;
 	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "AAAAA");
+	seg(&e, 0, C(5), S(0), A, "BBBBB");
+	seg(&e, 0, C(15), S(0), A, "DDDDD"); /* queued behind a hole */
+	seg(&e, 1, S(0), C(5), TH_RST | A, NULL);
+	assert_string_equal(e.got[0], "AAAAA");
+	assert_false(e.eof[0]);
+	assert_true(e.eof[1]); /* nothing held the other way */
+	assert_false(e.gap[0]);
+	/* nothing after the reset */
+	seg(&e, 0, C(20), S(0), A, "late");
+	assert_int_equal(e.got_len[0], 5);
+	stream_flow_flush(e.sc, &e.f, &e.r);
+	collect(&e);
+	assert_string_equal(e.got[0], "AAAAABBBBBDDDDD");
+	assert_true(e.gap[0]);
+	assert_true(e.eof[0]);
+	env_done(&e);
+}
+
+/* A RST with everything ACKed closes both directions at once. */
+static void test_rst_all_acked(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "AAAAA");
+	seg(&e, 1, S(0), C(5), TH_RST | A, NULL);
+	assert_string_equal(e.got[0], "AAAAA");
+	assert_true(e.eof[0]);
+	assert_true(e.eof[1]);
+	env_done(&e);
+}
+
+/* Inline: a RST hands on everything queued, holes included, and closes at once. */
+static void test_inline_rst_eof(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, set_inline);
 	handshake(&e, ISN_C, ISN_S);
 	seg(&e, 0, C(0), S(0), A, "AAAAA");
 	seg(&e, 0, C(10), S(0), A, "CCCCC"); /* queued behind a hole */
@@ -385,7 +581,6 @@ static void test_rst_eof(void **s)
 	assert_true(e.eof[1]);
 	assert_true(e.gap[0]);
 	assert_string_equal(e.got[0], "AAAAACCCCC");
-	/* nothing after the reset */
 	seg(&e, 0, C(15), S(0), A, "late");
 	assert_int_equal(e.got_len[0], 10);
 	env_done(&e);
@@ -428,13 +623,20 @@ static void test_depth(void **s)
 	handshake(&e, ISN_C, ISN_S);
 	seg(&e, 0, C(0), S(0), A, "01234567");
 	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_DEPTH_REACHED], 0);
+	/* the segment crossing the depth raises the event on its own packet */
 	seg(&e, 0, C(8), S(0), A, "89abcdef");
-	assert_string_equal(e.got[0], "0123456789");
+	assert_int_equal(e.r.n_events, 1);
 	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_DEPTH_REACHED], 1);
+	ack_c(&e, 16);
+	assert_string_equal(e.got[0], "0123456789");
+	assert_false(e.gap[0]); /* ACKed bytes past the depth are no gap */
 	seg(&e, 0, C(16), S(0), A, "ghij");
+	ack_c(&e, 20);
 	assert_int_equal(e.got_len[0], 10);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_DEPTH_REACHED], 1);
 	/* the other direction has its own depth */
 	seg(&e, 1, S(0), C(20), A, "0123456789XYZ");
+	seg(&e, 0, C(20), S(13), A, NULL);
 	assert_string_equal(e.got[1], "0123456789");
 	struct stream_stats st;
 	stream_get_stats(e.sc, &st);
@@ -467,6 +669,60 @@ static void test_reassembly_memcap(void **s)
 	seg(&e, 1, S(0), C(400), A, NULL);
 	assert_true(e.gap[0]);
 	assert_true(e.got_len[0] > 0);
+	env_done(&e);
+}
+
+/* IDS: data nobody ACKs is held against the reassembly memcap, never beyond it; what was
+ * refused becomes a gap once ACKed. */
+static void test_unacked_memcap(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, set_small_rmemcap);
+	handshake(&e, ISN_C, ISN_S);
+	char buf[41];
+	memset(buf, 'q', 40);
+	buf[40] = '\0';
+	for (uint32_t i = 0; i < 6; i++)
+		seg(&e, 0, C(i * 40), S(0), A, buf);
+	assert_int_equal(e.got_len[0], 0);
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_true(st.memcap_drops > 0);
+	assert_true(st.reassembly_memuse <= 200);
+	ack_c(&e, 240);
+	assert_int_equal(e.got_len[0], 80); /* two segments of 40 fit (with their headers) */
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_SEQ_GAP], 1);
+	/* the next data after the refused bytes carries the gap */
+	seg(&e, 0, C(240), S(0), A, "z");
+	ack_c(&e, 241);
+	assert_true(e.gap[0]);
+	assert_int_equal(e.got_len[0], 81);
+	env_done(&e);
+}
+
+/* stream.inline: auto follows the engine's IPS mode. */
+static void set_auto_ips(struct stream_config *c)
+{
+	c->inline_mode = STREAM_INLINE_AUTO;
+	c->ips = true;
+}
+
+static void test_inline_auto(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, set_auto_ips);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "now");
+	assert_string_equal(e.got[0], "now");
+	env_done(&e);
+	env_init(&e, NULL); /* auto without IPS: waits for the ACK */
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "later");
+	assert_int_equal(e.got_len[0], 0);
+	ack_c(&e, 5);
+	assert_string_equal(e.got[0], "later");
 	env_done(&e);
 }
 
@@ -520,9 +776,11 @@ static void test_midstream_on(void **s)
 	e.f.tcp_state = TCP_STATE_ESTABLISHED;
 	e.f.flags |= FLOW_F_MIDSTREAM;
 	seg(&e, 0, 777, 888, A, "data");
-	assert_string_equal(e.got[0], "data");
-	/* the reverse direction starts at the ACK number */
+	assert_int_equal(e.got_len[0], 0);
+	/* the reverse direction starts at the ACK number; its ACK releases the client's data */
 	seg(&e, 1, 888, 781, A, "resp");
+	assert_string_equal(e.got[0], "data");
+	seg(&e, 0, 781, 892, A, NULL);
 	assert_string_equal(e.got[1], "resp");
 	struct stream_stats st;
 	stream_get_stats(e.sc, &st);
@@ -557,6 +815,9 @@ static void test_wraparound(void **s)
 	seg(&e, 0, isn + 1, S(0), A, "0123456789");
 	seg(&e, 0, isn + 21, S(0), A, "KLMNOPQRST");
 	seg(&e, 0, isn + 11, S(0), A, "abcdefghij");
+	seg(&e, 1, S(0), isn + 11, A, NULL);
+	assert_string_equal(e.got[0], "0123456789");
+	seg(&e, 1, S(0), isn + 31, A, NULL);
 	assert_string_equal(e.got[0], "0123456789abcdefghijKLMNOPQRST");
 	assert_int_equal(e.r.chunks[0].offset, 10);
 	assert_false(e.gap[0]);
@@ -579,6 +840,7 @@ static void test_both_directions(void **s)
 	seg(&e, 0, C(7), S(7), A, "GET /b\n");
 	seg(&e, 1, S(14), C(14), A, "body");     /* out of order */
 	seg(&e, 1, S(7), C(14), A, "200 OK\n");
+	seg(&e, 0, C(14), S(18), A, NULL);
 	assert_string_equal(e.got[0], "GET /a\nGET /b\n");
 	assert_string_equal(e.got[1], "200 OK\n200 OK\nbody");
 	env_done(&e);
@@ -623,6 +885,7 @@ static void test_out_of_window_and_syn_data(void **s)
 	seg(&e, 0, C(0x50000000u), S(0), A, "far");
 	assert_int_equal(e.events[STREAM_EVENT_STREAM_EST_PACKET_OUT_OF_WINDOW], 1);
 	seg(&e, 0, C(0), S(0), A, "ok");
+	ack_c(&e, 2);
 	assert_string_equal(e.got[0], "ok");
 	env_done(&e);
 }
@@ -637,6 +900,7 @@ static void test_queued_duplicate(void **s)
 	seg(&e, 0, C(5), S(0), A, "world");
 	seg(&e, 0, C(5), S(0), A, "world");
 	seg(&e, 0, C(0), S(0), A, "hello");
+	ack_c(&e, 10);
 	assert_string_equal(e.got[0], "helloworld");
 	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA], 0);
 	struct stream_stats st;
@@ -718,12 +982,13 @@ static void run_checksum(bool validate, bool corrupt, uint32_t expect_len)
 	collect(&e);
 	struct stream_stats st;
 	stream_get_stats(e.sc, &st);
+	assert_int_equal(st.invalid_checksum, validate && corrupt ? 1 : 0);
+	assert_int_equal(e.r.ignored, validate && corrupt);
+	ack_c(&e, 7);
 	if (e.got_len[0] != expect_len)
 		print_error("flags %x ignored %d csum %d\n", p.flags, e.r.ignored,
 			    (int)st.invalid_checksum);
 	assert_int_equal(e.got_len[0], expect_len);
-	assert_int_equal(st.invalid_checksum, validate && corrupt ? 1 : 0);
-	assert_int_equal(e.r.ignored, validate && corrupt);
 	env_done(&e);
 }
 
@@ -781,6 +1046,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_in_order),
+		cmocka_unit_test(test_inline_in_order),
+		cmocka_unit_test(test_partial_ack),
+		cmocka_unit_test(test_unacked_retransmission),
+		cmocka_unit_test(test_ack_both_ways),
 		cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_retransmission_same),
 		cmocka_unit_test(test_retransmission_different),
@@ -790,11 +1059,16 @@ int main(void)
 		cmocka_unit_test(test_gap_released_by_ack),
 		cmocka_unit_test(test_gap_without_queue),
 		cmocka_unit_test(test_fin_eof),
+		cmocka_unit_test(test_inline_fin_eof),
 		cmocka_unit_test(test_fin_with_hole),
 		cmocka_unit_test(test_rst_eof),
+		cmocka_unit_test(test_rst_all_acked),
+		cmocka_unit_test(test_inline_rst_eof),
 		cmocka_unit_test(test_flush_at_flow_end),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_reassembly_memcap),
+		cmocka_unit_test(test_unacked_memcap),
+		cmocka_unit_test(test_inline_auto),
 		cmocka_unit_test(test_session_memcap),
 		cmocka_unit_test(test_midstream_off),
 		cmocka_unit_test(test_midstream_on),

@@ -9,8 +9,18 @@
  *               seen in that direction (and the other direction from its ACK number). Offsets
  *               are 64-bit, so sequence wraparound at 2^32 is just arithmetic modulo 2^32 on
  *               the way in.
- *   in order    a segment starting at base with nothing queued is handed on without a copy.
- *   queue       out-of-order segments are kept as sorted, non-overlapping pieces. Bytes that
+ *   delivery    IDS mode (stream.inline: no, the default outside IPS): data is held until the
+ *               receiver ACKs it, as Suricata does — a sender may retransmit unACKed bytes
+ *               differently, and the receiver's ACK says which bytes it took. A direction's
+ *               data is therefore released while the other direction's packet carrying the
+ *               ACK is handled; at RST only up to the RST's ACK, the rest at flow end
+ *               (stream_flow_flush). One-sided (async) sessions have no ACKs to wait for and
+ *               are delivered as they arrive. Inline mode (stream.inline: yes, or auto in an
+ *               IPS): in-order data is handed on as it arrives.
+ *   in order    inline, a segment starting at base with nothing queued is handed on without
+ *               a copy.
+ *   queue       unACKed and out-of-order segments are kept as sorted, non-overlapping pieces
+ *               (a piece may be partly delivered when an ACK ends inside it). Bytes that
  *               overlap queued bytes are compared (different data raises
  *               reassembly_overlap_different_data) and the direction's overlap policy decides
  *               which copy stays (policy.c). Bytes before base were delivered already and never
@@ -20,13 +30,15 @@
  *               did not see it), when the connection is reset, or when the flow ends
  *               (stream_flow_flush). Delivery then continues after the hole and the next chunk
  *               carries gap_before (event reassembly_seq_gap).
- *   depth       after stream.reassembly.depth bytes of a direction nothing more is delivered
- *               (event reassembly_depth_reached); 0 means no limit.
+ *   depth       after stream.reassembly.depth bytes of a direction nothing more is delivered;
+ *               the segment that first crosses it raises reassembly_depth_reached. 0 means no
+ *               limit.
  *   memcaps     per-flow state counts against stream.memcap, queued bytes and histories
  *               against stream.reassembly.memcap; a segment that does not fit is refused and
  *               counted, and its bytes become a gap later.
- *   eof         a direction ends when its FIN has been reached, or at RST (both directions);
- *               the last chunk of that direction carries eof (an empty chunk if need be).
+ *   eof         a direction ends when its FIN has been reached (its data delivered), or at
+ *               RST (both directions, once nothing is held; else at flow end); the last chunk
+ *               of that direction carries eof (an empty chunk if need be).
  *
  * Chunks point into the packet (in-order fast path) or into a per-context scratch buffer; both
  * stay valid until the next call on the context.
@@ -47,11 +59,12 @@ struct seg {
 };
 
 struct stream_dir {
-	bool init, fin_seen, rst, depth_hit, eof_sent, gap_pending;
+	bool init, fin_seen, rst, depth_hit, depth_ev, eof_sent, gap_pending;
 	uint8_t policy; /* enum stream_policy of the receiving host */
 	uint32_t base_seq;
 	uint64_t base_off;
 	uint64_t fin_off;
+	uint64_t ack_off; /* stream offset the receiver ACKed up to (the FIN excluded) */
 	struct seg *segs;
 	uint8_t *hist; /* the last hist_len delivered bytes, ending at base_off */
 	uint32_t hist_len;
@@ -65,6 +78,7 @@ struct stream_flow {
 
 struct stream_ctx {
 	struct stream_config cfg;
+	bool inline_mode; /* hand data on as it arrives (stream_config_is_inline) */
 	struct decode_ctx *dc;
 	struct stream_stats st;
 	uint8_t *scratch;
@@ -87,6 +101,14 @@ void stream_config_defaults(struct stream_config *cfg)
 	cfg->policy = STREAM_POLICY_BSD;
 	cfg->toserver_chunk_size = 2560;
 	cfg->toclient_chunk_size = 2560;
+	cfg->inline_mode = STREAM_INLINE_AUTO; /* as suricata.yaml ships */
+	cfg->ips = false;
+}
+
+bool stream_config_is_inline(const struct stream_config *cfg)
+{
+	return cfg->inline_mode == STREAM_INLINE_YES ||
+	       (cfg->inline_mode == STREAM_INLINE_AUTO && cfg->ips);
 }
 
 struct stream_ctx *stream_ctx_create(const struct stream_config *cfg, struct decode_ctx *dc)
@@ -98,6 +120,7 @@ struct stream_ctx *stream_ctx_create(const struct stream_config *cfg, struct dec
 	}
 	sc->cfg = *cfg;
 	sc->dc = dc;
+	sc->inline_mode = stream_config_is_inline(cfg);
 	return sc;
 }
 
@@ -303,6 +326,16 @@ static void advance(struct stream_dir *dd, uint64_t n)
 	dd->base_seq += (uint32_t)n;
 }
 
+/* The first segment of a direction reaching past the depth raises the event (on its packet). */
+static void depth_event(struct stream_ctx *sc, struct stream_dir *dd)
+{
+	if (dd->depth_ev)
+		return;
+	dd->depth_ev = true;
+	sc->st.depth_reached++;
+	ev(sc, STREAM_EVENT_STREAM_REASSEMBLY_DEPTH_REACHED);
+}
+
 /* Mark depth reached when base hit it: nothing queued or arriving later is delivered. */
 static void check_depth(struct stream_ctx *sc, struct stream_dir *dd)
 {
@@ -310,8 +343,6 @@ static void check_depth(struct stream_ctx *sc, struct stream_dir *dd)
 	if (!depth || dd->depth_hit || dd->base_off < depth)
 		return;
 	dd->depth_hit = true;
-	sc->st.depth_reached++;
-	ev(sc, STREAM_EVENT_STREAM_REASSEMBLY_DEPTH_REACHED);
 	while (dd->segs) {
 		struct seg *n = dd->segs->next;
 		seg_free(sc, dd->segs);
@@ -331,35 +362,69 @@ static void skip_gap(struct stream_ctx *sc, struct stream_dir *dd, uint64_t to)
 	ev(sc, STREAM_EVENT_STREAM_REASSEMBLY_SEQ_GAP);
 }
 
-/* Deliver what is contiguous at base; with `force`, jump the holes too. Then eof if due. */
+/* Data of direction d goes on as it arrives: inline mode, or a one-sided (async) session
+ * whose other side never showed up to ACK anything. */
+static bool dir_immediate(const struct stream_ctx *sc, const struct stream_flow *sf, uint8_t d)
+{
+	return sc->inline_mode || !sf->d[1 - d].init;
+}
+
+/*
+ * Deliver what is contiguous at base: up to what the receiver ACKed (IDS mode) or everything
+ * (inline, async, `force`). A hole the receiver ACKed past is given up on (the data existed but
+ * we did not see it); with `force` every hole is. Then eof if due.
+ */
 static void deliver(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d, bool force)
 {
 	struct stream_dir *dd = &sf->d[d];
 	if (!dd->init)
 		return;
-	while (dd->segs && !dd->depth_hit) {
+	uint64_t limit = UINT64_MAX;
+	if (!force && !dir_immediate(sc, sf, d))
+		limit = dd->ack_off;
+	while (!dd->depth_hit) {
 		struct seg *s = dd->segs;
-		if (s->start > dd->base_off) {
-			if (!force)
+		if (s && s->end <= dd->base_off) {
+			dd->segs = s->next; /* nothing left to deliver in it */
+			seg_free(sc, s);
+			continue;
+		}
+		if (s && s->start <= dd->base_off) {
+			if (dd->base_off >= limit)
 				break;
-			skip_gap(sc, dd, s->start);
+			uint64_t end = s->end < limit ? s->end : limit;
+			uint32_t skip = (uint32_t)(dd->base_off - s->start);
+			uint32_t len = (uint32_t)(end - dd->base_off);
+			if (!emit(sc, d, dd, dd->base_off, s->data + skip, len, false))
+				return; /* result full: the rest waits for the next call */
+			hist_append(sc, dd, s->data + skip, len);
+			advance(dd, len);
+			sc->st.bytes_delivered += len;
+			if (s->end <= dd->base_off) {
+				dd->segs = s->next;
+				seg_free(sc, s);
+			}
 			check_depth(sc, dd);
 			continue;
 		}
-		uint32_t skip = (uint32_t)(dd->base_off - s->start);
-		uint32_t len = (uint32_t)(s->end - s->start) - skip;
-		if (!emit(sc, d, dd, dd->base_off, s->data + skip, len, false))
-			return; /* result full: the rest waits for the next call */
-		hist_append(sc, dd, s->data + skip, len);
-		advance(dd, len);
-		sc->st.bytes_delivered += len;
-		dd->segs = s->next;
-		seg_free(sc, s);
+		/* a hole at base (or nothing held) */
+		uint64_t to;
+		if (force && s)
+			to = s->start;
+		else if (dd->ack_off > dd->base_off)
+			to = (s && s->start < dd->ack_off) ? s->start : dd->ack_off;
+		else
+			break;
+		skip_gap(sc, dd, to);
 		check_depth(sc, dd);
+		if (!s)
+			break;
 	}
 	if (force && dd->fin_seen && dd->fin_off > dd->base_off && !dd->depth_hit)
 		skip_gap(sc, dd, dd->fin_off);
-	if (dd->rst || force || (dd->fin_seen && (dd->base_off >= dd->fin_off || dd->depth_hit)))
+	/* after a RST in IDS mode, what the receiver never ACKed waits for the flow's end */
+	bool rst_done = dd->rst && (!dd->segs || dd->depth_hit || dir_immediate(sc, sf, d));
+	if (rst_done || force || (dd->fin_seen && (dd->base_off >= dd->fin_off || dd->depth_hit)))
 		emit_eof(sc, d, dd);
 }
 
@@ -457,6 +522,7 @@ static void queue_data(struct stream_ctx *sc, struct stream_dir *dd, uint64_t ns
 static void handle_data(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d,
 			const struct packet *p)
 {
+	bool immediate = dir_immediate(sc, sf, d);
 	struct stream_dir *dd = &sf->d[d];
 	const uint8_t *data = p->payload;
 	uint32_t len = p->payload_len;
@@ -494,16 +560,16 @@ static void handle_data(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d
 		ns = dd->base_off;
 	}
 	uint32_t depth = sc->cfg.reassembly_depth;
-	if (depth) {
+	if (depth && ne > depth) {
+		depth_event(sc, dd);
 		if (ns >= depth)
 			return;
-		if (ne > depth)
-			ne = depth;
+		ne = depth;
 	}
 	if (ns > dd->base_off)
 		sc->st.segments_ooo++;
 
-	if (!dd->segs && ns == dd->base_off) {
+	if (immediate && !dd->segs && ns == dd->base_off) {
 		/* in order with nothing queued: reference the packet's bytes */
 		uint32_t n = (uint32_t)(ne - ns);
 		if (emit(sc, d, dd, ns, data, n, true)) {
@@ -517,8 +583,9 @@ static void handle_data(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d
 	queue_data(sc, dd, ns, ne, oend, data);
 }
 
-/* The receiver of direction `o` acknowledged up to `ack`: holes before it will not be filled. */
-static void handle_ack(struct stream_ctx *sc, struct stream_dir *dd, uint32_t ack)
+/* The receiver of direction dd acknowledged up to `ack`: its data up to there may go on, and
+ * holes before it will not be filled (deliver). */
+static void handle_ack(struct stream_dir *dd, uint32_t ack)
 {
 	if (!dd->init || dd->depth_hit)
 		return;
@@ -528,12 +595,8 @@ static void handle_ack(struct stream_ctx *sc, struct stream_dir *dd, uint32_t ac
 	uint64_t to = dd->base_off + (uint64_t)rel;
 	if (dd->fin_seen && to > dd->fin_off)
 		to = dd->fin_off; /* the FIN's own sequence number is not data */
-	if (dd->segs && dd->segs->start <= dd->base_off)
-		return; /* no hole at base */
-	if (dd->segs && dd->segs->start < to)
-		to = dd->segs->start;
-	skip_gap(sc, dd, to);
-	check_depth(sc, dd);
+	if (to > dd->ack_off)
+		dd->ack_off = to;
 }
 
 static void dir_init(struct stream_ctx *sc, struct stream_flow *sf, const struct flow *f,
@@ -543,6 +606,7 @@ static void dir_init(struct stream_ctx *sc, struct stream_flow *sf, const struct
 	dd->init = true;
 	dd->base_seq = seq;
 	dd->base_off = 0;
+	dd->ack_off = 0;
 	const struct ip_addr *receiver = d == FLOW_DIR_TO_SERVER ? &f->dst : &f->src;
 	dd->policy = (uint8_t)stream_host_os_lookup(&sc->cfg.hosts, receiver, sc->cfg.policy);
 }
@@ -651,14 +715,16 @@ void stream_handle_packet(struct stream_ctx *sc, struct packet *p, struct stream
 		dd->fin_seen = true;
 		dd->fin_off = fo < (int64_t)dd->base_off ? dd->base_off : (uint64_t)fo;
 	}
-	if ((flags & TH_ACK) && !(flags & TH_RST))
-		handle_ack(sc, od, p->tcp_ack);
+	if ((flags & TH_ACK) && (!(flags & TH_RST) || !sc->inline_mode))
+		handle_ack(od, p->tcp_ack);
 
 	if (flags & TH_RST) {
-		/* the connection is gone: hand on what is queued, holes included, and close */
+		/* The connection is gone. Inline: hand on what is queued, holes included, and
+		 * close. IDS: what the receivers ACKed (this RST's ACK included) goes on now; the
+		 * rest, never ACKed, at the flow's end (stream_flow_flush), as Suricata. */
 		dd->rst = od->rst = true;
-		deliver(sc, sf, d, true);
-		deliver(sc, sf, o, true);
+		deliver(sc, sf, d, sc->inline_mode);
+		deliver(sc, sf, o, sc->inline_mode);
 	} else {
 		deliver(sc, sf, d, false);
 		deliver(sc, sf, o, false);

@@ -1,7 +1,7 @@
 /*
  * stream-conf.c — the stream stage's settings from aegis.yaml, with suricata.yaml's keys:
  *
- *   stream:  memcap, midstream, async-oneside, checksum-validation,
+ *   stream:  memcap, midstream, async-oneside, checksum-validation, inline (yes/no/auto),
  *            reassembly: { memcap, depth, toserver-chunk-size, toclient-chunk-size }
  *   defrag:  memcap, hash-size, trackers, max-frags, prealloc, timeout
  *   host-os-policy: { windows: [0.0.0.0/0], linux: [10.0.0.0/8, "2001:db8::/32"], ... }
@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "conf/conf.h"
 #include "stream/stream-int.h"
@@ -101,6 +102,27 @@ bad:
 	return 0;
 }
 
+/* stream.inline: a boolean or "auto" (inline when running as an IPS). */
+static int get_inline(const struct conf *c, enum stream_inline *out, char *err, size_t errlen)
+{
+	const struct conf_node *n = conf_get_node(c, "stream.inline");
+	if (!n)
+		return 0;
+	if (n->type == CONF_SCALAR && n->value && strcasecmp(n->value, "auto") == 0) {
+		*out = STREAM_INLINE_AUTO;
+		return 0;
+	}
+	bool v;
+	if (conf_get_bool(c, "stream.inline", false, &v, err, errlen) != 0) {
+		char pos[256] = "";
+		conf_node_position(n, pos, sizeof(pos));
+		snprintf(err, errlen, "%s: error: stream.inline: expected yes, no or auto", pos);
+		return -1;
+	}
+	*out = v ? STREAM_INLINE_YES : STREAM_INLINE_NO;
+	return 0;
+}
+
 int stream_config_from_conf(struct defrag_config *dcfg, struct stream_config *scfg,
 			    const struct conf *c, char *err, size_t errlen)
 {
@@ -122,7 +144,8 @@ int stream_config_from_conf(struct defrag_config *dcfg, struct stream_config *sc
 	    get_u32_size(c, "stream.reassembly.toserver-chunk-size", scfg->toserver_chunk_size,
 			 &scfg->toserver_chunk_size, err, errlen) ||
 	    get_u32_size(c, "stream.reassembly.toclient-chunk-size", scfg->toclient_chunk_size,
-			 &scfg->toclient_chunk_size, err, errlen))
+			 &scfg->toclient_chunk_size, err, errlen) ||
+	    get_inline(c, &scfg->inline_mode, err, errlen))
 		return -1;
 
 	if (conf_get_size(c, "defrag.memcap", dcfg->memcap, &dcfg->memcap, err, errlen) ||

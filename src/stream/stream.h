@@ -163,6 +163,19 @@ unsigned defrag_expire(struct defrag_table *dt, uint64_t now_usec);
 
 /* ---- TCP reassembly ----------------------------------------------------------------------- */
 
+/*
+ * stream.inline. IDS (no): a direction's data is handed on only once the receiver ACKed it
+ * (Suricata's IDS mode: what the receiver did not acknowledge may still be retransmitted
+ * differently), plus whatever is left at flow end. Inline (yes): in-order data is handed on
+ * as it arrives, since an IPS must judge a packet before it is forwarded. auto: inline when
+ * the engine runs as an IPS (stream_config.ips).
+ */
+enum stream_inline {
+	STREAM_INLINE_NO = 0,
+	STREAM_INLINE_YES,
+	STREAM_INLINE_AUTO,
+};
+
 struct stream_config {
 	uint64_t memcap;             /* stream.memcap: session state, default 64 MiB */
 	uint64_t reassembly_memcap;  /* stream.reassembly.memcap: segment data, default 256 MiB */
@@ -174,10 +187,14 @@ struct stream_config {
 	enum stream_policy policy;   /* default overlap policy (host-os-policy may override) */
 	uint32_t toserver_chunk_size, toclient_chunk_size; /* raw inspection chunking */
 	struct stream_host_os hosts; /* host-os-policy, looked up by each direction's receiver */
+	enum stream_inline inline_mode; /* stream.inline: when data is handed on (below) */
+	bool ips;                    /* the engine runs as an IPS (set by the runmode, e.g. for
+				      * --simulate-ips): stream.inline: auto follows it */
 };
 
 /* Newly contiguous data of one direction, handed to later stages. `data` stays valid until the
- * next stream_handle_packet call on this context. */
+ * next stream_handle_packet call on this context. In IDS mode a direction's data usually comes
+ * out while the other direction's ACKing packet is handled (dir is the data's direction). */
 struct stream_chunk {
 	const uint8_t *data;
 	uint32_t len;
@@ -211,11 +228,17 @@ void stream_config_defaults(struct stream_config *cfg);
 struct stream_ctx *stream_ctx_create(const struct stream_config *cfg, struct decode_ctx *dc);
 void stream_ctx_destroy(struct stream_ctx *sc);
 
-/* Track a TCP packet of a flow (p->flow set): sequence tracking, reassembly, events on p. */
+/* True when reassembly hands data on as it arrives (stream.inline yes, or auto and ips). */
+bool stream_config_is_inline(const struct stream_config *cfg);
+
+/* Track a TCP packet of a flow (p->flow set): sequence tracking, reassembly, events on p.
+ * out->chunks holds the data this packet released: in IDS mode the other direction's data its
+ * ACK covers (and at RST, up to the RST's ACK); inline, this packet's in-order data. */
 void stream_handle_packet(struct stream_ctx *sc, struct packet *p, struct stream_result *out);
 /*
- * The flow is ending (timeout, eviction, shutdown): deliver what is still queued out of order,
- * each hole becoming a chunk with gap_before, and close both directions (eof). Call before
+ * The flow is ending (timeout, eviction, shutdown): deliver what is still held (unACKed data,
+ * out-of-order data, each hole becoming a chunk with gap_before), and close both directions
+ * (eof). Call before
  * stream_flow_free when the flow's data should still reach the app layer.
  */
 void stream_flow_flush(struct stream_ctx *sc, struct flow *f, struct stream_result *out);
