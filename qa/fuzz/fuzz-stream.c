@@ -131,6 +131,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	scfg.async_oneside = (cfgb & 0x20) != 0;
 	scfg.reassembly_depth = (cfgb & 0x40) ? 300 : 0;
 	scfg.reassembly_memcap = (cfgb & 0x80) ? 2048 : 1 << 20;
+	/* both delivery models: on the receiver's ACK (IDS) and on arrival (inline) */
+	scfg.inline_mode = (cfgb & 0x08) ? STREAM_INLINE_YES : STREAM_INLINE_NO;
 	struct stream_ctx *sc = stream_ctx_create(&scfg, &dc);
 	if (!dt || !sc)
 		goto out;
