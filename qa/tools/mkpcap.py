@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""mkpcap.py — writes the HTTP traces of the web-attack cases in qa/cases (web-*/input.pcap).
+"""mkpcap.py — writes the HTTP traces of crafted cases in qa/cases (web-*, anomaly-applayer-http).
 
 Each trace is a series of complete TCP conversations between a client and a web server on
 Ethernet/IPv4: three-way handshake, the request (in one or more segments), the server's ACK,
@@ -204,7 +204,16 @@ CASES = {
         http_get("/", ua="curl/8.5.0"),
         http_get("/nmap-tutorial.html"),
     ],
+    "anomaly-applayer-http": [
+        # a request header line without a colon: the HTTP parser's
+        # REQUEST_FIELD_MISSING_COLON (http.request_field_missing_colon)
+        http_get("/index.html", headers=["X-Forwarded-Note this line has no colon"]),
+        # a well-formed request: no anomaly
+        http_get("/index.html"),
+    ],
 }
+# The same conversations, read with anomaly.types.applayer: no.
+CASES["anomaly-applayer-off"] = CASES["anomaly-applayer-http"]
 
 
 def build(case_index, requests):

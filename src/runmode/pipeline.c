@@ -58,6 +58,13 @@ static struct packet *worker_dir_packet(const struct packet *p, struct flow *f, 
 	if (p && p->flow == f && p->flow_dir == dir)
 		return (struct packet *)p;
 	detect_pseudo_packet(pseudo, f, dir, ts, p ? p->pcap_cnt : 0);
+	if (p && p->flow == f && (p->flags & PKT_F_HAS_ETH)) {
+		/* the other direction of the same link: its MACs are the packet's, swapped (EVE
+		 * ether of alerts on data the packet acknowledged) */
+		pseudo->eth_src = p->eth_dst;
+		pseudo->eth_dst = p->eth_src;
+		pseudo->flags |= PKT_F_HAS_ETH;
+	}
 	return pseudo;
 }
 
