@@ -345,6 +345,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	o.simulate_ips = cli.simulate_ips;
+	/* stream.inline: auto means inline when acting as an IPS (Suricata) */
+	o.stream.ips = cli.simulate_ips;
 	o.fail_open = env_flag("AEGIS_FAIL_OPEN");
 	o.drop_user = cli.user;
 	o.drop_group = cli.group;
