@@ -361,6 +361,27 @@ static void test_dns_query(void **state)
 	txh_free(&h);
 }
 
+/* dotprefix rules have a prefilter (the pattern without its first byte, on the raw query):
+ * no rule is left to be checked on every transaction, and they match as before. */
+static void test_dns_dotprefix_prefilter(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert dns any any -> any any (msg:\"d\"; dns.query; dotprefix; "
+		     "content:\"ample.com\"; endswith; sid:1;)\nalert dns any any -> any any "
+		     "(msg:\"e\"; dns.query; dotprefix; content:\".evil.com\"; endswith; sid:2;)\n"
+		     "alert dns any any -> any any (msg:\"c\"; dns.query; dotprefix; "
+		     "content:\".COM\"; nocase; endswith; sid:3;)", 17, 53);
+	struct detect_engine_stats st;
+	detect_engine_get_stats(h.te.e, &st);
+	assert_int_equal(st.rules_no_mpm, 0);
+	txh_send(&h, FLOW_DIR_TO_SERVER, dns_query, sizeof(dns_query));
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0);
+	assert_int_equal(h.hits[3], 1);
+	txh_free(&h);
+}
+
 static void test_dns_opcode_rrtype(void **state)
 {
 	(void)state;
@@ -664,6 +685,7 @@ int main(void)
 		cmocka_unit_test(test_http_payload_and_buffer),
 		cmocka_unit_test(test_http_rule_not_for_dns),
 		cmocka_unit_test(test_dns_query),
+		cmocka_unit_test(test_dns_dotprefix_prefilter),
 		cmocka_unit_test(test_dns_opcode_rrtype),
 		cmocka_unit_test(test_tls_sni),
 		cmocka_unit_test(test_tls_version),

@@ -5,25 +5,39 @@
  * when a later keyword relative to this content fails, the content retries at its next
  * occurrence (bounded by detect.inspection-recursion-limit).
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "detect/detect-int.h"
 
+static inline uint8_t fold(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* ASCII case-insensitive search (as the prefilter's caseless literals). The first byte's two
+ * cases are located with memchr, which is vectorised, instead of testing every position: the
+ * buffers (headers, bodies) are long and the first byte is rarely there. */
 static const uint8_t *search_nocase(const uint8_t *h, uint32_t hlen, const uint8_t *n,
 				    uint32_t nlen)
 {
 	if (nlen > hlen)
 		return NULL;
-	uint8_t first = (uint8_t)tolower(n[0]);
-	for (uint32_t i = 0; i + nlen <= hlen; i++) {
-		if ((uint8_t)tolower(h[i]) != first)
-			continue;
+	uint8_t lo = fold(n[0]), up = lo >= 'a' && lo <= 'z' ? (uint8_t)(lo - 32) : lo;
+	const uint8_t *end = h + (hlen - nlen) + 1; /* a match starts before end */
+	const uint8_t *pl = memchr(h, lo, (size_t)(end - h));
+	const uint8_t *pu = up != lo ? memchr(h, up, (size_t)(end - h)) : NULL;
+	while (pl || pu) {
+		bool from_lo = pl && (!pu || pl < pu);
+		const uint8_t *c = from_lo ? pl : pu;
 		uint32_t k = 1;
-		while (k < nlen && tolower(h[i + k]) == tolower(n[k]))
+		while (k < nlen && fold(c[k]) == fold(n[k]))
 			k++;
 		if (k == nlen)
-			return h + i;
+			return c;
+		if (from_lo)
+			pl = memchr(c + 1, lo, (size_t)(end - (c + 1)));
+		else
+			pu = memchr(c + 1, up, (size_t)(end - (c + 1)));
 	}
 	return NULL;
 }

@@ -40,9 +40,23 @@ static uint32_t pattern_score(const uint8_t *p, uint32_t n, bool nocase)
 	return s;
 }
 
+/*
+ * dotprefix (one transform, on an app-layer buffer) keeps a prefilter: the buffer inspected is
+ * the raw one with a '.' in front, so a content found there is found in the raw buffer without
+ * its first byte (which may be that dot). The prefilter scans the raw buffer for the rest of
+ * the pattern (fp_bytes_of()). Without it, every DNS / TLS transaction checked each of the
+ * hundreds of "dns.query; dotprefix; content:...; endswith;" rules of a ruleset.
+ */
+static bool group_dotprefix(const struct rule_group *g)
+{
+	return g->n_transforms == 1 && g->transforms[0] &&
+	       strcmp(g->transforms[0]->name, "dotprefix") == 0;
+}
+
 static bool group_can_prefilter(const struct rule_group *g)
 {
-	return g->buffer != RULES_BUF_PACKET && g->n_transforms == 0 &&
+	return g->buffer != RULES_BUF_PACKET &&
+	       (g->n_transforms == 0 || (g->buffer != RULES_BUF_PAYLOAD && group_dotprefix(g))) &&
 	       (int)g->buffer != rules_buffer_lookup("base64_data") &&
 	       rules_buffer_hdr_kind(g->buffer) == RULES_HDR_NONE; /* headers: no prefilter */
 }
@@ -53,16 +67,29 @@ static bool is_content(const struct rule_match *m)
 			 strcmp(m->kw->name, "uricontent") == 0);
 }
 
-void det_fast_pattern_bytes(const struct det_rule *dr, const uint8_t **pat, uint32_t *len,
-			    bool *nocase)
+/* The prefilter pattern of content c in group g (see group_dotprefix); len 0 when none. */
+static void fp_bytes_of(const struct rule_group *g, const struct rule_content *c,
+			const uint8_t **pat, uint32_t *len)
 {
-	const struct rule_content *c = &dr->r->groups[dr->fp_group].m[dr->fp_match].u.content;
 	*pat = c->pat;
 	*len = c->len;
 	if (c->flags & RULE_CF_FP_CHOP) {
 		*pat = c->pat + c->fp_chop_offset;
 		*len = c->fp_chop_len;
 	}
+	if (g->n_transforms && *pat == c->pat) {
+		/* dotprefix: the first byte may be the '.' in front of the raw buffer */
+		*pat = *len > 1 ? *pat + 1 : *pat;
+		*len = *len > 1 ? *len - 1 : 0;
+	}
+}
+
+void det_fast_pattern_bytes(const struct det_rule *dr, const uint8_t **pat, uint32_t *len,
+			    bool *nocase)
+{
+	const struct rule_group *g = &dr->r->groups[dr->fp_group];
+	const struct rule_content *c = &g->m[dr->fp_match].u.content;
+	fp_bytes_of(g, c, pat, len);
 	*nocase = c->flags & RULE_CF_NOCASE;
 }
 
@@ -104,17 +131,26 @@ void det_fast_pattern_select(struct det_rule *dr)
 			if (!is_content(m) || (m->u.content.flags & RULE_CF_NEGATED))
 				continue;
 			const struct rule_content *c = &m->u.content;
+			const uint8_t *fp;
+			uint32_t fplen;
+			fp_bytes_of(g, c, &fp, &fplen);
+			if (!fplen)
+				continue;
 			if (c->flags & RULE_CF_FAST_PATTERN) {
 				dr->fp_group = (int16_t)gi;
 				dr->fp_match = (int32_t)mi;
 				goto chosen;
 			}
+			if (!g->n_transforms) {
+				fp = c->pat; /* scored whole, as before chop */
+				fplen = c->len;
+			}
 			bool nocase = c->flags & RULE_CF_NOCASE;
-			uint32_t s = pattern_score(c->pat, c->len, nocase);
+			uint32_t s = pattern_score(fp, fplen, nocase);
 			if (dr->fp_group < 0 || s > best_score ||
-			    (s == best_score && c->len > best_len)) {
+			    (s == best_score && fplen > best_len)) {
 				best_score = s;
-				best_len = c->len;
+				best_len = fplen;
 				dr->fp_group = (int16_t)gi;
 				dr->fp_match = (int32_t)mi;
 			}
@@ -125,7 +161,8 @@ void det_fast_pattern_select(struct det_rule *dr)
 chosen:
 	dr->flags |= DR_F_HAS_MPM;
 	dr->fp_buffer = r->groups[dr->fp_group].buffer;
-	mark_fp_only(dr, &r->groups[dr->fp_group].m[dr->fp_match]);
+	if (!r->groups[dr->fp_group].n_transforms) /* a transformed buffer needs its look */
+		mark_fp_only(dr, &r->groups[dr->fp_group].m[dr->fp_match]);
 }
 
 /* ---- database build ---------------------------------------------------------------------- */
