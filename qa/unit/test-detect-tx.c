@@ -606,6 +606,18 @@ static void test_stream_window_later_occurrence(void **state)
 	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 14, b, 1), 0);
 	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 1114, "ZZZ", 1), 0);
 	txh_free(&h);
+
+	/* caseless: the later occurrence in another case is found too */
+	txh_init(&h, "alert tcp any any -> any any (msg:\"w\"; content:\"abcd\"; nocase; "
+		     "fast_pattern; content:\"ZZZ\"; distance:0; within:1000; sid:1;)", 6, 9999);
+	memcpy(a, "aBcD", 4);
+	memcpy(a + 904, "AbCd", 4);
+	memset(b, 'x', 200);
+	b[200] = 0;
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0, a, 1), 0);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 908, b, 1), 0);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 1108, "ZZZ", 1), 1);
+	txh_free(&h);
 }
 
 /* More patterns in the window than a direction remembers: the window is scanned again. */

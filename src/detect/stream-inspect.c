@@ -157,27 +157,35 @@ static inline uint8_t ascii_lower(uint8_t c)
 	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
 }
 
-/* End (exclusive, in data) of the last occurrence of pat in data, or 0 when there is none. */
+/* End (exclusive, in data) of the last occurrence of pat in data, or 0 when there is none.
+ * The first byte's cases are located with memrchr (vectorised), from the end backwards. */
 static uint32_t last_occurrence(const uint8_t *data, uint32_t n, const uint8_t *pat,
 				uint32_t plen, bool nocase)
 {
 	if (!plen || plen > n)
 		return 0;
-	uint8_t f = nocase ? ascii_lower(pat[0]) : pat[0];
-	for (uint32_t i = n - plen + 1; i-- > 0;) {
-		uint8_t c = nocase ? ascii_lower(data[i]) : data[i];
-		if (c != f)
-			continue;
+	uint8_t lo = nocase ? ascii_lower(pat[0]) : pat[0];
+	uint8_t up = nocase && lo >= 'a' && lo <= 'z' ? (uint8_t)(lo - 32) : lo;
+	size_t lim = n - plen + 1; /* an occurrence starts below lim */
+	const uint8_t *pl = memrchr(data, lo, lim);
+	const uint8_t *pu = up != lo ? memrchr(data, up, lim) : NULL;
+	while (pl || pu) {
+		bool from_lo = pl && (!pu || pl > pu);
+		const uint8_t *c = from_lo ? pl : pu;
 		uint32_t j = 1;
 		if (nocase) {
-			while (j < plen && ascii_lower(data[i + j]) == ascii_lower(pat[j]))
+			while (j < plen && ascii_lower(c[j]) == ascii_lower(pat[j]))
 				j++;
 		} else {
-			while (j < plen && data[i + j] == pat[j])
+			while (j < plen && c[j] == pat[j])
 				j++;
 		}
 		if (j == plen)
-			return i + plen;
+			return (uint32_t)(c - data) + plen;
+		if (from_lo)
+			pl = memrchr(data, lo, (size_t)(c - data));
+		else
+			pu = memrchr(data, up, (size_t)(c - data));
 	}
 	return 0;
 }
