@@ -338,6 +338,14 @@ static void worker_process_fragment(struct worker *w, struct packet *p)
 	const uint8_t *dg;
 	uint32_t len;
 	int done = defrag_handle(w->defrag, p, &dg, &len);
+	/* defrag's anomalies (overlap, too large) belong to this fragment: packet rules see them
+	 * with the stream events, EVE logs them as decoder anomalies (Suricata's names) */
+	const uint16_t *dev;
+	unsigned nd = defrag_last_events(w->defrag, &dev);
+	for (unsigned k = 0; k < nd && p->stream_event_count < PKT_MAX_EVENTS; k++)
+		p->stream_events[p->stream_event_count++] = dev[k];
+	if (nd && w->eve)
+		eve_log_stream_anomalies(w->eve, p);
 	if (w->detect)
 		worker_detect(w, p);
 	if (done != 1)
