@@ -163,6 +163,12 @@ struct det_group {
 	 * databases of the other buffers. */
 	uint32_t n_payload;
 	struct det_mpm payload[2];
+	/* TCP groups: the same two without the rules the stream inspects instead of the packet
+	 * (det_rule_stream_inspected), for packets whose payload went into reassembly: most of
+	 * a TCP payload's patterns are looked for in the stream chunk, not twice. */
+	bool has_payload_pkt;
+	uint32_t n_payload_pkt;
+	struct det_mpm payload_pkt[2];
 };
 
 /* Address index (addr-index.c): per family, sorted segment starts and per segment the
@@ -243,6 +249,8 @@ struct detect_thread {
 	bool stream_added;
 };
 
+/* pending.c: a plain TCP payload rule the stream inspects (not the packets the stream took) */
+bool det_rule_stream_inspected(const struct det_rule *dr);
 /* pending.c: index of the rules waiting for later stages (tx-int.h) */
 struct det_pending;
 int det_pending_build(struct detect_engine *e);

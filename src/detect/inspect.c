@@ -210,16 +210,23 @@ static void addr_index_lookup(struct detect_thread *t, const struct ip_addr *a)
 		cand_add(t, rules[k]);
 }
 
-/* The packet payload against the group's databases (at most two scans). */
+/* The packet payload against the group's databases (at most two scans); for a TCP payload
+ * the stream took, the databases without the stream-inspected rules. */
 static void candidates_collect(struct detect_thread *t, const struct det_group *g,
-			       const uint8_t *data, uint32_t len)
+			       const struct packet *p, const uint8_t *data, uint32_t len)
 {
 	if (!len)
 		return;
-	for (uint32_t k = 0; k < g->n_payload; k++) {
-		struct scan_ctx s = { t, &g->payload[k] };
+	const struct det_mpm *mpm = g->payload;
+	uint32_t n = g->n_payload;
+	if (t->stream_added && p->ip_proto == 6 && t->e->pend && g->has_payload_pkt) {
+		mpm = g->payload_pkt;
+		n = g->n_payload_pkt;
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		struct scan_ctx s = { t, &mpm[k] };
 		t->stats.mpm_scans++;
-		hs_scan(t->e->dbs[g->payload[k].db].db, (const char *)data, len, 0, t->scratch,
+		hs_scan(t->e->dbs[mpm[k].db].db, (const char *)data, len, 0, t->scratch,
 			on_hs_match, &s);
 	}
 }
@@ -361,7 +368,7 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct detect_resu
 		addr_index_lookup(t, &p->src);
 		addr_index_lookup(t, &p->dst);
 	}
-	candidates_collect(t, g, p->payload, p->payload ? p->payload_len : 0);
+	candidates_collect(t, g, p, p->payload, p->payload ? p->payload_len : 0);
 	if (t->n_cand > 1)
 		cand_sort(t->cand, t->n_cand);
 	/* walk the prefilter hits and the group's always-checked rules together, in engine

@@ -492,7 +492,7 @@ static int cmp_u32(const void *a, const void *b)
  * one per part; one database per group would save one more scan but compiles the any-port
  * patterns into every group (about five times the cold build time and twice the memory). */
 static int group_build_payload(struct detect_engine *e, struct det_group *g, uint64_t seed,
-			       bool anyport, char *err, size_t errlen)
+			       bool anyport, bool pktonly, char *err, size_t errlen)
 {
 	uint32_t n = 0;
 	for (uint8_t i = 0; i < g->n_parts; i++)
@@ -509,7 +509,8 @@ static int group_build_payload(struct detect_engine *e, struct det_group *g, uin
 			continue;
 		for (uint32_t j = 0; j < p->n_rules; j++) {
 			const struct det_rule *dr = &e->rules[p->all[j]];
-			if (!(dr->flags & DR_F_HAS_MPM) || mpm_buffer_of(dr) != RULES_BUF_PAYLOAD)
+			if (!(dr->flags & DR_F_HAS_MPM) || mpm_buffer_of(dr) != RULES_BUF_PAYLOAD ||
+			    (pktonly && det_rule_stream_inspected(dr)))
 				continue;
 			det_fast_pattern_bytes(dr, &ent[k].pat, &ent[k].len, &ent[k].nocase);
 			ent[k].rule = p->all[j];
@@ -517,12 +518,13 @@ static int group_build_payload(struct detect_engine *e, struct det_group *g, uin
 		}
 	}
 	int rc = 0;
+	uint32_t *np = pktonly ? &g->n_payload_pkt : &g->n_payload;
 	if (k) {
-		struct det_mpm *m = &g->payload[g->n_payload];
+		struct det_mpm *m = pktonly ? &g->payload_pkt[*np] : &g->payload[*np];
 		m->buffer = RULES_BUF_PAYLOAD;
 		rc = mpm_build_one(e, m, ent, k, seed, err, errlen);
 		if (rc == 0)
-			g->n_payload++;
+			(*np)++;
 	}
 	free(ent);
 	return rc;
@@ -571,8 +573,14 @@ int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
 			snprintf(err, errlen, "out of memory building the prefilter");
 			return -1;
 		}
-		if (group_build_payload(e, &e->groups[gi], seed, true, err, errlen) < 0 ||
-		    group_build_payload(e, &e->groups[gi], seed, false, err, errlen) < 0)
+		struct det_group *g = &e->groups[gi];
+		if (group_build_payload(e, g, seed, true, false, err, errlen) < 0 ||
+		    group_build_payload(e, g, seed, false, false, err, errlen) < 0)
+			return -1;
+		g->has_payload_pkt = g->n_parts && g->parts[0] / (DET_DIR_MAX * DET_NPG) == DET_TC_TCP;
+		if (g->has_payload_pkt &&
+		    (group_build_payload(e, g, seed, true, true, err, errlen) < 0 ||
+		     group_build_payload(e, g, seed, false, true, err, errlen) < 0))
 			return -1;
 	}
 	if (dbs_compile(e, err, errlen) < 0)
@@ -598,6 +606,11 @@ void det_mpm_free(struct detect_engine *e)
 			free(g->payload[k].pat_rules);
 		}
 		g->n_payload = 0;
+		for (uint32_t k = 0; k < g->n_payload_pkt; k++) {
+			free(g->payload_pkt[k].pat_off);
+			free(g->payload_pkt[k].pat_rules);
+		}
+		g->n_payload_pkt = 0;
 	}
 	if (e->parts) {
 		for (uint32_t i = 0; i < DET_NPARTS; i++) {

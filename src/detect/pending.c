@@ -88,6 +88,12 @@ static bool needs_packet(const struct det_rule *dr)
 	return false;
 }
 
+bool det_rule_stream_inspected(const struct det_rule *dr)
+{
+	return !(dr->flags & (DR_F_NEEDS_APP | DR_F_STREAM_ONLY)) && dr->payload.n_ops &&
+	       !needs_packet(dr);
+}
+
 /* How far back a match of the payload program can reach (contents and their gaps). */
 static uint32_t prog_reach(const struct det_prog *prog)
 {
@@ -219,7 +225,7 @@ int det_pending_build(struct detect_engine *e)
 				return -1;
 			if (pr->kind != DET_PK_TX && dr->payload.n_ops && pr->reach > pd->window)
 				pd->window = pr->reach;
-		} else if (dr->payload.n_ops && !needs_packet(dr)) {
+		} else if (det_rule_stream_inspected(dr)) {
 			pd->stream_bits[i >> 6] |= 1ull << (i & 63);
 			pr->reach = prog_reach(&dr->payload);
 			if (pr->reach > pd->window)
