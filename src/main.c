@@ -279,10 +279,14 @@ static void print_summary(const struct runmode_options *o, const struct runmode_
 {
 	const struct aegis_stats *s = &r->stats;
 	double secs = (double)r->wall_usec / 1e6;
-	log_notice("%llu packets (%llu bytes), %llu flows, %llu decoder events, %.2f s",
+	uint64_t events = 0;
+	for (size_t i = 0; i < DECODE_EVENT_MAX; i++)
+		events += s->decode.events[i];
+	log_notice("%llu packets (%llu bytes), %llu flows, %llu decoder events, %llu invalid "
+		   "packets, %.2f s",
 		   (unsigned long long)s->decode.pkts, (unsigned long long)s->decode.bytes,
-		   (unsigned long long)s->flow.created,
-		   (unsigned long long)r->stats.decode.invalid, secs);
+		   (unsigned long long)s->flow.created, (unsigned long long)events,
+		   (unsigned long long)s->decode.invalid, secs);
 	if (o->engine)
 		log_notice("%llu alerts", (unsigned long long)r->detect.alerts);
 	if (o->eve.enabled)
