@@ -163,12 +163,13 @@ struct det_group {
 	 * databases of the other buffers. */
 	uint32_t n_payload;
 	struct det_mpm payload[2];
-	/* TCP groups: the same two without the rules the stream inspects instead of the packet
-	 * (det_rule_stream_inspected), for packets whose payload went into reassembly: most of
-	 * a TCP payload's patterns are looked for in the stream chunk, not twice. */
+	/* TCP groups: one database of the parts' payload patterns without the rules the stream
+	 * inspects instead of the packet (det_rule_stream_inspected), for packets whose payload
+	 * went into reassembly: most of a TCP payload's patterns are looked for in the stream
+	 * chunk, not twice. */
 	bool has_payload_pkt;
 	uint32_t n_payload_pkt;
-	struct det_mpm payload_pkt[2];
+	struct det_mpm payload_pkt[1];
 };
 
 /* Address index (addr-index.c): per family, sorted segment starts and per segment the

@@ -490,7 +490,8 @@ static int cmp_u32(const void *a, const void *b)
  * group's direction: the same database for every port group of a transport and direction, as
  * the key is the pattern set) and the port parts. A packet costs at most two scans instead of
  * one per part; one database per group would save one more scan but compiles the any-port
- * patterns into every group (about five times the cold build time and twice the memory). */
+ * patterns into every group (about five times the cold build time and twice the memory).
+ * pktonly: one database of all the parts' rules the stream does not inspect (anyport unused). */
 static int group_build_payload(struct detect_engine *e, struct det_group *g, uint64_t seed,
 			       bool anyport, bool pktonly, char *err, size_t errlen)
 {
@@ -505,7 +506,7 @@ static int group_build_payload(struct detect_engine *e, struct det_group *g, uin
 	uint32_t k = 0;
 	for (uint8_t i = 0; i < g->n_parts; i++) {
 		const struct det_part *p = &e->parts[g->parts[i]];
-		if (((g->parts[i] % DET_NPG) == DET_PG_ANY) != anyport)
+		if (!pktonly && ((g->parts[i] % DET_NPG) == DET_PG_ANY) != anyport)
 			continue;
 		for (uint32_t j = 0; j < p->n_rules; j++) {
 			const struct det_rule *dr = &e->rules[p->all[j]];
@@ -578,9 +579,9 @@ int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
 		    group_build_payload(e, g, seed, false, false, err, errlen) < 0)
 			return -1;
 		g->has_payload_pkt = g->n_parts && g->parts[0] / (DET_DIR_MAX * DET_NPG) == DET_TC_TCP;
-		if (g->has_payload_pkt &&
-		    (group_build_payload(e, g, seed, true, true, err, errlen) < 0 ||
-		     group_build_payload(e, g, seed, false, true, err, errlen) < 0))
+		/* one database for all the group's packet-only patterns: they are few, so
+		 * compiling them per group costs little and saves a scan per packet */
+		if (g->has_payload_pkt && group_build_payload(e, g, seed, true, true, err, errlen) < 0)
 			return -1;
 	}
 	if (dbs_compile(e, err, errlen) < 0)
