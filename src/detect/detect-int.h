@@ -170,6 +170,11 @@ struct det_group {
 	bool has_payload_pkt;
 	uint32_t n_payload_pkt;
 	struct det_mpm payload_pkt[1];
+	/* TCP groups: the patterns raw stream inspection looks for (stream-inspected payload
+	 * rules and the parts' app-gated / tcp-stream payload rules), any-port parts and port
+	 * parts: two scans of a stream chunk instead of one per payload database. */
+	uint32_t n_stream;
+	struct det_mpm stream[2];
 };
 
 /* Address index (addr-index.c): per family, sorted segment starts and per segment the

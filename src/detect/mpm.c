@@ -492,9 +492,29 @@ static int cmp_u32(const void *a, const void *b)
  * one per part; one database per group would save one more scan but compiles the any-port
  * patterns into every group (about five times the cold build time and twice the memory).
  * pktonly: one database of all the parts' rules the stream does not inspect (anyport unused). */
-static int group_build_payload(struct detect_engine *e, struct det_group *g, uint64_t seed,
-			       bool anyport, bool pktonly, char *err, size_t errlen)
+enum { GP_PAYLOAD = 0, GP_PKTONLY, GP_STREAM };
+
+/* Does the rule's fast pattern belong in a group payload database of kind `what`? */
+static bool group_payload_wants(const struct det_rule *dr, int what)
 {
+	if (!(dr->flags & DR_F_HAS_MPM))
+		return false;
+	uint16_t b = mpm_buffer_of(dr);
+	switch (what) {
+	case GP_PKTONLY:
+		return b == RULES_BUF_PAYLOAD && !det_rule_stream_inspected(dr);
+	case GP_STREAM:
+		return b == DET_BUF_PENDING_PAYLOAD ||
+		       (b == RULES_BUF_PAYLOAD && det_rule_stream_inspected(dr));
+	default:
+		return b == RULES_BUF_PAYLOAD;
+	}
+}
+
+static int group_build_payload(struct detect_engine *e, struct det_group *g, uint64_t seed,
+			       bool anyport, int what, char *err, size_t errlen)
+{
+	bool pktonly = what == GP_PKTONLY;
 	uint32_t n = 0;
 	for (uint8_t i = 0; i < g->n_parts; i++)
 		n += e->parts[g->parts[i]].n_rules;
@@ -510,8 +530,7 @@ static int group_build_payload(struct detect_engine *e, struct det_group *g, uin
 			continue;
 		for (uint32_t j = 0; j < p->n_rules; j++) {
 			const struct det_rule *dr = &e->rules[p->all[j]];
-			if (!(dr->flags & DR_F_HAS_MPM) || mpm_buffer_of(dr) != RULES_BUF_PAYLOAD ||
-			    (pktonly && det_rule_stream_inspected(dr)))
+			if (!group_payload_wants(dr, what))
 				continue;
 			det_fast_pattern_bytes(dr, &ent[k].pat, &ent[k].len, &ent[k].nocase);
 			ent[k].rule = p->all[j];
@@ -519,9 +538,10 @@ static int group_build_payload(struct detect_engine *e, struct det_group *g, uin
 		}
 	}
 	int rc = 0;
-	uint32_t *np = pktonly ? &g->n_payload_pkt : &g->n_payload;
+	uint32_t *np = pktonly ? &g->n_payload_pkt : what == GP_STREAM ? &g->n_stream : &g->n_payload;
 	if (k) {
-		struct det_mpm *m = pktonly ? &g->payload_pkt[*np] : &g->payload[*np];
+		struct det_mpm *m = pktonly ? &g->payload_pkt[*np] :
+			what == GP_STREAM ? &g->stream[*np] : &g->payload[*np];
 		m->buffer = RULES_BUF_PAYLOAD;
 		rc = mpm_build_one(e, m, ent, k, seed, err, errlen);
 		if (rc == 0)
@@ -575,13 +595,17 @@ int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
 			return -1;
 		}
 		struct det_group *g = &e->groups[gi];
-		if (group_build_payload(e, g, seed, true, false, err, errlen) < 0 ||
-		    group_build_payload(e, g, seed, false, false, err, errlen) < 0)
+		if (group_build_payload(e, g, seed, true, GP_PAYLOAD, err, errlen) < 0 ||
+		    group_build_payload(e, g, seed, false, GP_PAYLOAD, err, errlen) < 0)
 			return -1;
 		g->has_payload_pkt = g->n_parts && g->parts[0] / (DET_DIR_MAX * DET_NPG) == DET_TC_TCP;
+		if (!g->has_payload_pkt)
+			continue;
 		/* one database for all the group's packet-only patterns: they are few, so
 		 * compiling them per group costs little and saves a scan per packet */
-		if (g->has_payload_pkt && group_build_payload(e, g, seed, true, true, err, errlen) < 0)
+		if (group_build_payload(e, g, seed, true, GP_PKTONLY, err, errlen) < 0 ||
+		    group_build_payload(e, g, seed, true, GP_STREAM, err, errlen) < 0 ||
+		    group_build_payload(e, g, seed, false, GP_STREAM, err, errlen) < 0)
 			return -1;
 	}
 	if (dbs_compile(e, err, errlen) < 0)
@@ -612,6 +636,11 @@ void det_mpm_free(struct detect_engine *e)
 			free(g->payload_pkt[k].pat_rules);
 		}
 		g->n_payload_pkt = 0;
+		for (uint32_t k = 0; k < g->n_stream; k++) {
+			free(g->stream[k].pat_off);
+			free(g->stream[k].pat_rules);
+		}
+		g->n_stream = 0;
 	}
 	if (e->parts) {
 		for (uint32_t i = 0; i < DET_NPARTS; i++) {
