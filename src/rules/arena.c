@@ -4,6 +4,7 @@
  * chunk keeps loading fast and memory compact), heap vectors for temporary parse state, and an
  * open-addressing string map used for interning and for caching compiled address/port sets.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,6 +125,26 @@ void *vec_push(struct vec *v)
 	memset(p, 0, v->elem);
 	v->n++;
 	return p;
+}
+
+int vec_append(struct vec *v, const void *src, size_t n)
+{
+	if (n > SIZE_MAX / v->elem - v->n)
+		return -1;
+	if (v->n + n > v->cap) {
+		size_t ncap = v->cap ? v->cap : 8;
+		while (ncap < v->n + n)
+			ncap *= 2;
+		void *nd = realloc(v->data, ncap * v->elem);
+		if (!nd)
+			return -1;
+		v->data = nd;
+		v->cap = ncap;
+	}
+	if (n)
+		memcpy((char *)v->data + v->n * v->elem, src, n * v->elem);
+	v->n += n;
+	return 0;
 }
 
 static uint32_t strmap_hash(const char *s)

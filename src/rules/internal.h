@@ -43,6 +43,8 @@ struct vec {
 void vec_init(struct vec *v, size_t elem);
 void vec_free(struct vec *v);
 void *vec_push(struct vec *v); /* zeroed new element or NULL */
+/* Append n elements copied from src; 0, or -1 out of memory (v unchanged). */
+int vec_append(struct vec *v, const void *src, size_t n);
 #define VEC_AT(v, type, i) (&((type *)(v)->data)[i])
 
 /* String -> pointer hash map with keys copied into an arena (interning, set caches). */

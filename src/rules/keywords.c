@@ -570,41 +570,54 @@ size_t rules_keyword_index(const struct rules_keyword *kw)
 	return (size_t)(kw - keywords);
 }
 
-/* Sorted name index (names and aliases), built once, for binary-search lookups. */
-struct kw_name {
-	const char *name;
-	const struct rules_keyword *kw;
-};
-static struct kw_name *kw_index;
-static size_t kw_index_n;
+/* Name index (names and aliases), built once: an open-addressing hash table, so a rule's
+ * every option costs one hash and one string compare (a binary search cost about nine). */
+#define KW_HASH_SIZE 2048 /* power of two, well above twice the names and aliases */
+static const struct rules_keyword *kw_hash[KW_HASH_SIZE];
 static pthread_once_t kw_once = PTHREAD_ONCE_INIT;
 
-static int kw_name_cmp(const void *a, const void *b)
+static uint32_t kw_name_hash(const char *s)
 {
-	return strcmp(((const struct kw_name *)a)->name, ((const struct kw_name *)b)->name);
+	uint32_t h = 2166136261u;
+	while (*s) {
+		h ^= (uint8_t)*s++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void kw_hash_put(const char *name, const struct rules_keyword *kw)
+{
+	uint32_t i = kw_name_hash(name) & (KW_HASH_SIZE - 1);
+	while (kw_hash[i]) {
+		const struct rules_keyword *o = kw_hash[i];
+		if (strcmp(o->name, name) == 0 || (o->alias && strcmp(o->alias, name) == 0))
+			return; /* the first entry of a name wins */
+		i = (i + 1) & (KW_HASH_SIZE - 1);
+	}
+	kw_hash[i] = kw;
 }
 
 static void kw_index_build(void)
 {
-	static struct kw_name storage[2 * ARRAY_SIZE(keywords)];
-	size_t n = 0;
+	_Static_assert(2 * ARRAY_SIZE(keywords) < KW_HASH_SIZE / 2, "keyword hash too small");
 	for (size_t i = 0; i < ARRAY_SIZE(keywords); i++) {
-		storage[n++] = (struct kw_name){ keywords[i].name, &keywords[i] };
+		kw_hash_put(keywords[i].name, &keywords[i]);
 		if (keywords[i].alias)
-			storage[n++] = (struct kw_name){ keywords[i].alias, &keywords[i] };
+			kw_hash_put(keywords[i].alias, &keywords[i]);
 	}
-	qsort(storage, n, sizeof(storage[0]), kw_name_cmp);
-	kw_index = storage;
-	kw_index_n = n;
 }
 
 const struct rules_keyword *rules_keyword_lookup(const char *name)
 {
 	pthread_once(&kw_once, kw_index_build);
-	struct kw_name key = { name, NULL };
-	const struct kw_name *hit =
-		bsearch(&key, kw_index, kw_index_n, sizeof(key), kw_name_cmp);
-	return hit ? hit->kw : NULL;
+	uint32_t i = kw_name_hash(name) & (KW_HASH_SIZE - 1);
+	for (const struct rules_keyword *kw; (kw = kw_hash[i]) != NULL;
+	     i = (i + 1) & (KW_HASH_SIZE - 1)) {
+		if (strcmp(kw->name, name) == 0 || (kw->alias && strcmp(kw->alias, name) == 0))
+			return kw;
+	}
+	return NULL;
 }
 
 uint16_t rules_buffer_id(const char *name)

@@ -1030,13 +1030,10 @@ int rules_load_string(struct rules_ruleset *rs, const char *text, size_t len, co
 			sg->col = (uint32_t)(seg_start - seg_line) + 1;
 			sg->src = seg_line;
 			sg->src_len = seg_line_len;
-			for (const char *c = seg_start; c < copy_end; c++) {
-				char *o = vec_push(&buf);
-				if (!o) {
-					rc = -1;
-					goto out;
-				}
-				*o = *c;
+			if (copy_end > seg_start &&
+			    vec_append(&buf, seg_start, (size_t)(copy_end - seg_start)) < 0) {
+				rc = -1;
+				goto out;
 			}
 			if (!cont || p >= end || buf.n > RULES_MAX_RULE_LEN)
 				break;
