@@ -315,10 +315,15 @@ static void test_http_payload_and_buffer(void **state)
 	/* payload keywords of a transaction rule look at the packet */
 	txh_init(&h, "alert http any any -> any any (msg:\"pb\"; content:\"curl\"; http.uri; "
 		     "content:\"/admin\"; sid:1;)\nalert http any any -> any any (msg:\"pn\"; "
-		     "content:\"wget\"; http.uri; content:\"/admin\"; sid:2;)", 6, 80);
+		     "content:\"wget\"; http.uri; content:\"/admin\"; sid:2;)\n"
+		     /* the packet's content as the fast pattern: the transaction scans the
+		      * packet with the pending-payload database */
+		     "alert http any any -> any any (msg:\"pf\"; content:\"curl\"; fast_pattern; "
+		     "http.uri; content:\"/admin\"; sid:3;)", 6, 80);
 	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
 	assert_int_equal(h.hits[1], 1);
 	assert_int_equal(h.hits[2], 0);
+	assert_int_equal(h.hits[3], 1);
 	txh_free(&h);
 }
 

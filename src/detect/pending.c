@@ -208,7 +208,8 @@ int det_pending_build(struct detect_engine *e)
 	e->pend = pd;
 	pd->rules = calloc(e->n_rules ? e->n_rules : 1, sizeof(*pd->rules));
 	pd->stream_bits = calloc((e->n_rules + 63) / 64 + 1, sizeof(uint64_t));
-	if (!pd->rules || !pd->stream_bits)
+	pd->part_tx_payload = calloc(DET_NPARTS, sizeof(bool));
+	if (!pd->rules || !pd->stream_bits || !pd->part_tx_payload)
 		return -1;
 
 	for (int k = 0; k < 3; k++) {
@@ -248,6 +249,14 @@ int det_pending_build(struct detect_engine *e)
 				(*l)[pd->part_n[kind - 1][pi]++] = p->all[k];
 			}
 		}
+		for (uint16_t k = 0; k < p->n_mpm; k++) {
+			const struct det_mpm *m = &p->mpm[k];
+			if (m->buffer != DET_BUF_PENDING_PAYLOAD || !m->n_pats)
+				continue;
+			for (uint32_t j = 0; j < m->pat_off[m->n_pats]; j++)
+				if (pd->rules[m->pat_rules[j]].kind == DET_PK_TX)
+					pd->part_tx_payload[pi] = true;
+		}
 	}
 	return 0;
 }
@@ -271,6 +280,7 @@ void det_pending_free(struct detect_engine *e)
 		free(pd->part_n[k]);
 	}
 	free(pd->stream_bits);
+	free(pd->part_tx_payload);
 	free(pd->rules);
 	free(pd);
 	e->pend = NULL;

@@ -229,7 +229,7 @@ static void tx_candidates(struct detect_thread *t, const struct det_group *g,
 		for (uint16_t k = 0; k < part->n_mpm; k++) {
 			const struct det_mpm *mpm = &part->mpm[k];
 			if (mpm->buffer == DET_BUF_PENDING_PAYLOAD) {
-				if (p->payload && p->payload_len)
+				if (pd->part_tx_payload[g->parts[i]] && p->payload && p->payload_len)
 					det_x_scan(t, mpm, p->payload, p->payload_len);
 				continue;
 			}

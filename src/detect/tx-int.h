@@ -64,6 +64,9 @@ struct det_pending {
 	uint32_t *part_n[3];
 	uint32_t **part_nompm[3];
 	uint64_t *stream_bits;     /* plain TCP payload rules the stream inspects */
+	/* per part: its pending-payload database holds a transaction rule's fast pattern (else
+	 * a transaction need not scan the packet with it: only other kinds would wake up) */
+	bool *part_tx_payload;
 	uint32_t window;           /* longest reach of the stream-inspected rules */
 };
 
