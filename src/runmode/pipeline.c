@@ -11,6 +11,24 @@
 
 /* ---- output of the app layer ---------------------------------------------------------------- */
 
+/* The packet to inspect and log data of direction dir with: the current packet when it goes
+ * that way, else a pseudo packet of the flow (flow end, the other side's data). */
+static struct packet *worker_dir_packet(const struct packet *p, struct flow *f, uint8_t dir,
+					uint64_t ts, struct packet *pseudo)
+{
+	if (p && p->flow == f && p->flow_dir == dir)
+		return (struct packet *)p;
+	detect_pseudo_packet(pseudo, f, dir, ts, p ? p->pcap_cnt : 0);
+	if (p && p->flow == f && (p->flags & PKT_F_HAS_ETH)) {
+		/* the other direction of the same link: its MACs are the packet's, swapped (EVE
+		 * ether of alerts on data the packet acknowledged) */
+		pseudo->eth_src = p->eth_dst;
+		pseudo->eth_dst = p->eth_src;
+		pseudo->flags |= PKT_F_HAS_ETH;
+	}
+	return pseudo;
+}
+
 /* Log what an app-layer call produced: finished HTTP transactions, DNS queries as they arrive
  * and answers as they complete, TLS sessions once their handshake is over. */
 static void worker_app_log(struct worker *w, const struct packet *p, struct flow *f, uint8_t dir,
@@ -31,10 +49,19 @@ static void worker_app_log(struct worker *w, const struct packet *p, struct flow
 		case APP_PROTO_DNS:
 			if (!w->log_dns)
 				break;
-			if ((fl & APP_RTX_NEW) && dir == FLOW_DIR_TO_SERVER)
-				eve_log_dns(w->eve, p, f, tx, FLOW_DIR_TO_SERVER, ts, &w->opts->dns);
+			/* DNS records carry the message's own direction (a query from the client,
+			 * an answer from the server), whichever packet released the data */
+			if ((fl & APP_RTX_NEW) && dir == FLOW_DIR_TO_SERVER) {
+				struct packet pseudo;
+				eve_log_dns(w->eve, worker_dir_packet(p, f, FLOW_DIR_TO_SERVER, ts,
+								      &pseudo),
+					    f, tx, FLOW_DIR_TO_SERVER, ts, &w->opts->dns);
+			}
 			if ((fl & APP_RTX_COMPLETED) && tx->complete[FLOW_DIR_TO_CLIENT]) {
-				eve_log_dns(w->eve, p, f, tx, FLOW_DIR_TO_CLIENT, ts, &w->opts->dns);
+				struct packet pseudo;
+				eve_log_dns(w->eve, worker_dir_packet(p, f, FLOW_DIR_TO_CLIENT, ts,
+								      &pseudo),
+					    f, tx, FLOW_DIR_TO_CLIENT, ts, &w->opts->dns);
 				app_tx_set_logged(tx);
 			}
 			break;
@@ -48,24 +75,6 @@ static void worker_app_log(struct worker *w, const struct packet *p, struct flow
 			break;
 		}
 	}
-}
-
-/* The packet to inspect and log data of direction dir with: the current packet when it goes
- * that way, else a pseudo packet of the flow (flow end, the other side's data). */
-static struct packet *worker_dir_packet(const struct packet *p, struct flow *f, uint8_t dir,
-					uint64_t ts, struct packet *pseudo)
-{
-	if (p && p->flow == f && p->flow_dir == dir)
-		return (struct packet *)p;
-	detect_pseudo_packet(pseudo, f, dir, ts, p ? p->pcap_cnt : 0);
-	if (p && p->flow == f && (p->flags & PKT_F_HAS_ETH)) {
-		/* the other direction of the same link: its MACs are the packet's, swapped (EVE
-		 * ether of alerts on data the packet acknowledged) */
-		pseudo->eth_src = p->eth_dst;
-		pseudo->eth_dst = p->eth_src;
-		pseudo->flags |= PKT_F_HAS_ETH;
-	}
-	return pseudo;
 }
 
 /* Transactions that are new, progressed or completed meet the app-layer rules. */
