@@ -331,4 +331,24 @@ static inline int64_t det_intref(const struct detect_thread *t, const struct rul
 /* Base64 decode (RFC 4648, whitespace skipped, stops at the first invalid byte). */
 uint32_t det_base64_decode(const uint8_t *in, uint32_t inlen, uint8_t *out, uint32_t outlen);
 
+/* ---- candidates (inspect.c) -------------------------------------------------------------- */
+
+/* Add a rule to the current candidate list once (the bitmap de-duplicates). */
+static inline void det_cand_add(struct detect_thread *t, uint32_t rule)
+{
+	uint64_t bit = 1ull << (rule & 63);
+	if (t->cand_bits[rule >> 6] & bit)
+		return;
+	t->cand_bits[rule >> 6] |= bit;
+	t->cand[t->n_cand++] = rule;
+}
+
+/* Hyperscan match callback that adds the rules of the matched pattern; ctx is a det_scan_ctx. */
+struct det_scan_ctx {
+	struct detect_thread *t;
+	const struct det_mpm *mpm;
+};
+int det_hs_on_match(unsigned int id, unsigned long long from, unsigned long long to,
+		    unsigned int flags, void *ctx);
+
 #endif /* AEGIS_DETECT_INT_H */

@@ -173,32 +173,18 @@ int det_inspect_buffer(struct detect_thread *t, const struct det_rule *dr,
 
 /* ---- candidates -------------------------------------------------------------------------- */
 
-static inline void cand_add(struct detect_thread *t, uint32_t rule)
-{
-	uint64_t bit = 1ull << (rule & 63);
-	if (t->cand_bits[rule >> 6] & bit)
-		return;
-	t->cand_bits[rule >> 6] |= bit;
-	t->cand[t->n_cand++] = rule;
-}
-
-struct scan_ctx {
-	struct detect_thread *t;
-	const struct det_mpm *mpm;
-};
-
-static int on_hs_match(unsigned int id, unsigned long long from, unsigned long long to,
-		       unsigned int flags, void *ctx)
+int det_hs_on_match(unsigned int id, unsigned long long from, unsigned long long to,
+		    unsigned int flags, void *ctx)
 {
 	(void)from;
 	(void)to;
 	(void)flags;
-	struct scan_ctx *s = ctx;
+	struct det_scan_ctx *s = ctx;
 	if (id >= s->mpm->n_pats)
 		return 0;
 	s->t->stats.mpm_matches++;
 	for (uint32_t k = s->mpm->pat_off[id]; k < s->mpm->pat_off[id + 1]; k++)
-		cand_add(s->t, s->mpm->pat_rules[k]);
+		det_cand_add(s->t, s->mpm->pat_rules[k]);
 	return 0;
 }
 
@@ -207,7 +193,7 @@ static void addr_index_lookup(struct detect_thread *t, const struct ip_addr *a)
 	const uint32_t *rules;
 	uint32_t n = det_addr_index_lookup(&t->e->aidx, a, &rules);
 	for (uint32_t k = 0; k < n; k++)
-		cand_add(t, rules[k]);
+		det_cand_add(t, rules[k]);
 }
 
 /* The packet payload against the group's databases (at most two scans); for a TCP payload
@@ -224,10 +210,10 @@ static void candidates_collect(struct detect_thread *t, const struct det_group *
 		n = g->n_payload_pkt;
 	}
 	for (uint32_t k = 0; k < n; k++) {
-		struct scan_ctx s = { t, &mpm[k] };
+		struct det_scan_ctx s = { t, &mpm[k] };
 		t->stats.mpm_scans++;
 		hs_scan(t->e->dbs[mpm[k].db].db, (const char *)data, len, 0, t->scratch,
-			on_hs_match, &s);
+			det_hs_on_match, &s);
 	}
 }
 

@@ -384,31 +384,7 @@ bool det_x_alert(struct detect_thread *t, const struct det_rule *dr, struct pack
 
 void det_x_cand_add(struct detect_thread *t, uint32_t rule)
 {
-	uint64_t bit = 1ull << (rule & 63);
-	if (t->cand_bits[rule >> 6] & bit)
-		return;
-	t->cand_bits[rule >> 6] |= bit;
-	t->cand[t->n_cand++] = rule;
-}
-
-struct det_x_scan_ctx {
-	struct detect_thread *t;
-	const struct det_mpm *mpm;
-};
-
-static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
-		    unsigned int flags, void *ctx)
-{
-	(void)from;
-	(void)to;
-	(void)flags;
-	struct det_x_scan_ctx *s = ctx;
-	if (id >= s->mpm->n_pats)
-		return 0;
-	s->t->stats.mpm_matches++;
-	for (uint32_t k = s->mpm->pat_off[id]; k < s->mpm->pat_off[id + 1]; k++)
-		det_x_cand_add(s->t, s->mpm->pat_rules[k]);
-	return 0;
+	det_cand_add(t, rule);
 }
 
 void det_x_scan(struct detect_thread *t, const struct det_mpm *mpm, const uint8_t *data,
@@ -416,9 +392,9 @@ void det_x_scan(struct detect_thread *t, const struct det_mpm *mpm, const uint8_
 {
 	if (!len || !t->scratch || !t->e->dbs[mpm->db].db)
 		return;
-	struct det_x_scan_ctx s = { t, mpm };
+	struct det_scan_ctx s = { t, mpm };
 	t->stats.mpm_scans++;
-	hs_scan(t->e->dbs[mpm->db].db, (const char *)data, len, 0, t->scratch, on_match, &s);
+	hs_scan(t->e->dbs[mpm->db].db, (const char *)data, len, 0, t->scratch, det_hs_on_match, &s);
 }
 
 static int cmp_u32(const void *a, const void *b)
