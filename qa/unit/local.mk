@@ -17,4 +17,5 @@ include qa/unit/detect-tx.mk
 include qa/unit/rules-tools.mk
 include qa/unit/stream.mk
 include qa/unit/app.mk
+EXTRA_DIST += qa/unit/eve-validate.h
 endif

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "eve-validate.h"
 #include <jansson.h>
 
 #include "app/app.h"
@@ -78,21 +80,6 @@ static json_t *log_one(const struct eve_http_opts *o, char *path, size_t pathlen
 	return root;
 }
 
-static int run_validator(const char *path)
-{
-	char script[512];
-	snprintf(script, sizeof(script), "%s/qa/tools/eve-validate.py", AEGIS_SRCDIR);
-	char *argv[] = { "python3", script, (char *)path, NULL };
-	pid_t pid;
-	int rc = posix_spawn(&pid, "/usr/bin/python3", NULL, NULL, argv, environ);
-	if (rc == ENOENT)
-		return -1;
-	assert_int_equal(rc, 0);
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status) == 77 ? -1 : WEXITSTATUS(status);
-}
 
 static const char *jstr(json_t *o, const char *k)
 {

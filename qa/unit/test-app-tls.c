@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "eve-validate.h"
 #include <jansson.h>
 
 #include "app/app-int.h"
@@ -850,27 +852,6 @@ static void test_pcap_sslv3(void **state)
 
 /* ---- EVE ------------------------------------------------------------------------------------ */
 
-static int run_validator(const char *path)
-{
-	char script[512];
-	snprintf(script, sizeof(script), "%s/qa/tools/eve-validate.py", AEGIS_SRCDIR);
-	char *argv[] = { "python3", script, (char *)path, NULL };
-	pid_t pid;
-	int rc = posix_spawn(&pid, "/usr/bin/python3", NULL, NULL, argv, environ);
-	if (rc == ENOENT) {
-		print_message("skipped: /usr/bin/python3 not found, schema not checked\n");
-		return -1;
-	}
-	assert_int_equal(rc, 0);
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	if (WEXITSTATUS(status) == 77) {
-		print_message("skipped: python3-jsonschema is not installed, schema not checked\n");
-		return -1;
-	}
-	return WEXITSTATUS(status);
-}
 
 static void test_eve_tls(void **state)
 {
