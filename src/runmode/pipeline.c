@@ -5,6 +5,7 @@
  * (single.c, autofp.c) only decide which worker sees which packet.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "runmode/runmode-int.h"
@@ -27,6 +28,160 @@ static struct packet *worker_dir_packet(const struct packet *p, struct flow *f, 
 		pseudo->flags |= PKT_F_HAS_ETH;
 	}
 	return pseudo;
+}
+
+/* ---- inspection results waiting for the next packet of their direction ---------------------- */
+
+/*
+ * Suricata's timing. In IDS stream mode a direction's data is released by the other side's ACK,
+ * so the app layer parses it while a packet of the opposite direction is processed; but the
+ * raw-stream and transaction inspection of that direction runs on the NEXT packet travelling
+ * that way (or at flow end, on a pseudo packet). Its alerts carry that packet's pcap_cnt, time
+ * and flow counters, and the transaction as it is by then (the response parsed meanwhile, the
+ * protocol detected). The inspection itself happens at delivery, because the chunk's bytes are
+ * valid only during the call and detect_tx looks at a transaction again only when it moved on;
+ * its result waits here, per flow and direction, and is logged once that packet has been
+ * through the stream and app layers, before its own packet rules. Bounded: PEND_MAX_ITEMS a
+ * flow direction, PEND_MEMCAP bytes a worker; beyond that a result is logged at once (the
+ * direction's older ones first), as it would be without the delay.
+ */
+static const struct app_tx *flow_current_tx(const struct flow *f);
+
+#define PEND_BUCKETS 4096u /* a power of two: pend_bucket keeps the top 12 bits of a hash */
+#define PEND_MAX_ITEMS 64u
+#define PEND_MEMCAP (8u << 20)
+
+struct worker_pend_item {
+	struct worker_pend_item *next;
+	struct app_tx *tx;          /* the transaction a transaction match is about; NULL: stream */
+	const struct app_tx *live;  /* tx, or the flow's newest one: must outlive the wait */
+	struct detect_result r;
+};
+
+struct worker_pend_flow {
+	struct worker_pend_flow *next; /* bucket chain */
+	const struct flow *f;
+	struct worker_pend_item *head[2], *tail[2];
+	uint32_t n[2];
+};
+
+static uint32_t pend_bucket(const struct flow *f)
+{
+	return (uint32_t)(((uint64_t)(uintptr_t)f * 0x9E3779B97F4A7C15ull) >> 52);
+}
+
+static struct worker_pend_flow **pend_find(struct worker *w, const struct flow *f)
+{
+	struct worker_pend_flow **pp = &w->pend[pend_bucket(f)];
+	while (*pp && (*pp)->f != f)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* Log direction dir's waiting results with packet dp, oldest first. */
+static void pend_log_dir(struct worker *w, struct worker_pend_flow *pf, uint8_t dir,
+			 const struct packet *dp)
+{
+	struct worker_pend_item *it = pf->head[dir];
+	pf->head[dir] = pf->tail[dir] = NULL;
+	pf->n[dir] = 0;
+	while (it) {
+		struct worker_pend_item *next = it->next;
+		worker_log_verdict(w, dp, &it->r, it->tx);
+		w->pend_mem -= sizeof(*it);
+		free(it);
+		it = next;
+	}
+}
+
+/* Log what waits for direction dir of flow f: with p when it is a packet of f going that way,
+ * else with a pseudo packet (flow end, or a result that cannot wait any longer). */
+static void pend_flush(struct worker *w, const struct packet *p, struct flow *f, uint8_t dir,
+		       uint64_t ts)
+{
+	if (!w->pend_flows)
+		return;
+	struct worker_pend_flow **pp = pend_find(w, f), *pf = *pp;
+	if (!pf || !pf->n[dir])
+		return;
+	struct packet pseudo;
+	pend_log_dir(w, pf, dir, worker_dir_packet(p, f, dir, ts, &pseudo));
+	if (pf->n[0] || pf->n[1])
+		return;
+	*pp = pf->next;
+	w->pend_mem -= sizeof(*pf);
+	w->pend_flows--;
+	free(pf);
+}
+
+/* Keep result r of direction dir for the next packet going that way; false when it is to be
+ * logged now (p goes that way already, or no room: then older results were logged first). */
+static bool pend_add(struct worker *w, const struct packet *p, struct flow *f, uint8_t dir,
+		     const struct detect_result *r, struct app_tx *tx, uint64_t ts)
+{
+	if (dir > FLOW_DIR_TO_CLIENT || (p && p->flow == f && p->flow_dir == dir))
+		return false;
+	struct worker_pend_flow **pp = pend_find(w, f), *pf = *pp;
+	size_t need = sizeof(struct worker_pend_item) + (pf ? 0 : sizeof(*pf));
+	struct worker_pend_item *it = NULL;
+	if ((pf && pf->n[dir] >= PEND_MAX_ITEMS) || w->pend_mem + need > PEND_MEMCAP ||
+	    !(it = malloc(sizeof(*it)))) {
+		pend_flush(w, p, f, dir, ts);
+		return false;
+	}
+	if (!pf) {
+		pf = calloc(1, sizeof(*pf));
+		if (!pf) {
+			free(it);
+			return false;
+		}
+		pf->f = f;
+		*pp = pf;
+		w->pend_flows++;
+	}
+	it->next = NULL;
+	it->tx = tx;
+	it->live = tx ? tx : flow_current_tx(f);
+	it->r = *r;
+	if (pf->tail[dir])
+		pf->tail[dir]->next = it;
+	else
+		pf->head[dir] = it;
+	pf->tail[dir] = it;
+	pf->n[dir]++;
+	w->pend_mem += need;
+	return true;
+}
+
+/* The app layer frees a transaction complete in both directions at its next call on the flow:
+ * results about one (a transaction match, or stream data logged with the flow's newest
+ * transaction) are logged before that call, with p when it goes their way, else a pseudo
+ * packet. */
+static void pend_before_app(struct worker *w, const struct packet *p, struct flow *f, uint64_t ts)
+{
+	if (!w->pend_flows)
+		return;
+	struct worker_pend_flow *pf = *pend_find(w, f);
+	for (uint8_t dir = 0; pf && dir < 2; dir++) {
+		bool freed = false;
+		for (const struct worker_pend_item *it = pf->head[dir]; it && !freed; it = it->next)
+			freed = it->live && app_tx_is_complete(it->live);
+		if (freed) {
+			bool last = pf->n[dir ^ 1] == 0;
+			pend_flush(w, p, f, dir, ts);
+			if (last)
+				break; /* pf is gone */
+		}
+	}
+}
+
+/* Log r now, or keep it for the next packet of direction dir (see above). */
+static void worker_emit(struct worker *w, const struct packet *p, struct flow *f, uint8_t dir,
+			const struct packet *dp, const struct detect_result *r, struct app_tx *tx,
+			uint64_t ts)
+{
+	if (!pend_add(w, p, f, dir, r, tx, ts))
+		worker_log_verdict(w, dp, r, tx);
 }
 
 /* Log what an app-layer call produced: finished HTTP transactions, DNS queries as they arrive
@@ -92,7 +247,7 @@ static void worker_detect_txs(struct worker *w, const struct packet *p, struct f
 		detect_tx(w->detect, dp, f, ar->txs[i].tx, dir, &r);
 		if (r.n_alerts || r.verdict == DETECT_ACTION_DROP ||
 		    r.verdict == DETECT_ACTION_REJECT)
-			worker_log_verdict(w, dp, &r, ar->txs[i].tx);
+			worker_emit(w, p, f, dir, dp, &r, ar->txs[i].tx, ts);
 	}
 }
 
@@ -100,6 +255,7 @@ static void worker_app_data(struct worker *w, const struct packet *p, struct flo
 			    const uint8_t *data, uint32_t len, uint32_t flags, uint64_t ts)
 {
 	struct app_result ar;
+	pend_before_app(w, p, f, ts);
 	if (app_handle_data(w->app, f, dir, data, len, flags, ts, &ar) != 0)
 		return;
 	if (w->eve && ar.n_events)
@@ -108,12 +264,18 @@ static void worker_app_data(struct worker *w, const struct packet *p, struct flo
 	worker_app_log(w, p, f, dir, &ar, ts);
 }
 
-/* Each chunk meets the stream-inspected rules (raw stream), then the app-layer parsers. */
+/* Each chunk meets the app-layer parsers, then the stream-inspected rules (raw stream). */
 static void worker_stream_chunks(struct worker *w, const struct packet *p, struct flow *f,
 				 const struct stream_result *sr, uint64_t ts)
 {
 	for (uint32_t i = 0; i < sr->n; i++) {
 		const struct stream_chunk *c = &sr->chunks[i];
+		/* the parsers first, as Suricata's detection runs after the app layer had the
+		 * data: a chunk's app-gated rules see the protocol it let the flow detect */
+		if (w->app) {
+			uint32_t flags = (c->gap_before ? APP_F_GAP : 0) | (c->eof ? APP_F_EOF : 0);
+			worker_app_data(w, p, f, c->dir, c->data, c->len, flags, ts);
+		}
 		if (w->detect && c->len) {
 			struct packet pseudo;
 			struct packet *dp = worker_dir_packet(p, f, c->dir, ts, &pseudo);
@@ -121,12 +283,8 @@ static void worker_stream_chunks(struct worker *w, const struct packet *p, struc
 			detect_stream(w->detect, dp, c, &r);
 			if (r.n_alerts || r.verdict == DETECT_ACTION_DROP ||
 			    r.verdict == DETECT_ACTION_REJECT)
-				worker_log_verdict(w, dp, &r, NULL);
+				worker_emit(w, p, f, c->dir, dp, &r, NULL, ts);
 		}
-		if (!w->app)
-			continue;
-		uint32_t flags = (c->gap_before ? APP_F_GAP : 0) | (c->eof ? APP_F_EOF : 0);
-		worker_app_data(w, p, f, c->dir, c->data, c->len, flags, ts);
 	}
 }
 
@@ -150,6 +308,9 @@ static void worker_on_flow_end(struct flow *f, void *user)
 		worker_detect_txs(w, NULL, f, FLOW_DIR_TO_CLIENT, &ar, f->last_usec);
 		worker_app_log(w, NULL, f, FLOW_DIR_TO_CLIENT, &ar, f->last_usec);
 	}
+	/* what waited for a packet that will not come: Suricata's flow-end pseudo packets */
+	pend_flush(w, NULL, f, FLOW_DIR_TO_SERVER, f->last_usec);
+	pend_flush(w, NULL, f, FLOW_DIR_TO_CLIENT, f->last_usec);
 	if (w->log_flows)
 		eve_log_flow(w->eve, f);
 	if (w->stream)
@@ -178,10 +339,17 @@ int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, 
 	w->log_http = eve && o->eve.types[EVE_TYPE_HTTP];
 	w->log_dns = eve && o->eve.types[EVE_TYPE_DNS];
 	w->log_tls = eve && o->eve.types[EVE_TYPE_TLS];
+	w->pend = calloc(PEND_BUCKETS, sizeof(*w->pend));
+	if (!w->pend) {
+		snprintf(err, errlen, "error: out of memory setting up worker %u", id);
+		return -1;
+	}
 	w->flows = flow_table_create(&o->flow, id, worker_on_flow_end, w);
 	if (!w->flows) {
 		snprintf(err, errlen, "error: cannot allocate the flow table (flow.memcap %llu bytes)",
 			 (unsigned long long)o->flow.memcap);
+		free(w->pend);
+		w->pend = NULL;
 		return -1;
 	}
 	if (o->defrag_enabled && !(w->defrag = defrag_table_create(&o->defrag)))
@@ -210,6 +378,9 @@ void worker_finish(struct worker *w)
 		flow_table_destroy(w->flows);
 		w->flows = NULL;
 	}
+	/* every flow ended through worker_on_flow_end, which logged what waited for it */
+	free(w->pend);
+	w->pend = NULL;
 	if (w->detect) {
 		detect_thread_free(w->detect);
 		w->detect = NULL;
@@ -331,6 +502,9 @@ static void worker_process_ip(struct worker *w, struct packet *p)
 	} else if (f && p->ip_proto == 17 && w->app && p->payload_len) {
 		worker_app_data(w, p, f, p->flow_dir, p->payload, p->payload_len, 0, p->ts_usec);
 	}
+	/* the stream and transaction results of this direction that waited for this packet */
+	if (f)
+		pend_flush(w, p, f, p->flow_dir, p->ts_usec);
 	if (w->detect) {
 		/* the stream model: see detect_set_stream_added */
 		detect_set_stream_added(w->detect, stream_added);

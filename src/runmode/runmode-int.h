@@ -26,6 +26,11 @@ struct worker {
 	bool ips;              /* --simulate-ips: drop/reject verdicts are enforced */
 	uint64_t alerts;
 	uint64_t dropped;      /* packets an IPS verdict dropped */
+	/* inspection results of stream data and transactions waiting for the next packet of
+	 * their direction (pipeline.c): a hash of flows by address, and the bytes they hold */
+	struct worker_pend_flow **pend;
+	size_t pend_mem;
+	uint32_t pend_flows;
 };
 
 /* Set up a worker; `eve` and `fast` may be NULL. -1 with err on allocation failure. */
