@@ -216,6 +216,9 @@ struct detect_engine {
 	struct detect_vars_names vars;          /* flowbits / flowint names */
 	struct detect_action_order order;
 	struct detect_threshold_config *thr_cfg; /* threshold.config, or NULL */
+	/* threshold/rate state shared by the engine's worker threads (locked inside): the one
+	 * mutable part of an engine, touched only when a thresholded rule matches */
+	struct detect_thresholds *thr_shared;
 	uint32_t recursion_limit;
 	uint32_t rules_pending;   /* in the engine, but waiting for app-layer / stream stages */
 	uint32_t rules_unsupported; /* status OK but using something the engine can't evaluate */

@@ -21,8 +21,9 @@
  *  - thresholds: after a rule matched, detect_threshold_apply() says whether to log it.
  *  - verdict: detect_result_add() for each match, detect_result_finalize() once per packet.
  *
- * All state is per worker (struct detect_hosts, struct detect_thresholds) or per flow
- * (flow->detect); nothing here takes locks. Time is always packet time (p->ts_usec).
+ * State is per worker (struct detect_hosts) or per flow (flow->detect), except struct
+ * detect_thresholds, which one engine shares between its workers behind a lock taken only
+ * when a thresholded rule matches. Time is always packet time (p->ts_usec).
  */
 #ifndef AEGIS_DETECT_STATE_H
 #define AEGIS_DETECT_STATE_H

@@ -14,6 +14,9 @@
 #include "detect/detect-int.h"
 #include "stream/stream.h"
 
+/* Entries of the shared threshold table (by_src/by_dst/by_rule trackers, LRU-evicted). */
+#define DET_THRESHOLDS_MAX 65536
+
 static bool kw_is(const struct rule_match *m, const char *name)
 {
 	return m->kw && strcmp(m->kw->name, name) == 0;
@@ -461,6 +464,11 @@ int detect_engine_build(struct detect_engine **out, const struct rules_ruleset *
 		for (size_t i = 0; i < detect_threshold_config_error_count(e->thr_cfg); i++)
 			log_warning("%s", detect_threshold_config_error(e->thr_cfg, i));
 	}
+	e->thr_shared = detect_thresholds_new(e->thr_cfg, DET_THRESHOLDS_MAX);
+	if (!e->thr_shared) {
+		snprintf(err, errlen, "out of memory for the threshold table");
+		goto fail;
+	}
 	if (det_groups_build(e, err, errlen) < 0 || det_mpm_build(e, err, errlen) < 0)
 		goto fail;
 	if (det_pending_build(e) < 0) {
@@ -492,6 +500,7 @@ void detect_engine_free(struct detect_engine *e)
 	free(e->portmap[0]);
 	free(e->portmap[1]);
 	detect_vars_names_free(&e->vars);
+	detect_thresholds_free(e->thr_shared);
 	detect_threshold_config_free(e->thr_cfg);
 	free(e);
 }
@@ -506,7 +515,6 @@ void detect_engine_get_stats(const struct detect_engine *e, struct detect_engine
 /* ---- thread context ---------------------------------------------------------------------- */
 
 #define DET_HOSTS_MAX 65536
-#define DET_THRESHOLDS_MAX 65536
 
 struct detect_thread *detect_thread_new(const struct detect_engine *e)
 {
@@ -525,7 +533,7 @@ struct detect_thread *detect_thread_new(const struct detect_engine *e)
 	t->mctx_unlimited = pcre2_match_context_create(NULL);
 	t->jit_stack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
 	t->hosts = detect_hosts_new(DET_HOSTS_MAX);
-	t->thr = detect_thresholds_new(e->thr_cfg, DET_THRESHOLDS_MAX);
+	t->thr = e->thr_shared;
 	if (!t->cand_bits || !t->cand || !t->cand_sorted || !t->cand_tmp || !t->b64_buf || !t->md || !t->mctx ||
 	    !t->mctx_unlimited || !t->jit_stack || !t->hosts || !t->thr)
 		goto fail;
@@ -554,7 +562,6 @@ void detect_thread_free(struct detect_thread *t)
 	pcre2_match_context_free(t->mctx_unlimited);
 	pcre2_jit_stack_free(t->jit_stack);
 	detect_hosts_free(t->hosts);
-	detect_thresholds_free(t->thr);
 	free(t->cand_bits);
 	free(t->cand);
 	free(t->cand_sorted);

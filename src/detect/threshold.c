@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -591,6 +592,11 @@ struct tracker {
 };
 
 struct detect_thresholds {
+	/* One table may serve every worker of an engine (the autofp workers each see only some
+	 * flows, but by_src / by_dst / by_rule counts are about all traffic, as in Suricata's
+	 * host table): it is only touched when a rule with a threshold matches, so one lock is
+	 * cheap there and keeps the packet path lock-free otherwise. */
+	pthread_mutex_t lock;
 	const struct detect_threshold_config *cfg;
 	struct tracker **buckets;
 	uint32_t n_buckets, count, max;
@@ -617,6 +623,7 @@ struct detect_thresholds *detect_thresholds_new(const struct detect_threshold_co
 	t->n_buckets = nb;
 	t->max = max_entries;
 	t->cfg = cfg;
+	pthread_mutex_init(&t->lock, NULL);
 	return t;
 }
 
@@ -629,6 +636,7 @@ void detect_thresholds_free(struct detect_thresholds *t)
 		free(e);
 	}
 	free(t->buckets);
+	pthread_mutex_destroy(&t->lock);
 	free(t);
 }
 
@@ -638,10 +646,12 @@ void detect_thresholds_get_stats(const struct detect_thresholds *t,
 	memset(out, 0, sizeof(*out));
 	if (!t)
 		return;
+	pthread_mutex_lock((pthread_mutex_t *)&t->lock);
 	out->entries = t->count;
 	out->max_entries = t->max;
 	out->evicted = t->evicted;
 	out->alloc_failed = t->alloc_failed;
+	pthread_mutex_unlock((pthread_mutex_t *)&t->lock);
 }
 
 static void tr_unlink(struct detect_thresholds *t, struct tracker *e)
@@ -904,8 +914,24 @@ static enum detect_thr_result thr_worst(enum detect_thr_result a, enum detect_th
 	return DETECT_THR_ALERT;
 }
 
+static enum detect_thr_result threshold_apply_locked(struct detect_thresholds *t,
+						     const struct rule *r, const struct packet *p,
+						     enum detect_action *action);
+
 enum detect_thr_result detect_threshold_apply(struct detect_thresholds *t, const struct rule *r,
 					      const struct packet *p, enum detect_action *action)
+{
+	if (!t)
+		return threshold_apply_locked(NULL, r, p, action);
+	pthread_mutex_lock(&t->lock);
+	enum detect_thr_result res = threshold_apply_locked(t, r, p, action);
+	pthread_mutex_unlock(&t->lock);
+	return res;
+}
+
+static enum detect_thr_result threshold_apply_locked(struct detect_thresholds *t,
+						     const struct rule *r, const struct packet *p,
+						     enum detect_action *action)
 {
 	const struct detect_threshold_config *c = t ? t->cfg : NULL;
 	/* 1. suppress: every matching line counts (a rule may be suppressed for several nets) */
