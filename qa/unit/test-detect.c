@@ -503,11 +503,32 @@ static void test_stream_event(void **state)
 	te_free(&te);
 }
 
+/* A malformed packet is still inspected when it raised decoder events (decode-event rules);
+ * without events it is not inspected at all. */
+static void test_invalid_packet_decode_event(void **state)
+{
+	(void)state;
+	struct tengine te;
+	te_build(&te, "alert pkthdr any any -> any any (msg:\"len\"; "
+		      "decode-event:udp.len_invalid; sid:1;)\n"
+		      "alert udp any any -> any any (msg:\"any\"; content:\"x\"; sid:2;)\n");
+	struct packet p;
+	pkt_make(&p, 17, "10.0.0.1", 1234, "10.0.0.2", 53, "x", 1);
+	p.flags |= PKT_F_INVALID;
+	assert_false(te_fires(&te, &p, 2)); /* invalid, no events: not inspected */
+	pkt_make(&p, 17, "10.0.0.1", 1234, "10.0.0.2", 53, NULL, 0);
+	p.flags |= PKT_F_INVALID;
+	p.events[p.event_count++] = DECODE_EVENT_UDP_LEN_INVALID;
+	assert_true(te_fires(&te, &p, 1));
+	te_free(&te);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_content_basic),
 		cmocka_unit_test(test_stream_event),
+		cmocka_unit_test(test_invalid_packet_decode_event),
 		cmocka_unit_test(test_content_nocase),
 		cmocka_unit_test(test_content_offset_depth),
 		cmocka_unit_test(test_content_distance_within),

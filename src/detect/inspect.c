@@ -344,7 +344,11 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct detect_resu
 	const struct detect_engine *e = t->e;
 	struct flow *f = p->flow;
 	t->stats.packets++;
-	if ((f && (f->flags & FLOW_F_PASS)) || !p->ip_version || (p->flags & PKT_F_INVALID))
+	if (f && (f->flags & FLOW_F_PASS))
+		return;
+	/* A malformed packet (no IP layer, or a broken layer above it) is still inspected when
+	 * it raised decoder events, as in Suricata: that is what decode-event rules are for. */
+	if ((!p->ip_version || (p->flags & PKT_F_INVALID)) && !p->event_count)
 		return;
 	const struct det_group *g = det_group_lookup(e, p);
 	if (!g)

@@ -565,8 +565,13 @@ void worker_process_packet(struct worker *w, struct packet *p)
 	int rc = decode_packet(&w->decode, p);
 	if (p->event_count && w->log_anomalies)
 		eve_log_anomalies(w->eve, p);
-	if (rc != 0)
+	if (rc != 0) {
+		/* A malformed packet gets no flow, reassembly or parsing, but it still meets the
+		 * packet rules, as in Suricata — that is how decoder-event rules fire. */
+		if (w->detect && (p->event_count || p->ip_version))
+			worker_detect(w, p);
 		return;
+	}
 	if ((p->flags & PKT_F_FRAGMENT) && w->defrag) {
 		worker_process_fragment(w, p);
 		return;
