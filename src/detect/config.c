@@ -1,6 +1,6 @@
 /*
  * config.c — the detect stage's settings from aegis.yaml / suricata.yaml: action-order,
- * threshold-file, classification-file, reference-config-file, detect.profile /
+ * threshold-file, detect.profile /
  * custom-values (how many destination ports get their own signature group),
  * detect.inspection-recursion-limit, pcre.match-limit(-recursion), and the Hyperscan cache
  * directory (aegis's detect.cache-dir, or Suricata's detect.sgh-mpm-caching-path; default
@@ -163,12 +163,10 @@ int detect_config_from_conf(struct detect_config *cfg, const struct conf *c, cha
 		return -1;
 	}
 
+	/* classification-file / reference-config-file are loaded into the ruleset by whoever
+	 * loads the rules; the engine reads the classtypes from there. */
 	if (read_file_key(c, "threshold-file", NULL, cfg->threshold_file,
-			  sizeof(cfg->threshold_file), err, errlen) < 0 ||
-	    read_file_key(c, "classification-file", NULL, cfg->classification_file,
-			  sizeof(cfg->classification_file), err, errlen) < 0 ||
-	    read_file_key(c, "reference-config-file", NULL, cfg->reference_file,
-			  sizeof(cfg->reference_file), err, errlen) < 0)
+			  sizeof(cfg->threshold_file), err, errlen) < 0)
 		return -1;
 
 	bool caching = true;

@@ -334,6 +334,14 @@ static inline int64_t det_intref(const struct detect_thread *t, const struct rul
 /* Base64 decode (RFC 4648, whitespace skipped, stops at the first invalid byte). */
 uint32_t det_base64_decode(const uint8_t *in, uint32_t inlen, uint8_t *out, uint32_t outlen);
 
+/* ---- packet keywords of a rule (inspect.c) ------------------------------------------------ */
+
+/* Header, flow and event keywords; `stream` makes flow:only_stream true (raw stream data). */
+bool det_pops_cheap(const struct det_rule *dr, const struct packet *p, bool stream);
+/* flowbits / flowint conditions, in rule order, after the buffers matched (Suricata's match
+ * list runs after the payload, so a flowint increment only happens on a payload match). */
+bool det_pops_state(struct detect_thread *t, const struct det_rule *dr, const struct packet *p);
+
 /* ---- candidates (inspect.c) -------------------------------------------------------------- */
 
 /* Add a rule to the current candidate list once (the bitmap de-duplicates). */

@@ -35,9 +35,6 @@ struct detect_config {
 	char cache_dir[4096];
 	/* threshold.config (suppress / threshold / event_filter / rate_filter); "" = none. */
 	char threshold_file[4096];
-	/* classification.config / reference.config used to resolve classtype and references. */
-	char classification_file[4096];
-	char reference_file[4096];
 	/* action-order from the config: order[0] is applied first. */
 	enum detect_action action_order[4];
 	bool simulate_ips; /* drop/reject are enforced verdicts (IPS), not just logged */
@@ -50,8 +47,8 @@ struct detect_config {
 	uint32_t port_groups;
 };
 
-/* Defaults; `c` may be NULL. Reads detect.*, action-order, threshold-file,
- * classification-file, reference-config-file, and aegis's `detect.cache-dir`. -1 with
+/* Defaults; `c` may be NULL. Reads detect.*, action-order, threshold-file, pcre limits and
+ * aegis's `detect.cache-dir` (classtypes come from the ruleset). -1 with
  * "file:line:col: error: ..." on a wrong value. */
 int detect_config_from_conf(struct detect_config *cfg, const struct conf *c, char *err,
 			    size_t errlen);

@@ -241,7 +241,16 @@ static void cand_sort(uint32_t *c, uint32_t n)
 
 /* ---- one rule ---------------------------------------------------------------------------- */
 
-static bool pops_match_cheap(const struct det_rule *dr, const struct packet *p)
+/* An event list holds `ev` (decoder events or stream events of the packet). */
+static inline bool event_seen(const uint16_t *events, uint8_t n, uint16_t ev)
+{
+	for (uint8_t k = 0; k < n && k < PKT_MAX_EVENTS; k++)
+		if (events[k] == ev)
+			return true;
+	return false;
+}
+
+bool det_pops_cheap(const struct det_rule *dr, const struct packet *p, bool stream)
 {
 	for (uint16_t i = 0; i < dr->n_pops; i++) {
 		const struct det_pop *op = &dr->pops[i];
@@ -250,26 +259,23 @@ static bool pops_match_cheap(const struct det_rule *dr, const struct packet *p)
 			if (!detect_header_match(op->m, p))
 				return false;
 			break;
-		case DET_POP_FLOW:
-			if (!detect_flow_match(op->m->u.flow, p))
-				return false;
-			break;
-		case DET_POP_DECODE_EVENT: {
-			bool seen = false;
-			for (uint8_t k = 0; k < p->event_count && k < PKT_MAX_EVENTS; k++)
-				seen |= p->events[k] == op->event;
-			if (seen == op->negated)
+		case DET_POP_FLOW: {
+			uint32_t fl = op->m->u.flow;
+			if (stream && (fl & RULE_FLOW_ONLY_STREAM))
+				fl &= ~(uint32_t)RULE_FLOW_ONLY_STREAM;
+			if (!detect_flow_match(fl, p))
 				return false;
 			break;
 		}
-		case DET_POP_STREAM_EVENT: {
-			bool seen = false;
-			for (uint8_t k = 0; k < p->stream_event_count && k < PKT_MAX_EVENTS; k++)
-				seen |= p->stream_events[k] == op->event;
-			if (seen == op->negated)
+		case DET_POP_DECODE_EVENT:
+			if (event_seen(p->events, p->event_count, op->event) == op->negated)
 				return false;
 			break;
-		}
+		case DET_POP_STREAM_EVENT:
+			if (event_seen(p->stream_events, p->stream_event_count, op->event) ==
+			    op->negated)
+				return false;
+			break;
 		default:
 			break;
 		}
@@ -277,10 +283,7 @@ static bool pops_match_cheap(const struct det_rule *dr, const struct packet *p)
 	return true;
 }
 
-/* flowbits conditions and flowint, in rule order, after the payload matched (Suricata's match
- * list runs after the payload, so a flowint increment only happens on a payload match). */
-static bool pops_match_state(struct detect_thread *t, const struct det_rule *dr,
-			     const struct packet *p)
+bool det_pops_state(struct detect_thread *t, const struct det_rule *dr, const struct packet *p)
 {
 	for (uint16_t i = 0; i < dr->n_pops; i++) {
 		const struct det_pop *op = &dr->pops[i];
@@ -304,7 +307,7 @@ static bool rule_match(struct detect_thread *t, const struct det_rule *dr, const
 	if (dr->tcp_flags_ok && (p->ip_proto != 6 || !p->l4_hdr ||
 				 !(dr->tcp_flags_ok[p->tcp_flags >> 6] >> (p->tcp_flags & 63) & 1)))
 		return false;
-	if (!det_header_match(dr, p) || !pops_match_cheap(dr, p))
+	if (!det_header_match(dr, p) || !det_pops_cheap(dr, p, false))
 		return false;
 	if (dr->payload.n_ops || dr->n_other)
 		memset(t->vars, 0, sizeof(t->vars));
@@ -322,7 +325,7 @@ static bool rule_match(struct detect_thread *t, const struct det_rule *dr, const
 		if (!det_inspect_buffer(t, dr, &dr->payload, p->payload, p->payload_len, p))
 			return false;
 	}
-	return pops_match_state(t, dr, p);
+	return det_pops_state(t, dr, p);
 }
 
 static void post_match(struct detect_thread *t, const struct det_rule *dr, struct packet *p)

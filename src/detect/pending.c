@@ -286,63 +286,6 @@ void det_pending_free(struct detect_engine *e)
 	e->pend = NULL;
 }
 
-/* ---- shared by tx-inspect.c and stream-inspect.c ------------------------------------------ */
-
-bool det_x_pops_cheap(const struct det_rule *dr, const struct packet *p, bool stream)
-{
-	for (uint16_t i = 0; i < dr->n_pops; i++) {
-		const struct det_pop *op = &dr->pops[i];
-		switch (op->type) {
-		case DET_POP_HEADER:
-			if (!detect_header_match(op->m, p))
-				return false;
-			break;
-		case DET_POP_FLOW: {
-			uint32_t fl = op->m->u.flow;
-			if (stream && (fl & RULE_FLOW_ONLY_STREAM))
-				fl &= ~(uint32_t)RULE_FLOW_ONLY_STREAM;
-			if (!detect_flow_match(fl, p))
-				return false;
-			break;
-		}
-		case DET_POP_DECODE_EVENT: {
-			bool seen = false;
-			for (uint8_t k = 0; k < p->event_count && k < PKT_MAX_EVENTS; k++)
-				seen |= p->events[k] == op->event;
-			if (seen == op->negated)
-				return false;
-			break;
-		}
-		case DET_POP_STREAM_EVENT: {
-			bool seen = false;
-			for (uint8_t k = 0; k < p->stream_event_count && k < PKT_MAX_EVENTS; k++)
-				seen |= p->stream_events[k] == op->event;
-			if (seen == op->negated)
-				return false;
-			break;
-		}
-		default:
-			break;
-		}
-	}
-	return true;
-}
-
-bool det_x_pops_state(struct detect_thread *t, const struct det_rule *dr, const struct packet *p)
-{
-	for (uint16_t i = 0; i < dr->n_pops; i++) {
-		const struct det_pop *op = &dr->pops[i];
-		if (op->type == DET_POP_BITS && detect_bits_is_condition(&op->u.bits)) {
-			if (!detect_bits_check(&op->u.bits, p, t->hosts))
-				return false;
-		} else if (op->type == DET_POP_FLOWINT) {
-			if (!detect_flowint_eval(&op->u.fi, p))
-				return false;
-		}
-	}
-	return true;
-}
-
 bool det_x_in_result(const struct detect_result *res, const struct rule *r)
 {
 	for (uint32_t i = 0; i < res->n_alerts; i++)

@@ -327,7 +327,7 @@ static void stream_inspect(struct detect_thread *t, struct packet *p, struct det
 		if (!stream_rule(e, idx, p->flow) || det_x_in_result(res, dr->r))
 			continue;
 		t->stats.rules_checked++;
-		if (!det_header_match(dr, p) || !det_x_pops_cheap(dr, p, true))
+		if (!det_header_match(dr, p) || !det_pops_cheap(dr, p, true))
 			continue;
 		memset(t->vars, 0, sizeof(t->vars));
 		if (!det_inspect_buffer(t, dr, &dr->payload, buf, len, p))
@@ -337,7 +337,7 @@ static void stream_inspect(struct detect_thread *t, struct packet *p, struct det
 			if (det_inspect_buffer(t, dr, &dr->payload, buf, old, p))
 				continue; /* the window alone matches: not new */
 		}
-		if (!det_x_pops_state(t, dr, p))
+		if (!det_pops_state(t, dr, p))
 			continue;
 		if (det_x_alert(t, dr, p, res, DETECT_ALERT_F_STREAM, 0) &&
 		    detect_action_from_rule(dr->r->action) == DETECT_ACTION_PASS)
@@ -434,13 +434,13 @@ void detect_app_packet(struct detect_thread *t, struct packet *p, struct detect_
 		    (dr->payload.n_ops && !payload_ok) || !app_gate(pr, f))
 			continue;
 		t->stats.rules_checked++;
-		if (!det_header_match(dr, p) || !det_x_pops_cheap(dr, p, false))
+		if (!det_header_match(dr, p) || !det_pops_cheap(dr, p, false))
 			continue;
 		memset(t->vars, 0, sizeof(t->vars));
 		if (dr->payload.n_ops &&
 		    !det_inspect_buffer(t, dr, &dr->payload, p->payload, p->payload_len, p))
 			continue;
-		if (!det_x_pops_state(t, dr, p))
+		if (!det_pops_state(t, dr, p))
 			continue;
 		if (det_x_alert(t, dr, p, res, 0, 0) &&
 		    detect_action_from_rule(dr->r->action) == DETECT_ACTION_PASS)

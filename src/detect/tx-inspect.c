@@ -188,7 +188,7 @@ static bool tx_rule_match(struct detect_thread *t, const struct det_rule *dr,
 		return false;
 	if (pr->txdir != DET_DIR_BOTH && pr->txdir != dir)
 		return false;
-	if (!det_header_match(dr, p) || !det_x_pops_cheap(dr, p, false))
+	if (!det_header_match(dr, p) || !det_pops_cheap(dr, p, false))
 		return false;
 	for (uint8_t i = 0; i < pr->n_kws; i++)
 		if (!txkw_match(&pr->kws[i], tx, f, dir))
@@ -215,7 +215,7 @@ static bool tx_rule_match(struct detect_thread *t, const struct det_rule *dr,
 		if (!ok)
 			return false;
 	}
-	return det_x_pops_state(t, dr, p);
+	return det_pops_state(t, dr, p);
 }
 
 /* Prefilter: the parts' databases of the buffers this transaction has, in both directions. */

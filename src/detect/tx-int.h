@@ -86,10 +86,6 @@ static inline bool det_pending_stream_rule(const struct detect_engine *e, uint32
 	return e->pend && ((e->pend->stream_bits[idx >> 6] >> (idx & 63)) & 1);
 }
 
-/* Packet keywords (header, flow, decode events); `stream` makes flow:only_stream true. */
-bool det_x_pops_cheap(const struct det_rule *dr, const struct packet *p, bool stream);
-/* flowbits / flowint conditions after the buffers matched. */
-bool det_x_pops_state(struct detect_thread *t, const struct det_rule *dr, const struct packet *p);
 /* Post-match actions, thresholds, and the result; false when the match is discarded. */
 bool det_x_alert(struct detect_thread *t, const struct det_rule *dr, struct packet *p,
 		 struct detect_result *res, uint32_t flags, uint64_t tx_id);

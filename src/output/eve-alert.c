@@ -161,15 +161,10 @@ static void add_alert_object(struct eve *e, struct jbuf *j, const struct packet 
 /* The alert's flow object: counters and start, and the flow's own tuple (client as src). */
 static void add_alert_flow(struct jbuf *j, const struct flow *f)
 {
-	char ts[EVE_TS_LEN], ip[IP_ADDR_STRLEN];
+	char ip[IP_ADDR_STRLEN];
 	bool ports = eve_proto_has_ports(f->ip_proto);
 	jbuf_open_object(j, "flow");
-	jbuf_add_uint(j, "pkts_toserver", f->pkts[FLOW_DIR_TO_SERVER]);
-	jbuf_add_uint(j, "pkts_toclient", f->pkts[FLOW_DIR_TO_CLIENT]);
-	jbuf_add_uint(j, "bytes_toserver", f->bytes[FLOW_DIR_TO_SERVER]);
-	jbuf_add_uint(j, "bytes_toclient", f->bytes[FLOW_DIR_TO_CLIENT]);
-	eve_format_timestamp(f->start_usec, ts);
-	jbuf_add_str(j, "start", ts);
+	eve_add_flow_counters(j, f);
 	if (f->ip_version) {
 		jbuf_add_str(j, "src_ip", eve_format_ip(&f->src, ip));
 		jbuf_add_str(j, "dest_ip", eve_format_ip(&f->dst, ip));

@@ -48,12 +48,7 @@ void eve_log_flow(struct eve *e, const struct flow *f)
 		jbuf_add_str(j, "app_proto", app);
 
 	jbuf_open_object(j, "flow");
-	jbuf_add_uint(j, "pkts_toserver", f->pkts[FLOW_DIR_TO_SERVER]);
-	jbuf_add_uint(j, "pkts_toclient", f->pkts[FLOW_DIR_TO_CLIENT]);
-	jbuf_add_uint(j, "bytes_toserver", f->bytes[FLOW_DIR_TO_SERVER]);
-	jbuf_add_uint(j, "bytes_toclient", f->bytes[FLOW_DIR_TO_CLIENT]);
-	eve_format_timestamp(f->start_usec, ts);
-	jbuf_add_str(j, "start", ts);
+	eve_add_flow_counters(j, f);
 	eve_format_timestamp(f->last_usec, ts);
 	jbuf_add_str(j, "end", ts);
 	uint64_t start_s = f->start_usec / USEC_PER_SEC, end_s = f->last_usec / USEC_PER_SEC;

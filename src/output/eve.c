@@ -489,3 +489,14 @@ void eve_end_record(struct eve *e, struct jbuf *j, enum eve_type type)
 	if ((unsigned)type < EVE_TYPE_MAX)
 		e->counters.records[type]++;
 }
+
+void eve_add_flow_counters(struct jbuf *j, const struct flow *f)
+{
+	char ts[EVE_TS_LEN];
+	jbuf_add_uint(j, "pkts_toserver", f->pkts[FLOW_DIR_TO_SERVER]);
+	jbuf_add_uint(j, "pkts_toclient", f->pkts[FLOW_DIR_TO_CLIENT]);
+	jbuf_add_uint(j, "bytes_toserver", f->bytes[FLOW_DIR_TO_SERVER]);
+	jbuf_add_uint(j, "bytes_toclient", f->bytes[FLOW_DIR_TO_CLIENT]);
+	eve_format_timestamp(f->start_usec, ts);
+	jbuf_add_str(j, "start", ts);
+}

@@ -67,4 +67,8 @@ void eve_add_packet(struct jbuf *j, const struct packet *p, size_t max);
 /* The writer's config (record writers check enabled types and options). */
 const struct eve_config *eve_get_config(const struct eve *e);
 
+/* Per-direction packet/byte counters and start time of a flow, inside an open "flow" object
+ * (flow records and the flow object of alerts). */
+void eve_add_flow_counters(struct jbuf *j, const struct flow *f);
+
 #endif /* AEGIS_OUTPUT_INT_H */

@@ -152,6 +152,9 @@ int rules_parse_intref(struct rules_parse_ctx *ctx, const char *s, int64_t min, 
 		       struct rule_intref *out);
 /* Trim in place; returns s. */
 char *rules_trim(char *s);
+/* "name value" in place: ends `s` at its first blank and returns the trimmed rest, or NULL when
+ * there is no value ("relative" vs "bytes 4"). */
+char *rules_split_word(char *s);
 /* Strict decimal parse with range; 0 / -1. */
 int rules_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* Split `s` at top-level commas (in place); returns count, -1 if more than max. */

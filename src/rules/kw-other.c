@@ -454,14 +454,8 @@ RULES_KW_PARSER(kw_bits)
 		if (!is_flowbits) {
 			/* xbits:cmd,name,track ip_src|ip_dst|ip_pair[,expire N] */
 			for (; next < np; next++) {
-				char *a = parts[next], *sp = a;
-				while (*sp && !isspace((unsigned char)*sp))
-					sp++;
-				char *val = NULL;
-				if (*sp) {
-					*sp = '\0';
-					val = rules_trim(sp + 1);
-				}
+				char *a = parts[next];
+				char *val = rules_split_word(a);
 				int64_t e;
 				if (strcmp(a, "track") == 0 && val) {
 					if (strcmp(val, "ip_src") == 0 || strcmp(val, "by_src") == 0)
@@ -573,14 +567,8 @@ RULES_KW_PARSER(kw_threshold)
 	t.track = 0xff;
 	bool have_count = false, have_seconds = false;
 	for (int i = 0; i < np; i++) {
-		char *a = parts[i], *sp = a;
-		while (*sp && !isspace((unsigned char)*sp))
-			sp++;
-		char *val = NULL;
-		if (*sp) {
-			*sp = '\0';
-			val = rules_trim(sp + 1);
-		}
+		char *a = parts[i];
+		char *val = rules_split_word(a);
 		int64_t v;
 		if (!val)
 			return rules_opt_error(ctx, "keyword-arg", "%s: \"%s\" needs a value",
@@ -749,14 +737,9 @@ RULES_KW_PARSER(kw_meta)
 		for (int i = 0; i < np && rc == 0; i++) {
 			if (!*parts[i])
 				continue;
-			char *sp = parts[i];
-			while (*sp && !isspace((unsigned char)*sp))
-				sp++;
-			const char *val = "";
-			if (*sp) {
-				*sp = '\0';
-				val = rules_trim(sp + 1);
-			}
+			const char *val = rules_split_word(parts[i]);
+			if (!val)
+				val = "";
 			struct rule_metadata *md = vec_push(&ctx->meta);
 			if (!md) {
 				rc = rules_opt_error(ctx, "memory", "out of memory");

@@ -534,14 +534,7 @@ static int byte_opts(struct rules_parse_ctx *ctx, const char *kwn, char **parts,
 {
 	for (int i = from; i < np; i++) {
 		char *a = parts[i];
-		char *sp = a;
-		while (*sp && !isspace((unsigned char)*sp))
-			sp++;
-		char *val = NULL;
-		if (*sp) {
-			*sp = '\0';
-			val = rules_trim(sp + 1);
-		}
+		char *val = rules_split_word(a);
 		uint64_t v;
 		if (strcmp(a, "relative") == 0) {
 			b->flags |= RULE_BF_RELATIVE;
@@ -778,14 +771,8 @@ RULES_KW_PARSER(kw_byte)
 		char *rest[24];
 		int nr = 0;
 		for (int i = 0; i < np; i++) {
-			char *a = parts[i], *sp = a;
-			while (*sp && !isspace((unsigned char)*sp))
-				sp++;
-			char *val = NULL;
-			if (*sp) {
-				*sp = '\0';
-				val = rules_trim(sp + 1);
-			}
+			char *a = parts[i];
+			char *val = rules_split_word(a);
 			if (strcmp(a, "bytes") == 0 && val) {
 				if (byte_nbytes(ctx, kwn, val, &b, false, &is_var) < 0)
 					goto out;
@@ -914,14 +901,8 @@ RULES_KW_PARSER(kw_base64_decode)
 		if (np < 0)
 			return rules_opt_error(ctx, "keyword-arg", "base64_decode: too many options");
 		for (int i = 0; i < np; i++) {
-			char *a = parts[i], *sp = a;
-			while (*sp && !isspace((unsigned char)*sp))
-				sp++;
-			char *val = NULL;
-			if (*sp) {
-				*sp = '\0';
-				val = rules_trim(sp + 1);
-			}
+			char *a = parts[i];
+			char *val = rules_split_word(a);
 			int64_t x;
 			if (strcmp(a, "relative") == 0 && !val)
 				rel = true;

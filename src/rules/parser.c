@@ -150,6 +150,17 @@ char *rules_trim(char *s)
 	return s;
 }
 
+char *rules_split_word(char *s)
+{
+	char *sp = s;
+	while (*sp && !isspace((unsigned char)*sp))
+		sp++;
+	if (!*sp)
+		return NULL;
+	*sp = '\0';
+	return rules_trim(sp + 1);
+}
+
 int rules_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	if (!s)

@@ -71,25 +71,17 @@ int runmode_run_autofp(const struct runmode_options *o, volatile sig_atomic_t *s
 	if (n > AUTOFP_MAX_WORKERS)
 		n = AUTOFP_MAX_WORKERS;
 
-	struct capture *cap = NULL;
-	if (o->capture->open(&cap, o->source, err, errlen) != 0)
+	/* Writer 0 (main_eve) opens the file as configured (truncating unless append); the
+	 * workers' writers join it in append mode. Writes are whole lines with O_APPEND, so
+	 * records never interleave. */
+	struct capture *cap;
+	struct eve *main_eve;
+	struct fast_log *fast;
+	if (runmode_open_io(o, &cap, &main_eve, &fast, err, errlen) != 0)
 		return -1;
-
-	/* Writer 0 opens the file as configured (truncating unless append); the others join it
-	 * in append mode. Writes are whole lines with O_APPEND, so records never interleave. */
-	struct eve *main_eve = NULL;
-	if (o->eve.enabled && eve_open(&main_eve, &o->eve, o->logdir, err, errlen) != 0) {
-		o->capture->close(cap);
-		return -1;
-	}
-	struct fast_log *fast = NULL;
-	struct autofp_worker *aw = NULL;
 	int rc = -1;
 	unsigned ready = 0;
-	if (o->engine && o->fast.enabled &&
-	    fast_log_open(&fast, &o->fast, o->logdir, err, errlen) != 0)
-		goto out;
-	aw = calloc(n, sizeof(*aw));
+	struct autofp_worker *aw = calloc(n, sizeof(*aw));
 	if (!aw) {
 		snprintf(err, errlen, "error: out of memory for %u workers", n);
 		goto out;

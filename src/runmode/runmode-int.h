@@ -53,6 +53,11 @@ void runmode_stats_add(struct aegis_stats *total, const struct decode_stats *d,
 void runmode_print_progress(const struct capture_ops *ops, struct capture *cap,
 			    uint64_t start_usec, bool final);
 
+/* Open the input, EVE writer (when enabled) and fast.log (when there is an engine); on failure
+ * -1 with err and nothing left open. */
+int runmode_open_io(const struct runmode_options *o, struct capture **cap, struct eve **eve,
+		    struct fast_log **fast, char *err, size_t errlen);
+
 /* Give up root once input and logs are open (--user/--group). */
 int runmode_drop_privileges(const char *user, const char *group, char *err, size_t errlen);
 

@@ -110,16 +110,11 @@ static const struct {
 /* A yes/no option under a node, as Suricata reads them (absent or unparsable: `def`). */
 static bool opt_bool(const struct conf_node *opts, const char *key, bool def)
 {
-	const struct conf_node *n = opts ? conf_node_get(opts, key) : NULL;
-	if (!n || !n->value)
+	bool v;
+	char err[CONF_ERR_LEN];
+	if (!opts || conf_node_get_bool(opts, key, def, &v, err, sizeof(err)) != 0)
 		return def;
-	if (!strcasecmp(n->value, "yes") || !strcasecmp(n->value, "true") ||
-	    !strcmp(n->value, "1") || !strcasecmp(n->value, "on"))
-		return true;
-	if (!strcasecmp(n->value, "no") || !strcasecmp(n->value, "false") ||
-	    !strcmp(n->value, "0") || !strcasecmp(n->value, "off"))
-		return false;
-	return def;
+	return v;
 }
 
 /* outputs.eve-log.types: http / dns / tls options (the app-layer records). */

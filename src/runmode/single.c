@@ -91,6 +91,29 @@ void runmode_print_progress(const struct capture_ops *ops, struct capture *cap,
 			final ? "\n" : "   ");
 }
 
+int runmode_open_io(const struct runmode_options *o, struct capture **cap, struct eve **eve,
+		    struct fast_log **fast, char *err, size_t errlen)
+{
+	*cap = NULL;
+	*eve = NULL;
+	*fast = NULL;
+	if (o->capture->open(cap, o->source, err, errlen) != 0)
+		return -1;
+	if (o->eve.enabled && eve_open(eve, &o->eve, o->logdir, err, errlen) != 0)
+		goto fail;
+	if (o->engine && o->fast.enabled &&
+	    fast_log_open(fast, &o->fast, o->logdir, err, errlen) != 0)
+		goto fail;
+	return 0;
+fail:
+	if (*eve)
+		eve_close(*eve, NULL, 0);
+	o->capture->close(*cap);
+	*cap = NULL;
+	*eve = NULL;
+	return -1;
+}
+
 int runmode_run(const struct runmode_options *o, volatile sig_atomic_t *stop,
 		struct runmode_result *result, char *err, size_t errlen)
 {
@@ -99,23 +122,11 @@ int runmode_run(const struct runmode_options *o, volatile sig_atomic_t *stop,
 	if (o->kind != RUNMODE_SINGLE)
 		return runmode_run_autofp(o, stop, result, err, errlen);
 
-	struct capture *cap = NULL;
-	if (o->capture->open(&cap, o->source, err, errlen) != 0)
+	struct capture *cap;
+	struct eve *eve;
+	struct fast_log *fast;
+	if (runmode_open_io(o, &cap, &eve, &fast, err, errlen) != 0)
 		return -1;
-
-	struct eve *eve = NULL;
-	if (o->eve.enabled && eve_open(&eve, &o->eve, o->logdir, err, errlen) != 0) {
-		o->capture->close(cap);
-		return -1;
-	}
-	struct fast_log *fast = NULL;
-	if (o->engine && o->fast.enabled &&
-	    fast_log_open(&fast, &o->fast, o->logdir, err, errlen) != 0) {
-		if (eve)
-			eve_close(eve, NULL, 0);
-		o->capture->close(cap);
-		return -1;
-	}
 	struct worker w;
 	if (runmode_drop_privileges(o->drop_user, o->drop_group, err, errlen) != 0 ||
 	    worker_init(&w, o, 0, eve, fast, err, errlen) != 0) {
