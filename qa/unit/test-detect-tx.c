@@ -387,6 +387,39 @@ static void test_dns_dotprefix_prefilter(void **state)
 	txh_free(&h);
 }
 
+/* The transform runs before the buffer's keywords: the dot is really there (startswith, bsize),
+ * case and digest transforms change what content sees, an unknown transform never matches. */
+static void test_dns_transforms(void **state)
+{
+	(void)state;
+	uint8_t d[UTIL_SHA256_LEN];
+	util_sha256_digest("example.com", 11, d);
+	char hex[UTIL_SHA256_LEN * 2 + 1], rules[2048];
+	util_digest_hex(d, sizeof(d), hex);
+	snprintf(rules, sizeof(rules),
+		 "alert dns any any -> any any (msg:\"a\"; dns.query; dotprefix; "
+		 "content:\".example.\"; startswith; bsize:12; sid:1;)\n"
+		 "alert dns any any -> any any (msg:\"b\"; dns.query; to_uppercase; "
+		 "content:\"EXAMPLE.COM\"; sid:2;)\n"
+		 "alert dns any any -> any any (msg:\"c\"; dns.query; content:\"EXAMPLE.COM\"; sid:3;)\n"
+		 "alert dns any any -> any any (msg:\"d\"; dns.query; to_sha256; content:\"|%s|\"; "
+		 "bsize:32; sid:4;)\n"
+		 "alert dns any any -> any any (msg:\"e\"; dns.query; to_md5; content:\"|%.32s|\"; "
+		 "sid:5;)\n"
+		 "alert dns any any -> any any (msg:\"f\"; dns.query; bsize:12; sid:6;)",
+		 hex, hex);
+	struct txh h;
+	txh_init(&h, rules, 17, 53);
+	txh_send(&h, FLOW_DIR_TO_SERVER, dns_query, sizeof(dns_query));
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 1);
+	assert_int_equal(h.hits[3], 0);
+	assert_int_equal(h.hits[4], 1);
+	assert_int_equal(h.hits[5], 0); /* an MD5 is not the SHA-256's first half */
+	assert_int_equal(h.hits[6], 0); /* without dotprefix the query is 11 bytes */
+	txh_free(&h);
+}
+
 static void test_dns_opcode_rrtype(void **state)
 {
 	(void)state;
@@ -703,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_http_rule_not_for_dns),
 		cmocka_unit_test(test_dns_query),
 		cmocka_unit_test(test_dns_dotprefix_prefilter),
+		cmocka_unit_test(test_dns_transforms),
 		cmocka_unit_test(test_dns_opcode_rrtype),
 		cmocka_unit_test(test_tls_sni),
 		cmocka_unit_test(test_tls_version),

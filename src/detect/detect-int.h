@@ -60,10 +60,30 @@ struct det_op {
 };
 
 /* The inspection program of one buffer of one rule. */
+/* Sticky-buffer transforms (transform.c), applied in rule order before the program runs. */
+enum det_transform {
+	DET_TR_NONE = 0,
+	DET_TR_DOTPREFIX,
+	DET_TR_TO_LOWERCASE,
+	DET_TR_TO_UPPERCASE,
+	DET_TR_STRIP_WHITESPACE,
+	DET_TR_COMPRESS_WHITESPACE,
+	DET_TR_URL_DECODE,
+	DET_TR_TO_MD5,
+	DET_TR_TO_SHA1,
+	DET_TR_TO_SHA256,
+	DET_TR_HEADER_LOWERCASE,
+	DET_TR_STRIP_PSEUDO_HEADERS,
+	DET_TR_MAX
+};
+#define DET_TR_MAX_LEN (16u << 20) /* longer buffers are not transformed (no match) */
+
 struct det_prog {
 	uint16_t buffer;
 	uint16_t n_ops;
 	struct det_op *ops;
+	uint8_t n_tr;
+	uint8_t tr[4]; /* enum det_transform */
 };
 
 /* Packet-group operations (header keywords, flow, bits, flowint, events). */
@@ -250,6 +270,8 @@ struct detect_thread {
 	int64_t vars[DET_MAX_VARS];
 	uint32_t recursion;       /* inspection steps of the current rule/buffer */
 	uint8_t *b64_buf;
+	uint8_t *tr_buf[2];       /* transform outputs, used in turn (transform.c) */
+	uint32_t tr_cap[2];
 	struct detect_thread_stats stats;
 	uint64_t app_pending;     /* candidates skipped because they need app-layer buffers */
 	uint64_t recursion_hits;
@@ -257,6 +279,13 @@ struct detect_thread {
 	 * payload rules wait for detect_stream() (stream-inspect.c) */
 	bool stream_added;
 };
+
+/* transform.c: the transform named `name` (enum det_transform), -1 when aegis has none */
+int det_transform_lookup(const char *name);
+/* transform.c: run the transforms of prog over the buffer (data, len), which then points at the result (in the
+ * thread's buffers, valid until the next call); false when the buffer is too long for them */
+bool det_transform_run(struct detect_thread *t, const struct det_prog *prog,
+		       const uint8_t **data, uint32_t *len);
 
 /* pending.c: a plain TCP payload rule the stream inspects (not the packets the stream took) */
 bool det_rule_stream_inspected(const struct det_rule *dr);

@@ -56,6 +56,15 @@ static int prog_compile(struct det_rule *dr, const struct rule_group *g, struct 
 {
 	prog->buffer = g->buffer;
 	prog->n_ops = 0;
+	prog->n_tr = 0;
+	for (uint8_t i = 0; i < g->n_transforms && i < sizeof(prog->tr); i++) {
+		int tr = det_transform_lookup(g->transforms[i] ? g->transforms[i]->name : NULL);
+		if (tr < 0) {
+			dr->flags |= DR_F_UNSUPPORTED; /* xor, pcrexform and the like: never matches */
+			continue;
+		}
+		prog->tr[prog->n_tr++] = (uint8_t)tr;
+	}
 	prog->ops = calloc(g->n ? g->n : 1, sizeof(*prog->ops));
 	if (!prog->ops) {
 		snprintf(err, errlen, "out of memory compiling rule %u", dr->r->sid);
@@ -568,6 +577,8 @@ void detect_thread_free(struct detect_thread *t)
 	free(t->cand_tmp);
 	free(t->app_buf);
 	free(t->b64_buf);
+	free(t->tr_buf[0]);
+	free(t->tr_buf[1]);
 	free(t);
 }
 

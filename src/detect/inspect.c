@@ -166,6 +166,8 @@ int det_inspect_buffer(struct detect_thread *t, const struct det_rule *dr,
 {
 	if (!prog->n_ops)
 		return 1;
+	if (prog->n_tr && !det_transform_run(t, prog, &data, &len))
+		return 0;
 	struct det_ictx c = { .t = t, .dr = dr, .prog = prog, .buf = data, .len = len, .p = p };
 	t->recursion = 0;
 	return det_ops_run(&c, 0, 0) == DET_MATCH;
