@@ -134,6 +134,23 @@ static void check_ipv4_opt_event(const uint8_t *opts, uint32_t optlen, enum deco
 	assert_int_equal(p.dp, 2);
 }
 
+/* An option length byte that cannot be right makes the packet invalid, as in Suricata: the
+ * event is raised and no IP layer is left for flows and reassembly. */
+static void check_ipv4_opt_fatal(const uint8_t *opts, uint32_t optlen)
+{
+	struct decode_ctx ctx;
+	struct packet p;
+	struct tpkt k;
+
+	decode_ctx_init(&ctx, CHECKSUM_ALL);
+	build_ipv4_opts(&k, opts, optlen);
+	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), -1);
+	assert_true(t_has_event(&p, DECODE_EVENT_IPV4_OPT_INVALID_LEN));
+	assert_true(p.flags & PKT_F_INVALID);
+	assert_int_equal(p.ip_version, 0);
+	assert_int_equal(ctx.stats.invalid, 1);
+}
+
 static void test_ipv4_options_events(void **state)
 {
 	(void)state;
@@ -141,19 +158,51 @@ static void test_ipv4_options_events(void **state)
 	const uint8_t badlen[] = { 0x07, 40, 4, 0 };
 	const uint8_t zerolen[] = { 0x07, 0, 4, 0 };
 	const uint8_t malformed_rr[] = { 0x07, 7, 3, 0, 0, 0, 0, 0 };
-	const uint8_t malformed_ts[] = { 0x44, 8, 5, 2, 0, 0, 0, 0 };
+	const uint8_t malformed_ts[] = { 0x44, 8, 6, 0, 0, 0, 0, 0 };
 	const uint8_t unknown[] = { 0x9e, 4, 0, 0 };
 	const uint8_t eol_req[] = { 0x01, 0x01, 0x01, 0x07 };
 	const uint8_t rtralt_len[] = { 0x94, 3, 0, 0 };
+	const uint8_t cipso_short[] = { 0x86, 6, 0, 0, 0, 1, 0, 0 };
+	const uint8_t cipso_tag0[] = { 0x86, 10, 0, 0, 0, 1, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0 };
 
 	check_ipv4_opt_event(dup, sizeof(dup), DECODE_EVENT_IPV4_OPT_DUPLICATE);
-	check_ipv4_opt_event(badlen, sizeof(badlen), DECODE_EVENT_IPV4_OPT_INVALID_LEN);
-	check_ipv4_opt_event(zerolen, sizeof(zerolen), DECODE_EVENT_IPV4_OPT_INVALID_LEN);
+	check_ipv4_opt_fatal(badlen, sizeof(badlen));
+	check_ipv4_opt_fatal(zerolen, sizeof(zerolen));
 	check_ipv4_opt_event(malformed_rr, sizeof(malformed_rr), DECODE_EVENT_IPV4_OPT_MALFORMED);
 	check_ipv4_opt_event(malformed_ts, sizeof(malformed_ts), DECODE_EVENT_IPV4_OPT_MALFORMED);
-	check_ipv4_opt_event(unknown, sizeof(unknown), DECODE_EVENT_IPV4_OPT_UNKNOWN);
+	check_ipv4_opt_event(unknown, sizeof(unknown), DECODE_EVENT_IPV4_OPT_INVALID);
 	check_ipv4_opt_event(eol_req, sizeof(eol_req), DECODE_EVENT_IPV4_OPT_EOL_REQUIRED);
 	check_ipv4_opt_event(rtralt_len, sizeof(rtralt_len), DECODE_EVENT_IPV4_OPT_INVALID_LEN);
+	check_ipv4_opt_event(cipso_short, sizeof(cipso_short), DECODE_EVENT_IPV4_OPT_INVALID_LEN);
+	check_ipv4_opt_event(cipso_tag0, sizeof(cipso_tag0), DECODE_EVENT_IPV4_OPT_MALFORMED);
+}
+
+/* Suricata's walk: a 12-byte options field is not a multiple of 8 (opt_pad_required); a too
+ * short security option (invalid_len) does not stop the walk, the impossible length of the
+ * next option does (a second invalid_len). */
+static void test_ipv4_options_walk(void **state)
+{
+	(void)state;
+	struct decode_ctx ctx;
+	struct packet p;
+	struct tpkt k;
+	const uint8_t opts[] = { 0x82, 0x02, 0xf1, 0x35, 0, 0, 0xde, 0xad, 0xbe, 0xef, 0xaa, 0 };
+
+	decode_ctx_init(&ctx, CHECKSUM_ALL);
+	build_ipv4_opts(&k, opts, sizeof(opts));
+	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), -1);
+	assert_int_equal(p.event_count, 3);
+	assert_int_equal(p.events[0], DECODE_EVENT_IPV4_OPT_PAD_REQUIRED);
+	assert_int_equal(p.events[1], DECODE_EVENT_IPV4_OPT_INVALID_LEN);
+	assert_int_equal(p.events[2], DECODE_EVENT_IPV4_OPT_INVALID_LEN);
+	assert_true(p.ipv4_opts & IPV4_OPT_F_SEC);
+
+	/* a good CIPSO option (DOI, one tag of type 1 with its zero alignment octet) */
+	const uint8_t cipso[] = { 0x86, 10, 0, 0, 0, 1, 1, 4, 0, 0, 0x01, 0x00, 0, 0, 0, 0 };
+	build_ipv4_opts(&k, cipso, sizeof(cipso));
+	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), 0);
+	assert_int_equal(p.event_count, 0);
+	assert_true(p.ipv4_opts & IPV4_OPT_F_CIPSO);
 }
 
 static void test_ipv4_fragments(void **state)
@@ -473,6 +522,7 @@ int test_decode_run_ip(void)
 		cmocka_unit_test(test_ipv4_padding_trimmed),
 		cmocka_unit_test(test_ipv4_options_valid),
 		cmocka_unit_test(test_ipv4_options_events),
+		cmocka_unit_test(test_ipv4_options_walk),
 		cmocka_unit_test(test_ipv4_fragments),
 		cmocka_unit_test(test_ipv4_checksum_modes),
 		cmocka_unit_test(test_ipv6_basic),

@@ -339,6 +339,62 @@ static void test_in_order_v4_header(void **s)
 	defrag_table_destroy(dt);
 }
 
+/*
+ * The first fragment's link header (here Ethernet with a VLAN tag) is kept and sits right
+ * before the rebuilt datagram, whichever fragment came first; fragments without a link layer
+ * leave none.
+ */
+static void test_link_header_kept(void **s)
+{
+	(void)s;
+	static const uint8_t eth[18] = { 5, 4, 3, 2, 1, 0, 0, 1, 2, 3, 4, 5,
+					 0x81, 0x00, 0x00, 0x06, 0x08, 0x00 };
+	struct defrag_table *dt = table_with(STREAM_POLICY_BSD);
+	struct tfrag *raw[2] = { frag4(9, 1, 0, 'B', 4, 1), frag4(9, 0, 1, 'A', 8, 2) };
+	struct tfrag *f[2];
+	for (int i = 0; i < 2; i++) {
+		f[i] = calloc(1, sizeof(*f[i]));
+		assert_non_null(f[i]);
+		memcpy(f[i]->buf, eth, sizeof(eth));
+		memcpy(f[i]->buf + sizeof(eth), raw[i]->buf, raw[i]->p.caplen);
+		f[i]->p.data = f[i]->buf;
+		f[i]->p.caplen = f[i]->p.wirelen = (uint32_t)sizeof(eth) + raw[i]->p.caplen;
+		f[i]->p.linktype = LINKTYPE_ETHERNET;
+		assert_int_equal(decode_packet(&g_dc, &f[i]->p), 0);
+		assert_int_equal(f[i]->p.vlan_count, 1);
+	}
+	const uint8_t *dg;
+	uint32_t len;
+	assert_int_equal(defrag_handle(dt, &f[0]->p, &dg, &len), 0);
+	assert_int_equal(defrag_last_link_len(dt), 0);
+	assert_int_equal(defrag_handle(dt, &f[1]->p, &dg, &len), 1);
+	assert_int_equal(len, 20 + 12);
+	assert_int_equal(defrag_last_link_len(dt), sizeof(eth));
+	assert_memory_equal(dg - sizeof(eth), eth, sizeof(eth));
+	assert_int_equal(dg[0], 0x45);
+	assert_memory_equal(dg + 20, "AAAAAAAABBBB", 12);
+
+	/* the whole frame decodes with the capture's link type */
+	struct packet r;
+	memset(&r, 0, sizeof(r));
+	r.data = dg - sizeof(eth);
+	r.caplen = r.wirelen = len + (uint32_t)sizeof(eth);
+	r.linktype = LINKTYPE_ETHERNET;
+	assert_int_equal(decode_packet(&g_dc, &r), 0);
+	assert_false(r.flags & PKT_F_FRAGMENT);
+	assert_int_equal(r.vlan_id[0], 6);
+	assert_int_equal(r.ip_len, 32);
+
+	/* raw IP fragments: no link header */
+	assert_int_equal(defrag_handle(dt, &raw[0]->p, &dg, &len), 0);
+	assert_int_equal(defrag_handle(dt, &raw[1]->p, &dg, &len), 1);
+	assert_int_equal(defrag_last_link_len(dt), 0);
+	assert_int_equal(dg[0], 0x45);
+	for (int i = 0; i < 2; i++)
+		free(raw[i]), free(f[i]);
+	defrag_table_destroy(dt);
+}
+
 static void test_reverse_order_v4(void **s)
 {
 	(void)s;
@@ -391,9 +447,14 @@ static void test_duplicate_fragment(void **s)
 		     *b = frag4(3, 1, 0, 'B', 4, 3);
 	const uint8_t *dg;
 	uint32_t len;
+	uint8_t na = a->p.event_count, na2 = a2->p.event_count;
 	assert_int_equal(defrag_handle(dt, &a->p, &dg, &len), 0);
 	assert_int_equal(defrag_handle(dt, &a2->p, &dg, &len), 0);
 	assert_true(has_event(dt, STREAM_EVENT_DEFRAG_IPV4_FRAG_OVERLAP));
+	/* also a decoder event of the fragment, where decode-event rules look */
+	assert_int_equal(a2->p.event_count, na2 + 1);
+	assert_int_equal(a2->p.events[na2], DECODE_EVENT_IPV4_FRAG_OVERLAP);
+	assert_int_equal(a->p.event_count, na);
 	assert_int_equal(defrag_handle(dt, &b->p, &dg, &len), 1);
 	assert_int_equal(len, 32);
 	assert_memory_equal(dg + 20, "AAAAAAAABBBB", 12);
@@ -533,6 +594,7 @@ static void test_too_large_v4(void **s)
 	struct tfrag *f = frag4(1, 8183, 0, 'A', 71, 1);
 	assert_int_equal(defrag_handle(dt, &f->p, &dg, &len), -1);
 	assert_true(has_event(dt, STREAM_EVENT_DEFRAG_IPV4_FRAG_TOO_LARGE));
+	assert_int_equal(f->p.events[f->p.event_count - 1], DECODE_EVENT_IPV4_FRAG_PKT_TOO_LARGE);
 	struct defrag_stats st;
 	defrag_get_stats(dt, &st);
 	assert_int_equal(st.too_large, 1);
@@ -868,6 +930,7 @@ int main(void)
 		cmocka_unit_test(test_novak_aliases),
 		cmocka_unit_test(test_in_order_v4_header),
 		cmocka_unit_test(test_reverse_order_v4),
+		cmocka_unit_test(test_link_header_kept),
 		cmocka_unit_test(test_ipv6_reassembly_and_header),
 		cmocka_unit_test(test_duplicate_fragment),
 		cmocka_unit_test(test_keys_separate),

@@ -54,6 +54,7 @@ static const struct {
 } decode_linktypes[] = {
 	{ LINKTYPE_NULL, "NULL" },
 	{ LINKTYPE_ETHERNET, "EN10MB" },
+	{ LINKTYPE_PPP, "PPP" },
 	{ LINKTYPE_RAW, "RAW" },
 	{ LINKTYPE_RAW_ALT, "RAW" },
 	{ LINKTYPE_RAW_ALT2, "RAW" },
@@ -141,6 +142,9 @@ int decode_packet(struct decode_ctx *ctx, struct packet *p)
 	switch (p->linktype) {
 	case LINKTYPE_ETHERNET:
 		decode_ethernet(ctx, p, d, len);
+		break;
+	case LINKTYPE_PPP:
+		decode_ppp(ctx, p, d, len);
 		break;
 	case LINKTYPE_LINUX_SLL:
 		decode_sll(ctx, p, d, len);

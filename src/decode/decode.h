@@ -20,6 +20,7 @@ struct flow;
 enum {
 	LINKTYPE_NULL = 0,        /* BSD loopback */
 	LINKTYPE_ETHERNET = 1,
+	LINKTYPE_PPP = 9,         /* PPP (RFC 1661), optionally with HDLC address/control */
 	LINKTYPE_RAW = 101,       /* raw IPv4/IPv6 */
 	LINKTYPE_RAW_ALT = 12,    /* DLT_RAW on some platforms */
 	LINKTYPE_RAW_ALT2 = 14,
@@ -33,6 +34,8 @@ enum {
 /*
  * Decoder anomaly events. X(ENUM_SUFFIX, "suricata.event_name"). The names are the ones Suricata's
  * `decode-event:` keyword and EVE `anomaly.event` use, so existing rules and dashboards work.
+ * The ipv4/ipv6 frag_* events are raised by the stream stage's defragmentation on the fragment
+ * (they are decoder events in Suricata, so `decode-event:` rules must see them in `events`).
  */
 #define DECODE_EVENT_LIST(X)                                        \
 	X(ETHERNET_PKT_TOO_SMALL, "ethernet.pkt_too_small")           \
@@ -86,6 +89,12 @@ enum {
 	X(IPV6_IPV4_IN_IPV6_WRONG_VERSION, "ipv6.ipv4_in_ipv6_wrong_version") \
 	X(IPV6_IPV6_IN_IPV6_TOO_SMALL, "ipv6.ipv6_in_ipv6_too_small") \
 	X(IPV6_IPV6_IN_IPV6_WRONG_VERSION, "ipv6.ipv6_in_ipv6_wrong_version") \
+	X(IPV4_FRAG_PKT_TOO_LARGE, "ipv4.frag_pkt_too_large")         \
+	X(IPV4_FRAG_OVERLAP, "ipv4.frag_overlap")                     \
+	X(IPV4_FRAG_IGNORED, "ipv4.frag_ignored")                     \
+	X(IPV6_FRAG_PKT_TOO_LARGE, "ipv6.frag_pkt_too_large")         \
+	X(IPV6_FRAG_OVERLAP, "ipv6.frag_overlap")                     \
+	X(IPV6_FRAG_IGNORED, "ipv6.frag_ignored")                     \
 	X(TCP_PKT_TOO_SMALL, "tcp.pkt_too_small")                     \
 	X(TCP_HLEN_TOO_SMALL, "tcp.hlen_too_small")                   \
 	X(TCP_INVALID_OPTLEN, "tcp.invalid_optlen")                   \

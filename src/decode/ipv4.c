@@ -12,34 +12,84 @@ enum {
 	IPV4_OPT_SID = 0x88, IPV4_OPT_SSRR = 0x89, IPV4_OPT_RTRALT = 0x94, IPV4_OPT_ESEC = 0x85,
 };
 
-/* Route options (RR, LSRR, SSRR): pointer(1) then 4-byte addresses; the pointer is 1-based,
- * at least 4, and points at an address boundary. */
-static bool ipv4_opt_route_ok(const uint8_t *o, uint8_t olen)
+/* Minimum lengths (type and length bytes included) below which an option is
+ * ipv4.opt_invalid_len, as Suricata's validators judge them. */
+#define IPV4_OPT_ROUTE_MIN 3
+#define IPV4_OPT_TS_MIN 5
+#define IPV4_OPT_SEC_MIN 3
+#define IPV4_OPT_QS_MIN 8
+#define IPV4_OPT_CIPSO_MIN 10
+#define IPV4_OPT_FIXED_LEN 4 /* stream id, router alert */
+
+/* Route options (RR, LSRR, SSRR): pointer(1) then 4-byte addresses. The pointer is 1-based,
+ * at least 4, a multiple of 4, and at most one past the option's end (a full route). */
+static enum decode_event ipv4_opt_route_check(const uint8_t *o, uint8_t olen)
 {
-	if (olen < 3 + 4)
-		return false;
+	if (olen < IPV4_OPT_ROUTE_MIN)
+		return DECODE_EVENT_IPV4_OPT_INVALID_LEN;
 	uint8_t ptr = o[2];
-	return ptr >= 4 && (ptr - 4) % 4 == 0 && (olen - 3) % 4 == 0;
+	if (ptr < 4 || ptr % 4 || ptr > olen + 1)
+		return DECODE_EVENT_IPV4_OPT_MALFORMED;
+	return DECODE_EVENT_NONE;
 }
 
-/* Timestamp: pointer(1) overflow/flag(1), then 4-byte stamps (flag 0) or address+stamp pairs
- * (flags 1 and 3). */
-static bool ipv4_opt_ts_ok(const uint8_t *o, uint8_t olen)
+/* Timestamp: pointer(1) overflow/flag(1), then 4-byte stamps or, with flags 1 and 3,
+ * address+stamp pairs; the pointer is at least 5 and on a record boundary. */
+static enum decode_event ipv4_opt_ts_check(const uint8_t *o, uint8_t olen)
 {
-	if (olen < 4)
-		return false;
+	if (olen < IPV4_OPT_TS_MIN)
+		return DECODE_EVENT_IPV4_OPT_INVALID_LEN;
 	uint8_t ptr = o[2];
+	if (ptr < 5)
+		return DECODE_EVENT_IPV4_OPT_MALFORMED;
 	uint8_t flag = o[3] & 0x0f;
-	unsigned rec = (flag == 0) ? 4 : 8;
-
-	if (flag != 0 && flag != 1 && flag != 3)
-		return false;
-	return ptr >= 5 && (ptr - 5) % rec == 0 && (olen - 4) % rec == 0;
+	unsigned rec = (flag == 1 || flag == 3) ? 8 : 4;
+	if ((ptr - 5) % rec || ptr > olen + 1)
+		return DECODE_EVENT_IPV4_OPT_MALFORMED;
+	return DECODE_EVENT_NONE;
 }
 
-/* Parse the options in d[0..len): bits for the `ipopts` keyword and Suricata's option events.
- * Malformed options stop parsing but not decoding: the options field length is already known. */
-static void ipv4_decode_options(struct decode_ctx *ctx, struct packet *p, const uint8_t *d,
+/* CIPSO (FIPS 188): DOI(4), then tags of type(1) length(2..) each inside the option. Tag
+ * types 1, 2, 5, 6 and 7 are known; all but 7 carry a zero alignment octet. */
+static enum decode_event ipv4_opt_cipso_check(const uint8_t *o, uint8_t olen)
+{
+	if (olen < IPV4_OPT_CIPSO_MIN)
+		return DECODE_EVENT_IPV4_OPT_INVALID_LEN;
+	const uint8_t *tag = o + 6;
+	uint32_t left = olen - 6u;
+	while (left) {
+		if (left < 2)
+			return DECODE_EVENT_IPV4_OPT_MALFORMED;
+		uint8_t ttype = tag[0], tlen = tag[1];
+		if (tlen > left)
+			return DECODE_EVENT_IPV4_OPT_MALFORMED;
+		switch (ttype) {
+		case 1: case 2: case 5: case 6: case 7:
+			if (tlen < 4)
+				return DECODE_EVENT_IPV4_OPT_MALFORMED;
+			if (ttype != 7 && tag[2] != 0)
+				return DECODE_EVENT_IPV4_OPT_MALFORMED;
+			tag += tlen;
+			left -= tlen;
+			break;
+		default:
+			/* 0 is reserved; 3 and 4 and the rest are not defined */
+			return DECODE_EVENT_IPV4_OPT_MALFORMED;
+		}
+	}
+	return DECODE_EVENT_NONE;
+}
+
+/*
+ * Parse the options in d[0..len): bits for the `ipopts` keyword and Suricata's option events.
+ * As Suricata: an options field that is not a multiple of 8 bytes raises opt_pad_required (an
+ * odd rule of its, kept for the event's sake); an option failing its own checks raises its
+ * event and parsing goes on with the next one; a length byte that cannot be right
+ * (opt_invalid_len), a missing end-of-list (opt_eol_required) or the end-of-list itself stops
+ * it. Only the first copy of an option is checked; later ones are opt_duplicate. Returns -1
+ * when a length byte is impossible: Suricata then takes the packet as invalid (no IP layer).
+ */
+static int ipv4_decode_options(struct decode_ctx *ctx, struct packet *p, const uint8_t *d,
 				uint32_t len)
 {
 	uint32_t seen = 0;
@@ -47,15 +97,17 @@ static void ipv4_decode_options(struct decode_ctx *ctx, struct packet *p, const 
 
 	/* `ipopts: any` matches whenever the header carries options, valid or not. */
 	p->ipv4_opts |= IPV4_OPT_F_ANY;
+	if (len % 8)
+		decode_packet_set_event(ctx, p, DECODE_EVENT_IPV4_OPT_PAD_REQUIRED);
 	while (i < len) {
 		uint8_t type = d[i];
 
 		if (type == IPV4_OPT_EOL) {
-			p->ipv4_opts |= IPV4_OPT_F_EOL | IPV4_OPT_F_ANY;
-			return;
+			p->ipv4_opts |= IPV4_OPT_F_EOL;
+			return 0;
 		}
 		if (type == IPV4_OPT_NOP) {
-			p->ipv4_opts |= IPV4_OPT_F_NOP | IPV4_OPT_F_ANY;
+			p->ipv4_opts |= IPV4_OPT_F_NOP;
 			i++;
 			continue;
 		}
@@ -63,79 +115,73 @@ static void ipv4_decode_options(struct decode_ctx *ctx, struct packet *p, const 
 		 * end-of-list that should have padded the header. */
 		if (len - i < 2) {
 			decode_packet_set_event(ctx, p, DECODE_EVENT_IPV4_OPT_EOL_REQUIRED);
-			return;
+			return 0;
 		}
 		uint8_t olen = d[i + 1];
 		if (olen < 2 || olen > len - i) {
-			decode_packet_set_event(ctx, p, DECODE_EVENT_IPV4_OPT_INVALID_LEN);
-			return;
+			decode_set_invalid(ctx, p, DECODE_EVENT_IPV4_OPT_INVALID_LEN);
+			return -1;
 		}
 		const uint8_t *o = d + i;
 		uint32_t bit;
-		bool ok;
+		enum decode_event bad;
 
 		switch (type) {
 		case IPV4_OPT_RR:
 			bit = IPV4_OPT_F_RR;
-			ok = ipv4_opt_route_ok(o, olen);
+			bad = ipv4_opt_route_check(o, olen);
 			break;
 		case IPV4_OPT_LSRR:
 			bit = IPV4_OPT_F_LSRR;
-			ok = ipv4_opt_route_ok(o, olen);
+			bad = ipv4_opt_route_check(o, olen);
 			break;
 		case IPV4_OPT_SSRR:
 			bit = IPV4_OPT_F_SSRR;
-			ok = ipv4_opt_route_ok(o, olen);
+			bad = ipv4_opt_route_check(o, olen);
 			break;
 		case IPV4_OPT_TS:
 			bit = IPV4_OPT_F_TS;
-			ok = ipv4_opt_ts_ok(o, olen);
+			bad = ipv4_opt_ts_check(o, olen);
 			break;
 		case IPV4_OPT_SEC:
-			bit = IPV4_OPT_F_SEC;
-			ok = olen >= 3; /* RFC 1108 basic security: class + authority flags */
-			break;
 		case IPV4_OPT_ESEC:
-			bit = IPV4_OPT_F_ESEC;
-			ok = olen >= 3;
+			/* RFC 1108 security: at least a classification level */
+			bit = type == IPV4_OPT_SEC ? IPV4_OPT_F_SEC : IPV4_OPT_F_ESEC;
+			bad = olen < IPV4_OPT_SEC_MIN ? DECODE_EVENT_IPV4_OPT_INVALID_LEN :
+							DECODE_EVENT_NONE;
 			break;
 		case IPV4_OPT_CIPSO:
 			bit = IPV4_OPT_F_CIPSO;
-			ok = olen >= 6; /* type, length, DOI(4), then tags */
+			bad = ipv4_opt_cipso_check(o, olen);
 			break;
 		case IPV4_OPT_SID:
-			bit = IPV4_OPT_F_SATID;
-			ok = olen == 4;
-			break;
 		case IPV4_OPT_RTRALT:
-			bit = IPV4_OPT_F_RTRALT;
-			ok = olen == 4;
+			bit = type == IPV4_OPT_SID ? IPV4_OPT_F_SATID : IPV4_OPT_F_RTRALT;
+			bad = olen != IPV4_OPT_FIXED_LEN ? DECODE_EVENT_IPV4_OPT_INVALID_LEN :
+							   DECODE_EVENT_NONE;
 			break;
 		case IPV4_OPT_QS:
 			bit = IPV4_OPT_F_QS;
-			ok = olen == 8;
+			bad = olen < IPV4_OPT_QS_MIN ? DECODE_EVENT_IPV4_OPT_INVALID_LEN :
+						       DECODE_EVENT_NONE;
 			break;
 		default:
-			decode_packet_set_event(ctx, p, DECODE_EVENT_IPV4_OPT_UNKNOWN);
-			p->ipv4_opts |= IPV4_OPT_F_ANY;
+			/* a type Suricata does not know is opt_invalid (its opt_unknown is never
+			 * raised by the option walk) */
+			decode_packet_set_event(ctx, p, DECODE_EVENT_IPV4_OPT_INVALID);
 			i += olen;
 			continue;
 		}
 
-		if (!ok) {
-			/* Length fixed by the option type but wrong, or inner fields inconsistent. */
-			bool fixed = type == IPV4_OPT_SID || type == IPV4_OPT_RTRALT ||
-				     type == IPV4_OPT_QS;
-			decode_packet_set_event(ctx, p,
-						fixed ? DECODE_EVENT_IPV4_OPT_INVALID_LEN :
-							DECODE_EVENT_IPV4_OPT_MALFORMED);
-		} else if (seen & bit) {
+		if (seen & bit)
 			decode_packet_set_event(ctx, p, DECODE_EVENT_IPV4_OPT_DUPLICATE);
-		}
+		else if (bad != DECODE_EVENT_NONE)
+			decode_packet_set_event(ctx, p, bad);
 		seen |= bit;
-		p->ipv4_opts |= bit | IPV4_OPT_F_ANY;
+		p->ipv4_opts |= bit;
 		i += olen;
 	}
+	return 0;
 }
 
 int decode_ipv4(struct decode_ctx *ctx, struct packet *p, const uint8_t *d, uint32_t len)
@@ -190,8 +236,17 @@ int decode_ipv4(struct decode_ctx *ctx, struct packet *p, const uint8_t *d, uint
 	ip_addr_set_v4(&p->src, d + 12);
 	ip_addr_set_v4(&p->dst, d + 16);
 
-	if (hlen > IPV4_HDR_LEN)
-		ipv4_decode_options(ctx, p, d + IPV4_HDR_LEN, hlen - IPV4_HDR_LEN);
+	if (hlen > IPV4_HDR_LEN &&
+	    ipv4_decode_options(ctx, p, d + IPV4_HDR_LEN, hlen - IPV4_HDR_LEN) != 0) {
+		/* No IP layer then (an inner packet leaves the tunnel's outer one in place). */
+		if (!(p->flags & PKT_F_TUNNELED)) {
+			p->ip_version = 0;
+			p->ip_hdr = NULL;
+			p->ip_hlen = 0;
+			p->ip_len = 0;
+		}
+		return -1;
+	}
 
 	if (decode_csum_enabled(ctx) &&
 	    decode_csum_fold(decode_csum_add(0, d, hlen)) != 0) {

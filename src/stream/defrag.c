@@ -9,7 +9,10 @@
  * the datagram we rebuild is the one that host would see. When the pieces cover [0, end of the
  * last fragment) the datagram is rebuilt with the first fragment's header — IPv4 with total
  * length, flags/offset and checksum corrected, IPv6 without the fragment header — for the caller
- * to decode again as LINKTYPE_RAW.
+ * to decode again as LINKTYPE_RAW. The first fragment's link header (Ethernet, VLAN tags, PPP...)
+ * is kept too and put right before the datagram, so the rebuilt packet can show the frame
+ * Suricata logs for it (defrag_last_link_len). Defrag's anomalies are also set as decoder
+ * events on the fragment, where Suricata raises them.
  *
  * Bounded: defrag.trackers datagrams, defrag.max-frags pieces, defrag.memcap bytes (trackers,
  * headers and piece data); a fragment that does not fit is dropped and counted. Trackers idle
@@ -25,6 +28,7 @@
 #define IPV6_HDR_LEN 40u
 #define IPV6_FRAG_HDR_LEN 8u
 #define LAZY_EXPIRE_MAX 8 /* trackers checked for timeout per fragment */
+#define DEFRAG_LINK_HDR_MAX 64 /* link headers (Ethernet + VLANs, SLL2, PPP...) kept up to */
 
 struct frag_piece {
 	struct frag_piece *next;
@@ -52,8 +56,10 @@ struct frag_tracker {
 	uint32_t npieces;
 	uint32_t end;      /* datagram length once the last fragment was seen */
 	bool have_last;
-	uint8_t *hdr;      /* first fragment's IPv4 header / IPv6 unfragmentable part */
-	uint16_t hdr_len;
+	uint8_t *hdr;      /* first fragment's link header, then its IPv4 header / IPv6
+			    * unfragmentable part */
+	uint16_t hdr_len;  /* the IP part of hdr */
+	uint8_t link_len;  /* the link header part of hdr (0: none kept) */
 	uint16_t prev_nh_off; /* IPv6: where in hdr the next-header byte naming the frag header is */
 	uint8_t frag_nh;      /* IPv6: next header carried in the frag header */
 	uint64_t mem;
@@ -69,6 +75,8 @@ struct defrag_table {
 	uint32_t out_cap;
 	uint8_t n_events;
 	uint16_t events[STREAM_PKT_MAX_EVENTS];
+	uint32_t out_link_len; /* link header bytes before the last datagram in out */
+	struct packet *cur;    /* the fragment being handled: its events are set here */
 	uint32_t seed;
 };
 
@@ -116,9 +124,30 @@ struct defrag_table *defrag_table_create(const struct defrag_config *cfg)
 	return dt;
 }
 
+/* The decoder event Suricata raises for a defrag event (they are decoder events there). */
+static enum decode_event defrag_decode_event(enum stream_event ev)
+{
+	switch (ev) {
+	case STREAM_EVENT_DEFRAG_IPV4_FRAG_OVERLAP: return DECODE_EVENT_IPV4_FRAG_OVERLAP;
+	case STREAM_EVENT_DEFRAG_IPV4_FRAG_TOO_LARGE: return DECODE_EVENT_IPV4_FRAG_PKT_TOO_LARGE;
+	case STREAM_EVENT_DEFRAG_IPV4_FRAG_IGNORED: return DECODE_EVENT_IPV4_FRAG_IGNORED;
+	case STREAM_EVENT_DEFRAG_IPV6_FRAG_OVERLAP: return DECODE_EVENT_IPV6_FRAG_OVERLAP;
+	case STREAM_EVENT_DEFRAG_IPV6_FRAG_TOO_LARGE: return DECODE_EVENT_IPV6_FRAG_PKT_TOO_LARGE;
+	case STREAM_EVENT_DEFRAG_IPV6_FRAG_IGNORED: return DECODE_EVENT_IPV6_FRAG_IGNORED;
+	default: return DECODE_EVENT_NONE;
+	}
+}
+
+/* Raise `ev` for the fragment being handled: in the table's list (defrag_last_events, for the
+ * caller's anomaly records) and among the fragment's decoder events, so `decode-event:` rules
+ * see it as in Suricata. The decoder's counters are not touched (defrag counts its own). */
 static void event(struct defrag_table *dt, enum stream_event ev)
 {
 	stream_event_add(dt->events, &dt->n_events, dt->st.events, ev);
+	struct packet *p = dt->cur;
+	enum decode_event de = defrag_decode_event(ev);
+	if (p && de != DECODE_EVENT_NONE && p->event_count < PKT_MAX_EVENTS)
+		p->events[p->event_count++] = (uint16_t)de;
 }
 
 static void lru_unlink(struct defrag_table *dt, struct frag_tracker *t)
@@ -180,6 +209,11 @@ void defrag_table_destroy(struct defrag_table *dt)
 void defrag_get_stats(const struct defrag_table *dt, struct defrag_stats *out)
 {
 	*out = dt->st;
+}
+
+uint32_t defrag_last_link_len(const struct defrag_table *dt)
+{
+	return dt->out_link_len;
 }
 
 unsigned defrag_last_events(const struct defrag_table *dt, const uint16_t **ev)
@@ -459,6 +493,7 @@ static uint16_t ipv4_checksum(const uint8_t *h, unsigned len)
 static int tracker_build(struct defrag_table *dt, struct frag_tracker *t, uint32_t *len)
 {
 	uint32_t total = t->hdr_len + t->end;
+	uint32_t ll = t->link_len;
 	bool v4 = t->key.family == 4;
 	if ((v4 && total > IPV4_MAX_LEN) ||
 	    (!v4 && total - IPV6_HDR_LEN > IPV6_MAX_PLEN)) {
@@ -467,8 +502,8 @@ static int tracker_build(struct defrag_table *dt, struct frag_tracker *t, uint32
 			     : STREAM_EVENT_DEFRAG_IPV6_FRAG_TOO_LARGE);
 		return -1;
 	}
-	if (total > dt->out_cap) {
-		uint8_t *nb = realloc(dt->out, total);
+	if (ll + total > dt->out_cap) {
+		uint8_t *nb = realloc(dt->out, ll + total);
 		if (!nb) {
 			dt->st.memcap_drops++;
 			event(dt, v4 ? STREAM_EVENT_DEFRAG_IPV4_FRAG_IGNORED
@@ -476,10 +511,13 @@ static int tracker_build(struct defrag_table *dt, struct frag_tracker *t, uint32
 			return -1;
 		}
 		dt->out = nb;
-		dt->out_cap = total;
+		dt->out_cap = ll + total;
 	}
-	uint8_t *o = dt->out;
-	memcpy(o, t->hdr, t->hdr_len);
+	/* the first fragment's link header goes first, the datagram right after it */
+	memcpy(dt->out, t->hdr, ll);
+	dt->out_link_len = ll;
+	uint8_t *o = dt->out + ll;
+	memcpy(o, t->hdr + ll, t->hdr_len);
 	for (const struct frag_piece *pc = t->pieces; pc; pc = pc->next)
 		memcpy(o + t->hdr_len + pc->start, pc->data, pc->end - pc->start);
 	if (v4) {
@@ -501,10 +539,9 @@ static int tracker_build(struct defrag_table *dt, struct frag_tracker *t, uint32
 	return 0;
 }
 
-int defrag_handle(struct defrag_table *dt, struct packet *frag, const uint8_t **datagram,
-		  uint32_t *len)
+static int defrag_handle_one(struct defrag_table *dt, struct packet *frag,
+			     const uint8_t **datagram, uint32_t *len)
 {
-	dt->n_events = 0;
 	*datagram = NULL;
 	*len = 0;
 	if (!frag->ip_hdr || frag->ip_hdr < frag->data ||
@@ -583,25 +620,31 @@ int defrag_handle(struct defrag_table *dt, struct packet *frag, const uint8_t **
 		return -1;
 	}
 
-	/* the header comes from the first offset-0 fragment */
+	/* the header comes from the first offset-0 fragment, with its link header when the
+	 * fragment was not inside a tunnel (an outer IP header's lengths would be wrong) */
 	if (fi.off == 0 && !t->hdr) {
-		if (dt->st.memuse + fi.hdr_len > dt->cfg.memcap) {
+		uint32_t ll = (uint32_t)(frag->ip_hdr - frag->data);
+		if ((frag->flags & PKT_F_TUNNELED) || ll > DEFRAG_LINK_HDR_MAX)
+			ll = 0;
+		if (dt->st.memuse + ll + fi.hdr_len > dt->cfg.memcap) {
 			dt->st.memcap_drops++;
 			event(dt, v4 ? STREAM_EVENT_DEFRAG_IPV4_FRAG_IGNORED
 				     : STREAM_EVENT_DEFRAG_IPV6_FRAG_IGNORED);
 			return -1;
 		}
-		t->hdr = malloc(fi.hdr_len);
+		t->hdr = malloc(ll + fi.hdr_len);
 		if (!t->hdr) {
 			dt->st.memcap_drops++;
 			return -1;
 		}
-		memcpy(t->hdr, fi.hdr, fi.hdr_len);
+		memcpy(t->hdr, frag->data, ll);
+		memcpy(t->hdr + ll, fi.hdr, fi.hdr_len);
+		t->link_len = (uint8_t)ll;
 		t->hdr_len = fi.hdr_len;
 		t->prev_nh_off = fi.prev_nh_off;
 		t->frag_nh = fi.frag_nh;
-		t->mem += fi.hdr_len;
-		dt->st.memuse += fi.hdr_len;
+		t->mem += ll + fi.hdr_len;
+		dt->st.memuse += ll + fi.hdr_len;
 	}
 
 	bool overlap = false;
@@ -631,6 +674,17 @@ int defrag_handle(struct defrag_table *dt, struct packet *frag, const uint8_t **
 		dt->st.ipv4_reassembled++;
 	else
 		dt->st.ipv6_reassembled++;
-	*datagram = dt->out;
+	*datagram = dt->out + dt->out_link_len;
 	return 1;
+}
+
+int defrag_handle(struct defrag_table *dt, struct packet *frag, const uint8_t **datagram,
+		  uint32_t *len)
+{
+	dt->n_events = 0;
+	dt->out_link_len = 0;
+	dt->cur = frag; /* events go on this fragment while it is handled, never later */
+	int r = defrag_handle_one(dt, frag, datagram, len);
+	dt->cur = NULL;
+	return r;
 }

@@ -153,9 +153,16 @@ void defrag_table_destroy(struct defrag_table *dt);
  */
 int defrag_handle(struct defrag_table *dt, struct packet *frag, const uint8_t **datagram,
 		  uint32_t *len);
+/* Link-layer header bytes of the last completed datagram's first fragment, stored right
+ * before *datagram in the same buffer: [datagram - n, datagram) is that header, so the frame
+ * [datagram - n, datagram + len) decodes with the capture's link type. 0 when none was kept
+ * (tunnelled fragments, link headers over 64 bytes) or no datagram was completed. */
+uint32_t defrag_last_link_len(const struct defrag_table *dt);
 void defrag_get_stats(const struct defrag_table *dt, struct defrag_stats *out);
 /* The events the last defrag_handle call raised (overlap, too large, ...): count, and up to
- * STREAM_PKT_MAX_EVENTS of them in `ev`. The caller reports them on the fragment. */
+ * STREAM_PKT_MAX_EVENTS of them in `ev`. The caller reports them on the fragment. They are
+ * also set as decoder events in the fragment's `events` (DECODE_EVENT_IPV4_FRAG_OVERLAP...),
+ * which is where `decode-event:` rules look, as in Suricata. */
 unsigned defrag_last_events(const struct defrag_table *dt, const uint16_t **ev);
 /* Drop every tracker idle for defrag.timeout at `now_usec` (packet time). Returns how many.
  * defrag_handle also expires trackers lazily as fragments arrive. */
