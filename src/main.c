@@ -287,8 +287,13 @@ static void print_summary(const struct runmode_options *o, const struct runmode_
 		   (unsigned long long)s->decode.pkts, (unsigned long long)s->decode.bytes,
 		   (unsigned long long)s->flow.created, (unsigned long long)events,
 		   (unsigned long long)s->decode.invalid, secs);
-	if (o->engine)
+	if (o->engine) {
 		log_notice("%llu alerts", (unsigned long long)r->detect.alerts);
+		log_info("detect: %llu prefilter scans, %llu pattern matches, %llu rules checked",
+			 (unsigned long long)r->detect.mpm_scans,
+			 (unsigned long long)r->detect.mpm_matches,
+			 (unsigned long long)r->detect.rules_checked);
+	}
 	if (o->eve.enabled)
 		log_notice("eve: %s/%s (%llu alert, %llu flow, %llu anomaly, %llu stats records)",
 			   o->logdir, o->eve.filename,

@@ -226,6 +226,45 @@ static void test_http_stat_code_with_uri(void **state)
 	txh_free(&h);
 }
 
+/* Prefilter memory: buffers already scanned are not scanned again at the transaction's next
+ * steps, their candidates still count, and a body that grew is scanned from just before its
+ * old end, so a pattern across the two parts is found. */
+static uint64_t scans(const struct txh *h)
+{
+	struct detect_thread_stats st;
+	detect_thread_get_stats(h->te.t, &st);
+	return st.mpm_scans;
+}
+
+static void test_tx_prefilter_memory(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"uri\"; flow:to_server; http.uri; "
+		     "content:\"/admin/index\"; sid:1;)\n"
+		     "alert http any any -> any any (msg:\"mix\"; http.uri; content:\"index.php\"; "
+		     "http.stat_code; content:\"200\"; sid:2;)\n"
+		     "alert http any any -> any any (msg:\"body\"; flow:to_client; file_data; "
+		     "content:\"ABCDEFGH\"; sid:3;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 1);
+	uint64_t after_request = scans(&h);
+	assert_true(after_request > 0);
+	txh_sends(&h, FLOW_DIR_TO_CLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 16\r\n\r\nxxxxABCD");
+	/* the response line and headers: the uri is not scanned again, yet sid 2 (whose fast
+	 * pattern is in the uri) is still a candidate and alerts on the status code */
+	assert_int_equal(h.hits[2], 1);
+	assert_int_equal(h.hits[3], 0);
+	uint64_t after_headers = scans(&h);
+	txh_sends(&h, FLOW_DIR_TO_CLIENT, "EFGHyyyy");
+	assert_int_equal(h.hits[3], 1);
+	/* completing the body scanned the body's new part and nothing else */
+	assert_int_equal(scans(&h) - after_headers, 1);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 1);
+	txh_free(&h);
+}
+
 static void test_http_direction(void **state)
 {
 	(void)state;
@@ -726,6 +765,7 @@ int main(void)
 		cmocka_unit_test(test_http_client_body),
 		cmocka_unit_test(test_http_file_data),
 		cmocka_unit_test(test_http_stat_code_with_uri),
+		cmocka_unit_test(test_tx_prefilter_memory),
 		cmocka_unit_test(test_http_direction),
 		cmocka_unit_test(test_http_negated),
 		cmocka_unit_test(test_http_user_agent_pcre),

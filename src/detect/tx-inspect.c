@@ -14,6 +14,12 @@
  * direction against that direction's message. Request buffers stay readable on to-client
  * inspection, so a rule mixing http.uri and http.stat_code alerts once the response is there.
  * Payload keywords of a transaction rule are matched on the current packet's payload.
+ *
+ * Prefilter memory: a transaction is inspected at each step of its progress, with the buffers
+ * of both directions. Each buffer scanned is noted (database, direction, instance, where and
+ * how long it was) with the candidates the scans found, so the next inspection scans only the
+ * buffers that are new or changed — a body that grew is scanned from just before its old end
+ * (a pattern's length back) — and takes the others' candidates from that note.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +33,27 @@
 /* Instances of a multi-buffer (http.request_header, dns.query, ...) looked at. */
 #define DET_TX_MAX_INDEX 64
 
+/* Buffers noted per transaction, and the candidates kept for them: a transaction past either
+ * bound is scanned whole at each inspection, as if nothing were noted. */
+#define DET_TX_SEEN 16
+#define DET_TX_FP_MAX 1024
+
+struct det_tx_seen {
+	const struct det_mpm *mpm;
+	const uint8_t *data;
+	uint32_t len;
+	uint8_t dir, idx;
+};
+
 struct det_tx_state {
 	uint32_t n, cap;
 	uint32_t *rules; /* sorted engine indices of the rules that matched this tx */
+	/* prefilter memory (see the top of the file) */
+	struct det_tx_seen seen[DET_TX_SEEN];
+	uint8_t n_seen;
+	bool fp_off;     /* too many candidates: nothing is noted any more */
+	uint32_t n_fp, cap_fp;
+	uint32_t *fp;    /* the candidates the noted buffers' scans found */
 	/* what the transaction looked like at its last inspection, per direction: a call that
 	 * finds the same progress (more body bytes of the same message) is not re-inspected —
 	 * its buffers are inspected again once the message moves on or completes */
@@ -44,6 +68,7 @@ void detect_tx_state_free(void *state, void *user)
 	if (!s)
 		return;
 	free(s->rules);
+	free(s->fp);
 	free(s);
 }
 
@@ -218,35 +243,108 @@ static bool tx_rule_match(struct detect_thread *t, const struct det_rule *dr,
 	return det_pops_state(t, dr, p);
 }
 
-/* Prefilter: the parts' databases of the buffers this transaction has, in both directions. */
+/* Bodies only grow while their message is parsed: the bytes already scanned stay as they were. */
+static bool buffer_appends(int ab)
+{
+	return ab == APP_BUF_FILE_DATA || ab == APP_BUF_HTTP_REQUEST_BODY ||
+	       ab == APP_BUF_HTTP_RESPONSE_BODY;
+}
+
+/* Scan one buffer instance unless the transaction's note says it is unchanged. */
+static void tx_scan_buffer(struct detect_thread *t, struct det_tx_state *st,
+			   const struct det_mpm *mpm, int ab, uint8_t dir, uint8_t idx,
+			   const uint8_t *data, uint32_t len)
+{
+	struct det_tx_seen *s = NULL;
+	if (st && !st->fp_off) {
+		for (uint8_t i = 0; i < st->n_seen && !s; i++)
+			if (st->seen[i].mpm == mpm && st->seen[i].dir == dir && st->seen[i].idx == idx)
+				s = &st->seen[i];
+		if (s && s->data == data && s->len == len)
+			return; /* its candidates are in st->fp */
+		if (!s && st->n_seen < DET_TX_SEEN) {
+			s = &st->seen[st->n_seen++];
+			*s = (struct det_tx_seen){ mpm, NULL, 0, dir, idx };
+		}
+	}
+	uint32_t from = 0;
+	if (s && s->len && len > s->len && buffer_appends(ab)) {
+		uint32_t back = mpm->max_len ? mpm->max_len - 1 : 0;
+		from = s->len > back ? s->len - back : 0;
+	}
+	det_x_scan(t, mpm, data + from, len - from);
+	if (s) {
+		s->data = data;
+		s->len = len;
+	}
+}
+
+/* Keep the candidates found so far (all of t->cand: the noted ones came back in first). */
+static void tx_note_candidates(struct detect_thread *t, struct det_tx_state *st)
+{
+	if (!st || st->fp_off)
+		return;
+	if (t->n_cand > DET_TX_FP_MAX) {
+		st->fp_off = true;
+		st->n_seen = 0;
+		return;
+	}
+	if (t->n_cand > st->cap_fp) {
+		uint32_t cap = st->cap_fp ? st->cap_fp : 16;
+		while (cap < t->n_cand)
+			cap *= 2;
+		uint32_t *fp = realloc(st->fp, cap * sizeof(*fp));
+		if (!fp) {
+			st->fp_off = true;
+			st->n_seen = 0;
+			return;
+		}
+		st->fp = fp;
+		st->cap_fp = cap;
+	}
+	memcpy(st->fp, t->cand, t->n_cand * sizeof(*st->fp));
+	st->n_fp = t->n_cand;
+}
+
+/* Prefilter: the parts' databases of the buffers this transaction has, in both directions
+ * (only what changed since the last inspection, see the top of the file), then the payload
+ * patterns on the current packet and the rules without a fast pattern. */
 static void tx_candidates(struct detect_thread *t, const struct det_group *g,
-			  const struct packet *p, const struct app_tx *tx)
+			  const struct packet *p, const struct app_tx *tx, struct det_tx_state *st)
 {
 	const struct detect_engine *e = t->e;
 	const struct det_pending *pd = e->pend;
+	if (st && !st->fp_off)
+		for (uint32_t i = 0; i < st->n_fp; i++)
+			det_cand_add(t, st->fp[i]);
 	for (uint8_t i = 0; i < g->n_parts; i++) {
 		const struct det_part *part = &e->parts[g->parts[i]];
 		for (uint16_t k = 0; k < part->n_mpm; k++) {
 			const struct det_mpm *mpm = &part->mpm[k];
-			if (mpm->buffer == DET_BUF_PENDING_PAYLOAD) {
-				if (pd->part_tx_payload[g->parts[i]] && p->payload && p->payload_len)
-					det_x_scan(t, mpm, p->payload, p->payload_len);
+			if (mpm->buffer == DET_BUF_PENDING_PAYLOAD)
 				continue;
-			}
 			int ab = mpm->buffer < t->n_app_buf ? t->app_buf[mpm->buffer] : -1;
 			if (ab < 0 || app_buffer_proto((enum app_buffer)ab) != tx->proto)
 				continue;
 			for (uint8_t d = 0; d < 2; d++) {
-				for (uint32_t idx = 0; idx < DET_TX_MAX_INDEX; idx++) {
+				for (uint8_t idx = 0; idx < DET_TX_MAX_INDEX; idx++) {
 					const uint8_t *data;
 					uint32_t len;
 					if (app_tx_get_buffer(tx, (enum app_buffer)ab, d, idx, &data,
 							      &len) != 0)
 						break;
-					det_x_scan(t, mpm, data, len);
+					tx_scan_buffer(t, st, mpm, ab, d, idx, data, len);
 				}
 			}
 		}
+	}
+	tx_note_candidates(t, st);
+	for (uint8_t i = 0; i < g->n_parts; i++) {
+		const struct det_part *part = &e->parts[g->parts[i]];
+		for (uint16_t k = 0; k < part->n_mpm; k++)
+			if (part->mpm[k].buffer == DET_BUF_PENDING_PAYLOAD &&
+			    pd->part_tx_payload[g->parts[i]] && p->payload && p->payload_len)
+				det_x_scan(t, &part->mpm[k], p->payload, p->payload_len);
 		const uint32_t *l;
 		uint32_t n = det_pending_nompm(pd, DET_PK_TX, g->parts[i], &l);
 		det_x_cand_add_sorted(t, l, n);
@@ -305,9 +403,9 @@ void detect_tx(struct detect_thread *t, struct packet *p, struct flow *f, struct
 	if (!g)
 		return;
 	t->n_cand = 0;
-	tx_candidates(t, g, p, tx);
-	det_x_cand_sort(t);
 	struct det_tx_state *st = tx->detect_state;
+	tx_candidates(t, g, p, tx, st);
+	det_x_cand_sort(t);
 	for (uint32_t i = 0; i < t->n_cand; i++) {
 		uint32_t idx = t->cand[i];
 		const struct det_rule *dr = &e->rules[idx];
