@@ -83,9 +83,20 @@ static void collect(struct env *e)
 		e->events[e->r.events[i]]++;
 }
 
+/* One segment in direction d, with a timestamp option (TSval `tsv`) when `has_ts`, at packet
+ * time `sec` seconds. */
+static void seg_ts(struct env *e, uint8_t d, uint32_t seq, uint32_t ack, uint8_t flags,
+		   const char *data, bool has_ts, uint32_t tsv, uint64_t sec);
+
 /* One segment in direction d. */
 static void seg(struct env *e, uint8_t d, uint32_t seq, uint32_t ack, uint8_t flags,
 		const char *data)
+{
+	seg_ts(e, d, seq, ack, flags, data, false, 0, 0);
+}
+
+static void seg_ts(struct env *e, uint8_t d, uint32_t seq, uint32_t ack, uint8_t flags,
+		   const char *data, bool has_ts, uint32_t tsv, uint64_t sec)
 {
 	struct packet p;
 	memset(&p, 0, sizeof(p));
@@ -99,6 +110,9 @@ static void seg(struct env *e, uint8_t d, uint32_t seq, uint32_t ack, uint8_t fl
 	p.tcp_flags = flags;
 	p.payload = (const uint8_t *)data;
 	p.payload_len = data ? (uint32_t)strlen(data) : 0;
+	p.tcp_opts.has_ts = has_ts;
+	p.tcp_opts.ts_val = tsv;
+	p.ts_usec = sec * 1000000u;
 	p.flow = &e->f;
 	p.flow_dir = d;
 	p.src = d == 0 ? e->f.src : e->f.dst;
@@ -549,6 +563,96 @@ static void test_rst_eof(void **s)
 	assert_string_equal(e.got[0], "AAAAABBBBBDDDDD");
 	assert_true(e.gap[0]);
 	assert_true(e.eof[0]);
+	env_done(&e);
+}
+
+/* Data a RST carries is not stream data: the packet is not used for reassembly. */
+static void test_rst_data_not_stream(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 1, S(0), C(0), A, "Please");
+	seg(&e, 0, C(0), S(6), TH_RST | A, "Denied");
+	assert_true(e.r.ignored);
+	assert_string_equal(e.got[1], "Please");
+	assert_int_equal(e.got_len[0], 0);
+	stream_flow_flush(e.sc, &e.f, &e.r);
+	collect(&e);
+	assert_int_equal(e.got_len[0], 0);
+	env_done(&e);
+}
+
+/*
+ * Timestamps (PAWS) once both SYNs carried them: an older TSval, or 0 (refused by the default
+ * bsd policy), makes the packet invalid — pkt_invalid_timestamp, and it is not tracked (a
+ * RST with TSval 0 does not end the stream). Linux hosts accept one behind; without the
+ * option in a SYN nothing is checked.
+ */
+static void test_timestamps(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	e.f.tcp_state = TCP_STATE_SYN_SENT;
+	seg_ts(&e, 0, ISN_C, 0, TH_SYN, NULL, true, 100, 10);
+	e.f.tcp_state = TCP_STATE_SYN_RECV;
+	seg_ts(&e, 1, ISN_S, ISN_C + 1, TH_SYN | A, NULL, true, 500, 10);
+	e.f.tcp_state = TCP_STATE_ESTABLISHED;
+	seg_ts(&e, 0, C(0), S(0), A, NULL, true, 100, 10);
+	seg_ts(&e, 0, C(0), S(0), A, "AAAA", true, 101, 10);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_PKT_INVALID_TIMESTAMP], 0);
+	seg_ts(&e, 0, C(4), S(0), A, "BBBB", true, 99, 11); /* older than 101 */
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_PKT_INVALID_TIMESTAMP], 1);
+	assert_true(e.r.ignored);
+	seg_ts(&e, 0, C(4), S(0), A, "CCCC", true, 102, 11);
+	seg_ts(&e, 1, S(0), C(8), A, NULL, true, 501, 11);
+	assert_string_equal(e.got[0], "AAAACCCC");
+	seg_ts(&e, 1, S(0), C(8), TH_RST | A, NULL, true, 0, 12);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_PKT_INVALID_TIMESTAMP], 2);
+	assert_false(e.eof[0]);
+	assert_false(e.eof[1]);
+	/* packets without the option are not checked */
+	seg(&e, 0, C(8), S(0), A, "DDDD");
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_PKT_INVALID_TIMESTAMP], 2);
+	env_done(&e);
+
+	/* the server's SYN/ACK without timestamps: no checks at all */
+	env_init(&e, NULL);
+	e.f.tcp_state = TCP_STATE_SYN_SENT;
+	seg_ts(&e, 0, ISN_C, 0, TH_SYN, NULL, true, 100, 10);
+	e.f.tcp_state = TCP_STATE_SYN_RECV;
+	seg(&e, 1, ISN_S, ISN_C + 1, TH_SYN | A, NULL);
+	e.f.tcp_state = TCP_STATE_ESTABLISHED;
+	seg_ts(&e, 0, C(0), S(0), A, "AAAA", true, 5, 10);
+	seg_ts(&e, 1, S(0), C(4), TH_RST | A, NULL, true, 0, 10);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_PKT_INVALID_TIMESTAMP], 0);
+	assert_true(e.eof[1]);
+	env_done(&e);
+}
+
+static void set_linux(struct stream_config *c)
+{
+	c->policy = STREAM_POLICY_LINUX;
+}
+
+/* Linux receivers take a TSval one behind the last one; two behind is still refused. */
+static void test_timestamps_linux(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, set_linux);
+	e.f.tcp_state = TCP_STATE_SYN_SENT;
+	seg_ts(&e, 0, ISN_C, 0, TH_SYN, NULL, true, 100, 10);
+	e.f.tcp_state = TCP_STATE_SYN_RECV;
+	seg_ts(&e, 1, ISN_S, ISN_C + 1, TH_SYN | A, NULL, true, 500, 10);
+	e.f.tcp_state = TCP_STATE_ESTABLISHED;
+	seg_ts(&e, 0, C(0), S(0), A, "AAAA", true, 110, 10);
+	seg_ts(&e, 0, C(4), S(0), A, "BBBB", true, 109, 10);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_PKT_INVALID_TIMESTAMP], 0);
+	seg_ts(&e, 0, C(8), S(0), A, "CCCC", true, 107, 10);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_PKT_INVALID_TIMESTAMP], 1);
 	env_done(&e);
 }
 
@@ -1081,6 +1185,9 @@ int main(void)
 		cmocka_unit_test(test_checksum_validation),
 		cmocka_unit_test(test_flow_free_releases_memory),
 		cmocka_unit_test(test_many_chunks),
+		cmocka_unit_test(test_rst_data_not_stream),
+		cmocka_unit_test(test_timestamps),
+		cmocka_unit_test(test_timestamps_linux),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,7 +60,13 @@ struct seg {
 
 struct stream_dir {
 	bool init, fin_seen, rst, depth_hit, depth_ev, eof_sent, gap_pending;
+	bool ts_syn;    /* this side's SYN (or first packet) carried a timestamp option */
+	bool ts_zero;   /* ... whose value was 0 */
 	uint8_t policy; /* enum stream_policy of the receiving host */
+	uint32_t next_seq; /* the sender's next in-order sequence number (all packets seen) */
+	bool next_init;
+	uint32_t last_ts;     /* the sender's last accepted TSval (RFC 7323 TS.Recent) */
+	uint32_t last_pkt_ts; /* packet time (s) of the last accepted timestamped packet */
 	uint32_t base_seq;
 	uint64_t base_off;
 	uint64_t fin_off;
@@ -74,6 +80,7 @@ struct stream_flow {
 	struct stream_dir d[2];
 	bool ignored;
 	bool midstream_checked;
+	bool ts_on; /* both sides use timestamps: packets are checked against them (PAWS) */
 };
 
 struct stream_ctx {
@@ -315,6 +322,96 @@ static void finish_result(struct stream_ctx *sc)
 			c->data = NULL;
 		else
 			c->data = sc->direct[i] ? sc->direct[i] : sc->scratch + sc->soff[i];
+	}
+}
+
+/* ---- timestamps (RFC 7323 PAWS, as Suricata's stream engine checks them) -------------------- */
+
+#define PAWS_24DAYS (24u * 86400u) /* a TS.Recent older than this no longer protects */
+
+/* What a packet of direction d says about its sender's timestamps when the handshake
+ * negotiated them (both SYNs carried the option): Suricata's checks, by the receiving host's
+ * OS policy. A timestamp older than the last one accepted, or 0 where the OS refuses 0, makes
+ * the packet invalid (pkt_invalid_timestamp) and it is not tracked. `update` records an
+ * accepted value. Packets without the option are not checked (as Suricata). */
+static bool ts_check(struct stream_flow *sf, uint8_t d, const struct packet *p,
+		     const struct flow *f, bool update)
+{
+	struct stream_dir *dd = &sf->d[d];
+	if (!sf->ts_on || !p->tcp_opts.has_ts)
+		return true;
+	uint32_t ts = p->tcp_opts.ts_val;
+	uint32_t now = (uint32_t)(p->ts_usec / USEC_PER_SEC);
+	uint32_t last_ts = dd->last_ts, last_pkt = dd->last_pkt_ts;
+	bool in_order = dd->next_init && p->tcp_seq == dd->next_seq;
+	bool check = true;
+	enum stream_policy pol = (enum stream_policy)dd->policy;
+
+	if (dd->ts_zero) {
+		/* the handshake used 0: some hosts ignore it, others take the next one */
+		if (pol == STREAM_POLICY_LINUX || pol == STREAM_POLICY_WINDOWS2K3) {
+			check = false;
+		} else if ((pol == STREAM_POLICY_OLD_LINUX || pol == STREAM_POLICY_WINDOWS ||
+			    pol == STREAM_POLICY_VISTA) && in_order) {
+			last_ts = ts;
+			check = false;
+		}
+	}
+	if (pol == STREAM_POLICY_HPUX11 && !in_order)
+		check = false; /* HP-UX 11 ignores the timestamp of out-of-order segments */
+	if (ts == 0 && pol != STREAM_POLICY_OLD_LINUX && pol != STREAM_POLICY_WINDOWS &&
+	    pol != STREAM_POLICY_WINDOWS2K3 && pol != STREAM_POLICY_VISTA &&
+	    pol != STREAM_POLICY_SOLARIS)
+		return false; /* 0 after a handshake with real timestamps */
+	if (!check)
+		return true;
+	/* Linux accepts a timestamp one behind */
+	int32_t diff = (int32_t)(ts - last_ts) + (pol == STREAM_POLICY_LINUX ? 1 : 0);
+	if (last_pkt == 0 && (f->flags & FLOW_F_MIDSTREAM))
+		last_pkt = now;
+	bool stale = now > last_pkt + PAWS_24DAYS;
+	if (diff < 0 || (dd->last_ts != 0 && stale)) {
+		/* RFC 7323 5.5: an idle TS.Recent older than 24 days is outdated */
+		if (!(in_order && stale))
+			return false;
+	}
+	if (update) {
+		if (in_order)
+			dd->last_ts = ts;
+		dd->last_pkt_ts = now;
+	}
+	return true;
+}
+
+/* A SYN / SYN-ACK (or a midstream first packet) sets the sender's timestamp state. */
+static void ts_handshake(struct stream_flow *sf, uint8_t d, const struct packet *p)
+{
+	struct stream_dir *dd = &sf->d[d], *od = &sf->d[1 - d];
+	bool has = p->tcp_opts.has_ts;
+	uint8_t flags = p->tcp_flags;
+	dd->ts_syn = has;
+	dd->ts_zero = has && p->tcp_opts.ts_val == 0;
+	dd->last_ts = has ? p->tcp_opts.ts_val : 0;
+	dd->last_pkt_ts = has ? (uint32_t)(p->ts_usec / USEC_PER_SEC) : 0;
+	if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)) {
+		/* timestamps are on when both SYNs carried them */
+		sf->ts_on = has && od->ts_syn;
+		if (!sf->ts_on) {
+			od->last_ts = 0;
+			od->ts_zero = false;
+		}
+	}
+}
+
+/* The sender's next in-order sequence number, over everything seen (not only delivered). */
+static void next_seq_update(struct stream_dir *dd, const struct packet *p)
+{
+	uint32_t end = p->tcp_seq + p->payload_len + ((p->tcp_flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+	if (!dd->next_init) {
+		dd->next_init = true;
+		dd->next_seq = end;
+	} else if (SEQ_LEQ(p->tcp_seq, dd->next_seq) && SEQ_GT(end, dd->next_seq)) {
+		dd->next_seq = end;
 	}
 }
 
@@ -683,6 +780,9 @@ void stream_handle_packet(struct stream_ctx *sc, struct packet *p, struct stream
 			dir_init(sc, sf, f, d, p->tcp_seq + 1);
 		if ((flags & TH_ACK) && !od->init)
 			dir_init(sc, sf, f, o, p->tcp_ack);
+		ts_handshake(sf, d, p);
+		dd->next_init = true;
+		dd->next_seq = p->tcp_seq + 1;
 		if (p->payload_len)
 			out->ignored = true;
 		finish_result(sc);
@@ -695,16 +795,36 @@ void stream_handle_packet(struct stream_ctx *sc, struct packet *p, struct stream
 			finish_result(sc);
 			return;
 		}
+		if (!od->init && p->tcp_opts.has_ts) {
+			/* a session picked up midstream uses timestamps when its first packet
+			 * does: the receiver's last one is what this packet echoes */
+			sf->ts_on = true;
+			dd->last_ts = p->tcp_opts.ts_val;
+			dd->last_pkt_ts = (uint32_t)(p->ts_usec / USEC_PER_SEC);
+			od->last_ts = p->tcp_opts.ts_ecr;
+		}
 		dir_init(sc, sf, f, d, p->tcp_seq);
 		if ((flags & TH_ACK) && !od->init)
 			dir_init(sc, sf, f, o, p->tcp_ack);
 	}
 
+	/* PAWS: a packet whose timestamp the receiver would reject is not tracked */
+	if (!ts_check(sf, d, p, f, true)) {
+		ev(sc, STREAM_EVENT_STREAM_PKT_INVALID_TIMESTAMP);
+		out->ignored = true;
+		finish_result(sc);
+		return;
+	}
+	next_seq_update(dd, p);
+
 	/* data before the handshake completed counts only on a one-sided (async) session */
 	bool handshake_done = f->tcp_state >= TCP_STATE_SYN_RECV || (f->flags & FLOW_F_MIDSTREAM);
 	bool accept = handshake_done || (sc->cfg.async_oneside && !od->init);
 	if (p->payload_len) {
-		if (accept)
+		/* data on a RST is not part of the stream (Suricata: a receiver taking the RST
+		 * drops the connection, and RFC 5961 diagnostic text is not application data);
+		 * packet rules still see it */
+		if (accept && !(flags & TH_RST))
 			handle_data(sc, sf, d, p);
 		else
 			out->ignored = true;
