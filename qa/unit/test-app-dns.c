@@ -1,8 +1,9 @@
 /*
  * test-app-dns.c — unit tests of the DNS parser: messages built by hand (queries, answers of
  * each record type, compression, pointer loops, over-long names, truncation at every byte),
- * UDP and TCP framing split anywhere, id matching, events, sticky buffers, and the EVE dns
- * records (field by field with jansson, then against Suricata's schema).
+ * UDP and TCP framing split anywhere, one transaction per message, events, sticky buffers, and
+ * the EVE dns records in versions 3 and 2 with their filters, the alert object and several
+ * outputs (field by field with jansson, then against Suricata's schema).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -352,8 +353,9 @@ static void test_parse_all_types(void **state)
 	assert_memory_equal(dns_str_data(&t, r->rrs[2].data), "ex.org", 6);
 	assert_int_equal(r->rrs[3].pref, 10);
 	assert_memory_equal(dns_str_data(&t, r->rrs[3].data), "ex.org", 6);
-	assert_int_equal(r->rrs[4].data.len, 7);
-	assert_memory_equal(dns_str_data(&t, r->rrs[4].data), "abcdefg", 7);
+	/* TXT keeps its character-strings with their length bytes (EVE logs each one). */
+	assert_int_equal(r->rrs[4].data.len, 9);
+	assert_memory_equal(dns_str_data(&t, r->rrs[4].data), "\x03" "abc" "\x04" "defg", 9);
 	assert_int_equal(r->rrs[5].data.len, 11);
 	assert_memory_equal(dns_str_data(&t, r->rrs[5].data), "host.ex.org", 11);
 	assert_int_equal(r->rrs[6].pref, 1);
@@ -445,8 +447,10 @@ static void test_udp_query_response(void **state)
 	assert_int_equal(h.r.n_tx, 1);
 	struct app_tx *tx = h.r.txs[0].tx;
 	assert_true(h.r.txs[0].flags & APP_RTX_NEW);
+	/* A message is its own transaction, done in both directions at once (Suricata 8). */
 	assert_true(tx->complete[FLOW_DIR_TO_SERVER]);
-	assert_false(tx->complete[FLOW_DIR_TO_CLIENT]);
+	assert_true(tx->complete[FLOW_DIR_TO_CLIENT]);
+	assert_int_equal(tx->tx_id, 0);
 	assert_buf(tx, APP_BUF_DNS_QUERY, FLOW_DIR_TO_SERVER, 0, "www.example.com");
 	const uint8_t *d;
 	uint32_t n;
@@ -462,15 +466,25 @@ static void test_udp_query_response(void **state)
 	build_response(&r, 0xbeef);
 	assert_int_equal(h_send(&h, FLOW_DIR_TO_CLIENT, r.b, r.n), 0);
 	assert_int_equal(h.r.n_tx, 1);
-	assert_ptr_equal(h.r.txs[0].tx, tx);
+	/* The response is a second transaction, not joined to the query. */
+	tx = h.r.txs[0].tx;
+	assert_int_equal(tx->tx_id, 1);
+	assert_true(h.r.txs[0].flags & APP_RTX_NEW);
 	assert_true(h.r.txs[0].flags & APP_RTX_COMPLETED);
+	const struct dns_tx *dt = tx->proto_tx;
+	assert_false(dt->req.present);
+	assert_true(dt->resp.present);
+	assert_int_equal(app_tx_get_buffer(tx, APP_BUF_DNS_QUERY, FLOW_DIR_TO_SERVER, 0, &d, &n),
+			 -1);
 	assert_buf(tx, APP_BUF_DNS_ANSWER_NAME, FLOW_DIR_TO_CLIENT, 0, "www.example.com");
 	assert_buf(tx, APP_BUF_DNS_ANSWER_NAME, FLOW_DIR_TO_CLIENT, 1, "example.com");
 	assert_int_equal(app_tx_get_buffer(tx, APP_BUF_DNS_ANSWER_NAME, 1, 3, &d, &n), -1);
 	h_free(&h);
 }
 
-static void test_id_matching(void **state)
+/* Queries and responses, matching ids or not, are transactions of their own, numbered in
+ * arrival order (Suricata 8: the tx_id EVE and alerts show). */
+static void test_tx_per_message(void **state)
 {
 	(void)state;
 	struct h h;
@@ -479,25 +493,28 @@ static void test_id_matching(void **state)
 	build_query(&q1, 1, "one.example", 1);
 	build_query(&q2, 2, "two.example", 28);
 	assert_int_equal(h_send(&h, 0, q1.b, q1.n), 0);
-	struct app_tx *t1 = h.r.txs[0].tx;
+	assert_int_equal(h.r.txs[0].tx->tx_id, 0);
 	assert_int_equal(h_send(&h, 0, q2.b, q2.n), 0);
-	struct app_tx *t2 = h.r.txs[0].tx;
-	assert_ptr_not_equal(t1, t2);
-	/* The response to id 2 comes first and must land on the second transaction. */
+	assert_int_equal(h.r.n_tx, 1);
+	assert_int_equal(h.r.txs[0].tx->tx_id, 1);
 	build_response(&r, 2);
 	assert_int_equal(h_send(&h, 1, r.b, r.n), 0);
 	assert_int_equal(h.r.n_tx, 1);
-	assert_ptr_equal(h.r.txs[0].tx, t2);
-	assert_true(app_tx_is_complete(t2));
-	assert_false(app_tx_is_complete(t1));
-	/* An unsolicited response (id 77) is a transaction of its own. */
+	assert_int_equal(h.r.txs[0].tx->tx_id, 2);
+	assert_true(app_tx_is_complete(h.r.txs[0].tx));
+	const struct dns_tx *t = h.r.txs[0].tx->proto_tx;
+	assert_false(t->req.present);
+	assert_true(t->resp.present);
+	assert_int_equal(t->resp.id, 2);
+	/* An unsolicited response (id 77): the same, a transaction of its own. */
 	build_response(&r, 77);
 	assert_int_equal(h_send(&h, 1, r.b, r.n), 0);
 	assert_int_equal(h.r.n_tx, 1);
 	assert_true(h.r.txs[0].flags & APP_RTX_NEW);
-	struct dns_tx *t = h.r.txs[0].tx->proto_tx;
+	assert_int_equal(h.r.txs[0].tx->tx_id, 3);
+	t = h.r.txs[0].tx->proto_tx;
 	assert_false(t->req.present);
-	assert_true(t->resp.present);
+	assert_int_equal(t->resp.id, 77);
 	h_free(&h);
 }
 
@@ -522,16 +539,23 @@ static void test_tcp_framing_split(void **state)
 		for (uint32_t b = a; b < n; b += 5) {
 			struct h h;
 			h_init(&h, 6, 53);
-			assert_int_equal(h_send(&h, 0, s, a), 0);
-			assert_int_equal(h_send(&h, 0, s + a, b - a), 0);
-			assert_int_equal(h_send(&h, 0, s + b, n - b), 0);
+			/* Each transaction is done at once (and freed at the next call): look at
+			 * the new ones of each call. */
+			const char *want[] = { "first.example", "second.example" };
+			unsigned got = 0;
+			const uint32_t cut[4] = { 0, a, b, n };
+			for (int k = 0; k < 3; k++) {
+				assert_int_equal(h_send(&h, 0, s + cut[k], cut[k + 1] - cut[k]), 0);
+				for (uint32_t i = 0; i < h.r.n_tx; i++) {
+					if (!(h.r.txs[i].flags & APP_RTX_NEW))
+						continue;
+					assert_true(got < 2);
+					assert_buf(h.r.txs[i].tx, APP_BUF_DNS_QUERY, 0, 0, want[got]);
+					got++;
+				}
+			}
+			assert_int_equal(got, 2);
 			assert_int_equal(app_flow_proto(&h.f), APP_PROTO_DNS);
-			struct app_tx *tx = app_flow_tx_first(&h.f);
-			assert_non_null(tx);
-			assert_buf(tx, APP_BUF_DNS_QUERY, 0, 0, "first.example");
-			assert_non_null(tx->next);
-			assert_buf(tx->next, APP_BUF_DNS_QUERY, 0, 0, "second.example");
-			assert_null(tx->next->next);
 			h_free(&h);
 		}
 	}
@@ -549,15 +573,19 @@ static void test_tcp_response_and_gap(void **state)
 	s[1] = (uint8_t)q.n;
 	memcpy(s + 2, q.b, q.n);
 	assert_int_equal(h_send(&h, 0, s, q.n + 2), 0);
-	struct app_tx *tx = h.r.txs[0].tx;
+	assert_int_equal(h.r.n_tx, 1);
 	build_response(&r, 5);
 	s[0] = 0;
 	s[1] = (uint8_t)r.n;
 	memcpy(s + 2, r.b, r.n);
 	/* One byte at a time. */
-	for (uint32_t i = 0; i < r.n + 2; i++)
+	for (uint32_t i = 0; i < r.n + 2; i++) {
 		assert_int_equal(h_send(&h, 1, s + i, 1), 0);
-	assert_true(app_tx_is_complete(tx));
+		/* The response's transaction appears with its last byte only. */
+		assert_int_equal(h.r.n_tx, i + 1 == r.n + 2 ? 1 : 0);
+	}
+	assert_true(app_tx_is_complete(h.r.txs[0].tx));
+	assert_true(((const struct dns_tx *)h.r.txs[0].tx->proto_tx)->resp.present);
 	/* After a gap the stream is not framed any more: nothing new is parsed. */
 	assert_int_equal(app_handle_data(h.ctx, &h.f, 0, s, 5, APP_F_GAP, 0, &h.r), 0);
 	assert_int_equal(h.r.n_tx, 0);
@@ -656,9 +684,14 @@ static void test_probe(void **state)
 	assert_int_equal(p->probe(t, m.n + 2, 0, 6), APP_PROBE_MATCH);
 	t[1] = 5; /* a TCP length shorter than a header */
 	assert_int_equal(p->probe(t, m.n + 2, 0, 6), APP_PROBE_NOMATCH);
-	/* DNS on a non-53 UDP port is still detected (no port restriction). */
+	/* Like Suricata, DNS is detected on its detection ports only: the same query to UDP 5353
+	 * stays unknown (NetBIOS name service on 137 looks like DNS too). */
 	struct h h;
 	h_init(&h, 17, 5353);
+	assert_int_equal(h_send(&h, 0, m.b, m.n), 0);
+	assert_int_not_equal(h.r.proto, APP_PROTO_DNS);
+	h_free(&h);
+	h_init(&h, 17, 53);
 	assert_int_equal(h_send(&h, 0, m.b, m.n), 0);
 	assert_int_equal(h.r.proto, APP_PROTO_DNS);
 	h_free(&h);
@@ -686,70 +719,130 @@ static json_t *read_lines(const char *path, size_t *count)
 }
 
 
-static void test_eve_dns(void **state)
+/* Open g_path with default options except the dns ones given (NULL: defaults). */
+static struct eve *eve_open_dns(const struct eve_dns_options *o)
 {
-	(void)state;
-	struct h h;
-	struct msg q, r;
-	h_init(&h, 17, 53);
-	h.f.flow_id = 1234;
-	build_query(&q, 36146, "www.example.com", 1);
-	assert_int_equal(h_send(&h, 0, q.b, q.n), 0);
-	struct app_tx *tx = h.r.txs[0].tx;
-	build_response(&r, 36146);
-	assert_int_equal(h_send(&h, 1, r.b, r.n), 0);
-
 	struct eve_config cfg;
 	eve_config_defaults(&cfg);
 	snprintf(cfg.filename, sizeof(cfg.filename), "%s", g_path);
+	if (o)
+		cfg.dns = *o;
 	struct eve *e;
 	char err[256];
 	assert_int_equal(eve_open(&e, &cfg, g_dir, err, sizeof(err)), 0);
-	eve_log_dns(e, NULL, &h.f, tx, FLOW_DIR_TO_SERVER, 1700000000000000ull, NULL);
-	eve_log_dns(e, NULL, &h.f, tx, FLOW_DIR_TO_CLIENT, 1700000000000001ull, NULL);
+	return e;
+}
+
+static void eve_close_ok(struct eve *e)
+{
+	char err[256];
+	assert_int_equal(eve_close(e, err, sizeof(err)), 0);
+}
+
+/* A query and its response through the app layer; *qtx / *rtx their transactions (both kept
+ * alive: the test logs them before the flow's next call would free the query). */
+static void dns_pair(struct h *h, struct packet *qp, struct packet *rp, struct app_tx **qtx,
+		     struct app_tx **rtx)
+{
+	struct msg q, r;
+	h_init(h, 17, 53);
+	h->f.flow_id = 1234;
+	h->f.src.family = h->f.dst.family = 4;
+	h->f.src.b[0] = 10;
+	h->f.src.b[3] = 11;
+	h->f.dst.b[0] = 10;
+	h->f.dst.b[3] = 1;
+	build_query(&q, 36146, "www.example.com", 1);
+	assert_int_equal(h_send(h, 0, q.b, q.n), 0);
+	*qtx = h->r.txs[0].tx;
+	(*qtx)->complete[FLOW_DIR_TO_CLIENT] = false; /* keep it past the next call */
+	build_response(&r, 36146);
+	assert_int_equal(h_send(h, 1, r.b, r.n), 0);
+	*rtx = h->r.txs[0].tx;
+	memset(qp, 0, sizeof(*qp));
+	qp->ip_version = 4;
+	qp->ip_proto = 17;
+	qp->src = h->f.src;
+	qp->dst = h->f.dst;
+	qp->sp = 40000;
+	qp->dp = 53;
+	qp->flow_dir = FLOW_DIR_TO_SERVER;
+	*rp = *qp;
+	rp->src = h->f.dst;
+	rp->dst = h->f.src;
+	rp->sp = 53;
+	rp->dp = 40000;
+	rp->flow_dir = FLOW_DIR_TO_CLIENT;
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	assert_non_null(v);
+	return v;
+}
+
+/* Version 3 (the default): one record per message with the message's own tuple. */
+static void test_eve_dns_v3(void **state)
+{
+	(void)state;
+	struct h h;
+	struct packet qp, rp;
+	struct app_tx *qtx, *rtx;
+	dns_pair(&h, &qp, &rp, &qtx, &rtx);
+	struct eve *e = eve_open_dns(NULL);
+	eve_log_dns(e, &qp, &h.f, qtx, FLOW_DIR_TO_SERVER, 1700000000000000ull, NULL);
+	/* The wrong direction for a transaction logs nothing. */
+	eve_log_dns(e, &qp, &h.f, qtx, FLOW_DIR_TO_CLIENT, 1700000000000000ull, NULL);
+	eve_log_dns(e, &rp, &h.f, rtx, FLOW_DIR_TO_CLIENT, 1700000000000001ull, NULL);
 	struct eve_dns_options o;
 	eve_dns_options_defaults(&o);
 	o.grouped = false;
-	eve_log_dns(e, NULL, &h.f, tx, FLOW_DIR_TO_CLIENT, 1700000000000002ull, &o);
-	assert_int_equal(eve_close(e, err, sizeof(err)), 0);
+	eve_log_dns(e, &rp, &h.f, rtx, FLOW_DIR_TO_CLIENT, 1700000000000002ull, &o);
+	eve_close_ok(e);
 
 	size_t n;
 	json_t *arr = read_lines(g_path, &n);
 	assert_int_equal(n, 3);
 	json_t *d = json_object_get(json_array_get(arr, 0), "dns");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 0),
-							      "event_type")), "dns");
-	assert_string_equal(json_string_value(json_object_get(d, "type")), "query");
+	assert_string_equal(jstr(json_array_get(arr, 0), "src_ip"), "10.0.0.11");
+	assert_int_equal(json_integer_value(json_object_get(d, "version")), 3);
+	assert_string_equal(jstr(d, "type"), "request");
 	assert_int_equal(json_integer_value(json_object_get(d, "id")), 36146);
-	assert_string_equal(json_string_value(json_object_get(d, "rrname")), "www.example.com");
-	assert_string_equal(json_string_value(json_object_get(d, "rrtype")), "A");
 	assert_int_equal(json_integer_value(json_object_get(d, "tx_id")), 0);
-	assert_int_equal(json_integer_value(json_object_get(d, "opcode")), 0);
-
-	d = json_object_get(json_array_get(arr, 1), "dns");
-	assert_string_equal(json_string_value(json_object_get(d, "type")), "answer");
-	assert_int_equal(json_integer_value(json_object_get(d, "version")), 2);
-	assert_string_equal(json_string_value(json_object_get(d, "flags")), "8180");
-	assert_true(json_is_true(json_object_get(d, "qr")));
+	assert_string_equal(jstr(d, "flags"), "100");
 	assert_true(json_is_true(json_object_get(d, "rd")));
+	assert_null(json_object_get(d, "qr"));
+	assert_string_equal(jstr(d, "rcode"), "NOERROR");
+	json_t *qs = json_object_get(d, "queries");
+	assert_int_equal(json_array_size(qs), 1);
+	assert_string_equal(jstr(json_array_get(qs, 0), "rrname"), "www.example.com");
+	assert_string_equal(jstr(json_array_get(qs, 0), "rrtype"), "A");
+	assert_null(json_object_get(d, "rrname"));
+	assert_null(json_object_get(d, "answers"));
+
+	json_t *r0 = json_array_get(arr, 1);
+	d = json_object_get(r0, "dns");
+	assert_string_equal(jstr(r0, "src_ip"), "10.0.0.1"); /* the server: the packet's tuple */
+	assert_int_equal(json_integer_value(json_object_get(r0, "src_port")), 53);
+	assert_string_equal(jstr(d, "type"), "response");
+	assert_int_equal(json_integer_value(json_object_get(d, "tx_id")), 1);
+	assert_string_equal(jstr(d, "flags"), "8180");
+	assert_true(json_is_true(json_object_get(d, "qr")));
 	assert_true(json_is_true(json_object_get(d, "ra")));
 	assert_null(json_object_get(d, "aa"));
-	assert_string_equal(json_string_value(json_object_get(d, "rcode")), "NOERROR");
-	assert_string_equal(json_string_value(json_object_get(d, "rrname")), "www.example.com");
+	assert_string_equal(jstr(json_array_get(json_object_get(d, "queries"), 0), "rrname"),
+			    "www.example.com");
 	json_t *ans = json_object_get(d, "answers");
 	assert_int_equal(json_array_size(ans), 3);
-	json_t *a0 = json_array_get(ans, 0), *a1 = json_array_get(ans, 1);
-	assert_string_equal(json_string_value(json_object_get(a0, "rrtype")), "CNAME");
-	assert_string_equal(json_string_value(json_object_get(a0, "rdata")), "example.com");
-	assert_int_equal(json_integer_value(json_object_get(a0, "ttl")), 3600);
-	assert_string_equal(json_string_value(json_object_get(a1, "rrname")), "example.com");
-	assert_string_equal(json_string_value(json_object_get(a1, "rdata")), "192.0.2.1");
+	assert_string_equal(jstr(json_array_get(ans, 0), "rrtype"), "CNAME");
+	assert_string_equal(jstr(json_array_get(ans, 0), "rdata"), "example.com");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ans, 0), "ttl")), 3600);
+	assert_string_equal(jstr(json_array_get(ans, 1), "rdata"), "192.0.2.1");
 	json_t *g = json_object_get(d, "grouped");
 	assert_int_equal(json_array_size(json_object_get(g, "A")), 2);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(g, "A"), 1)),
 			    "192.0.2.2");
-	assert_string_equal(json_string_value(json_array_get(json_object_get(g, "CNAME"), 0)),
-			    "example.com");
 	d = json_object_get(json_array_get(arr, 2), "dns");
 	assert_null(json_object_get(d, "grouped"));
 	assert_non_null(json_object_get(d, "answers"));
@@ -763,6 +856,166 @@ static void test_eve_dns(void **state)
 	assert_int_equal(rc, 0);
 }
 
+/* version: 2 — query/answer records with the flow's tuple; requests/responses/types filters. */
+static void test_eve_dns_v2_filters(void **state)
+{
+	(void)state;
+	struct h h;
+	struct packet qp, rp;
+	struct app_tx *qtx, *rtx;
+	dns_pair(&h, &qp, &rp, &qtx, &rtx);
+	struct eve_dns_options o;
+	eve_dns_options_defaults(&o);
+	o.version = 2;
+	struct eve *e = eve_open_dns(&o);
+	eve_log_dns(e, &qp, &h.f, qtx, FLOW_DIR_TO_SERVER, 1700000000000000ull, NULL);
+	eve_log_dns(e, &rp, &h.f, rtx, FLOW_DIR_TO_CLIENT, 1700000000000001ull, NULL);
+	struct eve_dns_options f = o;
+	f.responses = false;
+	eve_log_dns(e, &rp, &h.f, rtx, FLOW_DIR_TO_CLIENT, 1700000000000002ull, &f);
+	f = o;
+	assert_int_equal(eve_dns_options_add_type(&f, "mx"), 0);
+	assert_int_equal(eve_dns_options_add_type(&f, "nosuchtype"), -1);
+	eve_log_dns(e, &qp, &h.f, qtx, FLOW_DIR_TO_SERVER, 1700000000000003ull, &f);
+	eve_log_dns(e, &rp, &h.f, rtx, FLOW_DIR_TO_CLIENT, 1700000000000003ull, &f);
+	assert_int_equal(eve_dns_options_add_type(&f, "A"), 0);
+	f.version = 3;
+	f.requests = false;
+	eve_log_dns(e, &qp, &h.f, qtx, FLOW_DIR_TO_SERVER, 1700000000000004ull, &f);
+	eve_log_dns(e, &rp, &h.f, rtx, FLOW_DIR_TO_CLIENT, 1700000000000004ull, &f);
+	eve_close_ok(e);
+
+	size_t n;
+	json_t *arr = read_lines(g_path, &n);
+	/* query + answer; responses: no -> nothing; types [mx] -> nothing; v3 [mx, a] with
+	 * requests: no -> the response only. */
+	assert_int_equal(n, 3);
+	json_t *q = json_array_get(arr, 0), *d = json_object_get(q, "dns");
+	assert_int_equal(json_integer_value(json_object_get(d, "version")), 2);
+	assert_string_equal(jstr(d, "type"), "query");
+	assert_string_equal(jstr(d, "rrname"), "www.example.com");
+	assert_string_equal(jstr(d, "rrtype"), "A");
+	assert_int_equal(json_integer_value(json_object_get(d, "tx_id")), 0);
+	json_t *a = json_array_get(arr, 1);
+	d = json_object_get(a, "dns");
+	assert_string_equal(jstr(d, "type"), "answer");
+	assert_string_equal(jstr(a, "src_ip"), "10.0.0.11"); /* v2: the flow's tuple */
+	assert_int_equal(json_integer_value(json_object_get(a, "dest_port")), 53);
+	assert_string_equal(jstr(d, "rrname"), "www.example.com");
+	assert_string_equal(jstr(d, "rcode"), "NOERROR");
+	assert_int_equal(json_array_size(json_object_get(d, "answers")), 3);
+	d = json_object_get(json_array_get(arr, 2), "dns");
+	assert_int_equal(json_integer_value(json_object_get(d, "version")), 3);
+	assert_string_equal(jstr(d, "type"), "response");
+	json_decref(arr);
+	int rc = run_validator(g_path);
+	unlink(g_path);
+	h_free(&h);
+	if (rc < 0)
+		skip();
+	assert_int_equal(rc, 0);
+}
+
+/* The alert object: version 3, every type, detailed answers without grouping. */
+static void test_eve_dns_alert_fields(void **state)
+{
+	(void)state;
+	struct h h;
+	struct packet qp, rp;
+	struct app_tx *qtx, *rtx;
+	dns_pair(&h, &qp, &rp, &qtx, &rtx);
+	struct jbuf j;
+	jbuf_init(&j);
+	jbuf_open_object(&j, NULL);
+	eve_dns_fields(&j, rtx);
+	eve_dns_fields(&j, NULL); /* no transaction: nothing */
+	jbuf_close_object(&j);
+	assert_false(j.failed);
+	json_error_t err;
+	json_t *o = json_loadb(j.buf, j.len, 0, &err);
+	assert_non_null(o);
+	json_t *d = json_object_get(o, "dns");
+	assert_int_equal(json_integer_value(json_object_get(d, "version")), 3);
+	assert_string_equal(jstr(d, "type"), "response");
+	assert_int_equal(json_array_size(json_object_get(d, "answers")), 3);
+	assert_null(json_object_get(d, "grouped"));
+	json_decref(o);
+	jbuf_reset(&j);
+	jbuf_open_object(&j, NULL);
+	eve_dns_fields(&j, qtx);
+	jbuf_close_object(&j);
+	o = json_loadb(j.buf, j.len, 0, &err);
+	assert_non_null(o);
+	assert_string_equal(jstr(json_object_get(o, "dns"), "type"), "request");
+	json_decref(o);
+	jbuf_free(&j);
+	h_free(&h);
+}
+
+/* Several outputs: each file gets the records of its own types, dns in its own version. */
+static void test_eve_multi_output(void **state)
+{
+	(void)state;
+	struct h h;
+	struct packet qp, rp;
+	struct app_tx *qtx, *rtx;
+	dns_pair(&h, &qp, &rp, &qtx, &rtx);
+	struct eve_config c1, c2, c3;
+	eve_config_defaults(&c1);
+	eve_config_defaults(&c2);
+	eve_config_defaults(&c3);
+	snprintf(c1.filename, sizeof(c1.filename), "all.json");
+	snprintf(c2.filename, sizeof(c2.filename), "v2-answers.json");
+	snprintf(c3.filename, sizeof(c3.filename), "flows.json");
+	c2.dns.version = 2;
+	c2.dns.requests = false;
+	memset(c3.types, 0, sizeof(c3.types));
+	c3.types[EVE_TYPE_FLOW] = true;
+	memset(c1.types, 0, sizeof(c1.types));
+	c1.types[EVE_TYPE_DNS] = true;
+	c1.next = &c2;
+	c2.next = &c3;
+	assert_true(eve_config_type_enabled(&c1, EVE_TYPE_FLOW));
+	assert_false(eve_config_type_enabled(&c1, EVE_TYPE_TLS) && !c2.types[EVE_TYPE_TLS]);
+	struct eve *e;
+	char err[256];
+	assert_int_equal(eve_open(&e, &c1, g_dir, err, sizeof(err)), 0);
+	eve_log_dns(e, &qp, &h.f, qtx, FLOW_DIR_TO_SERVER, 1700000000000000ull, NULL);
+	eve_log_dns(e, &rp, &h.f, rtx, FLOW_DIR_TO_CLIENT, 1700000000000001ull, NULL);
+	h.f.start_usec = h.f.last_usec = 1700000000000000ull;
+	eve_log_flow(e, &h.f);
+	struct eve_counters cnt;
+	eve_get_counters(e, &cnt);
+	assert_int_equal(cnt.records[EVE_TYPE_DNS], 3);
+	eve_close_ok(e);
+
+	char path[256];
+	size_t n;
+	const struct {
+		const char *file;
+		size_t n;
+		const char *first_type;
+	} want[] = { { "all.json", 2, "request" }, { "v2-answers.json", 2, "answer" },
+		     { "flows.json", 1, NULL } };
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", g_dir, want[i].file);
+		json_t *arr = read_lines(path, &n);
+		assert_int_equal(n, want[i].n);
+		json_t *r = json_array_get(arr, 0);
+		if (want[i].first_type)
+			assert_string_equal(jstr(json_object_get(r, "dns"), "type"),
+					    want[i].first_type);
+		else
+			assert_string_equal(jstr(r, "event_type"), "flow");
+		/* c2 takes every type but dns requests: the flow record too */
+		if (i == 1)
+			assert_string_equal(jstr(json_array_get(arr, 1), "event_type"), "flow");
+		json_decref(arr);
+		unlink(path);
+	}
+	h_free(&h);
+}
+
 /* Every type of test_parse_all_types through EVE and the schema (SOA, SRV, AAAA, NULL...). */
 static void test_eve_dns_types_schema(void **state)
 {
@@ -772,8 +1025,7 @@ static void test_eve_dns_types_schema(void **state)
 	h_init(&h, 17, 53);
 	build_query(&q, 0x4321, "ex.org", 255);
 	assert_int_equal(h_send(&h, 0, q.b, q.n), 0);
-	struct app_tx *tx = h.r.txs[0].tx;
-	hdr(&m, 0x4321, 0x8580, 1, 5, 1, 0);
+	hdr(&m, 0x4321, 0x8580, 1, 6, 1, 2);
 	question(&m, "ex.org", 255);
 	rr_ptr12(&m, 28, 20, 16);
 	putbytes(&m, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
@@ -791,13 +1043,30 @@ static void test_eve_dns_types_schema(void **state)
 		put32(&m, (uint32_t)(i + 1));
 	rr_ptr12(&m, 4242, 100, 2);
 	putbytes(&m, "\x41\x42", 2);
+	rr_ptr12(&m, 16, 9, 5); /* TXT "abc" "" */
+	putbytes(&m, "\x03" "abc" "\x00", 5);
 	rr_ptr12(&m, 6, 120, 24);
 	put16(&m, 0xc00c);
 	put16(&m, 0xc00c);
 	for (int i = 0; i < 5; i++)
 		put32(&m, 7);
+	/* (answer 6, after the authority in the counts' order is fine: sections are by count) */
+	put8(&m, 0); /* additional: OPT without options (not logged) */
+	put16(&m, 41);
+	put16(&m, 1232);
+	put32(&m, 0);
+	put16(&m, 0);
+	put8(&m, 0); /* additional: OPT with option 10 = 01 02 */
+	put16(&m, 41);
+	put16(&m, 1232);
+	put32(&m, 0);
+	put16(&m, 6);
+	put16(&m, 10);
+	put16(&m, 2);
+	put16(&m, 0x0102);
 	assert_int_equal(h_send(&h, 1, m.b, m.n), 0);
 	assert_int_equal(h.r.n_events, 0);
+	struct app_tx *tx = h.r.txs[0].tx;
 
 	struct eve_config cfg;
 	eve_config_defaults(&cfg);
@@ -824,6 +1093,18 @@ static void test_eve_dns_types_schema(void **state)
 	assert_int_equal(json_integer_value(json_object_get(soa, "minimum")), 5);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(ans, 4), "rrtype")),
 			    "4242");
+	assert_null(json_object_get(json_array_get(ans, 4), "rdata")); /* unknown: no rdata */
+	/* A TXT record: one entry per character-string, the empty one too. */
+	assert_int_equal(json_array_size(ans), 7);
+	assert_string_equal(jstr(json_array_get(ans, 5), "rdata"), "abc");
+	assert_string_equal(jstr(json_array_get(ans, 6), "rdata"), "");
+	json_t *gt = json_object_get(json_object_get(d, "grouped"), "TXT");
+	assert_int_equal(json_array_size(gt), 2);
+	json_t *add = json_object_get(d, "additionals");
+	assert_int_equal(json_array_size(add), 1);
+	json_t *opt = json_object_get(json_array_get(add, 0), "opt");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(opt, 0), "code")), 10);
+	assert_string_equal(jstr(json_array_get(opt, 0), "data"), "0102");
 	assert_int_equal(json_array_size(json_object_get(d, "authorities")), 1);
 	json_t *g = json_object_get(d, "grouped");
 	assert_int_equal(json_array_size(json_object_get(g, "SOA")), 1);
@@ -868,13 +1149,16 @@ int main(void)
 		cmocka_unit_test(test_truncation_every_byte),
 		cmocka_unit_test(test_bounded_rrs),
 		cmocka_unit_test(test_udp_query_response),
-		cmocka_unit_test(test_id_matching),
+		cmocka_unit_test(test_tx_per_message),
 		cmocka_unit_test(test_tcp_framing_split),
 		cmocka_unit_test(test_tcp_response_and_gap),
 		cmocka_unit_test(test_events_direction_z_opcode),
 		cmocka_unit_test(test_events_malformed_loop),
 		cmocka_unit_test(test_probe),
-		cmocka_unit_test(test_eve_dns),
+		cmocka_unit_test(test_eve_dns_v3),
+		cmocka_unit_test(test_eve_dns_v2_filters),
+		cmocka_unit_test(test_eve_dns_alert_fields),
+		cmocka_unit_test(test_eve_multi_output),
 		cmocka_unit_test(test_eve_dns_types_schema),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -1,8 +1,9 @@
 /*
  * dns.c — the DNS parser (RFC 1035 and friends) over UDP (one message per datagram) and TCP
  * (messages behind a 2-byte length, several per stream, split anywhere): header, questions and
- * resource records of every section with name decompression, transactions pairing a query with
- * its response by id, and the events Suricata raises (dns.malformed_data, dns.infinite_loop...).
+ * resource records of every section with name decompression, one transaction per message (as
+ * Suricata 8: a query and its response are two transactions), and the events Suricata raises
+ * (dns.malformed_data, dns.infinite_loop...).
  *
  * Everything input-driven is bounded: names (DNS_MAX_NAME_LEN bytes, DNS_MAX_LABELS labels,
  * DNS_NAME_MAX_JUMPS compression pointers), entries kept per message (DNS_MAX_QUERIES,
@@ -254,31 +255,11 @@ static int dns_parse_rdata(struct dns_parse *dp, struct dns_rr *rr, uint32_t pos
 		for (int i = 0; i < 5; i++)
 			rr->soa[i] = rd32(m + pos + 4 * i);
 		return 0;
-	case 16: { /* TXT: character-strings, kept concatenated (compacted in the arena) */
-		uint32_t p = pos;
-		while (p < end) {
+	case 16: /* TXT: character-strings, kept with their length bytes (EVE logs each one) */
+		for (uint32_t p = pos; p < end; p += 1u + m[p])
 			if (p + 1 + m[p] > end)
 				return -1;
-			p += 1 + m[p];
-		}
-		if (!t)
-			return 0;
-		if (dns_arena_add(t, m + pos, rdlen, &rr->data) < 0)
-			return -2;
-		if (rdlen == 0)
-			return 0; /* the arena may still be unallocated */
-		uint8_t *a = t->arena + rr->data.off;
-		uint32_t r = 0, w = 0;
-		while (r < rdlen) {
-			uint8_t l = a[r];
-			memmove(a + w, a + r + 1, l);
-			w += l;
-			r += 1u + l;
-		}
-		t->arena_len -= rdlen - w;
-		rr->data.len = w;
-		return 0;
-	}
+		break;
 	default:
 		break;
 	}
@@ -486,18 +467,6 @@ static void dns_raise(struct app_parse_ctx *pc, struct app_tx *tx, unsigned ev)
 			app_event_raise(pc, tx, map[i].ev);
 }
 
-/* The oldest open transaction whose query has `id` and no response yet. */
-static struct app_tx *dns_find_query(struct app_parse_ctx *pc, uint16_t id)
-{
-	for (struct app_tx *tx = app_pc_tx_first(pc); tx; tx = tx->next) {
-		struct dns_tx *t = tx->proto_tx;
-		if (t && t->req.present && !t->resp.present && !app_tx_is_complete(tx) &&
-		    t->req.id == id)
-			return tx;
-	}
-	return NULL;
-}
-
 /* One whole message of direction `dir`. */
 static int dns_handle_message(struct app_parse_ctx *pc, uint8_t dir, const uint8_t *data,
 			      uint32_t len)
@@ -507,7 +476,7 @@ static int dns_handle_message(struct app_parse_ctx *pc, uint8_t dir, const uint8
 		app_event_raise(pc, NULL, APP_EVENT_DNS_MALFORMED_DATA);
 		return 0;
 	}
-	uint16_t id = rd16(data), flags = rd16(data + 2);
+	uint16_t flags = rd16(data + 2);
 	bool is_resp = (flags & DNS_F_QR) != 0;
 	/* A message's role comes from its QR bit; the direction only raises an event when they
 	 * disagree (Suricata: not_request / not_response). */
@@ -520,20 +489,15 @@ static int dns_handle_message(struct app_parse_ctx *pc, uint8_t dir, const uint8
 	if (((flags >> 11) & 0xf) > 6)
 		pre |= DNS_EV_INVALID_OPCODE;
 
-	struct app_tx *tx = is_resp ? dns_find_query(pc, id) : NULL;
-	struct dns_tx *t;
-	bool fresh = tx == NULL;
-	if (fresh) {
-		t = calloc(1, sizeof(*t));
-		if (!t)
-			return -1;
-		tx = app_tx_new(pc, t);
-		if (!tx) {
-			dns_tx_free(t);
-			return 0; /* max-tx reached: counted by the core */
-		}
-	} else {
-		t = tx->proto_tx;
+	/* Every message is a transaction of its own, as in Suricata 8: a response is not joined to
+	 * its query (EVE logs each with its own tx_id, rules see each in its direction). */
+	struct dns_tx *t = calloc(1, sizeof(*t));
+	if (!t)
+		return -1;
+	struct app_tx *tx = app_tx_new(pc, t);
+	if (!tx) {
+		dns_tx_free(t);
+		return 0; /* max-tx reached: counted by the core */
 	}
 	struct dns_msg *m = is_resp ? &t->resp : &t->req;
 	struct dns_parse_result res;
@@ -549,13 +513,9 @@ static int dns_handle_message(struct app_parse_ctx *pc, uint8_t dir, const uint8
 	}
 	dns_raise(pc, tx, ev);
 	app_tx_touch(pc, tx);
-	if (is_resp) {
-		/* A response ends the transaction (an unsolicited one has no request side). */
-		app_tx_set_complete(pc, tx, FLOW_DIR_TO_SERVER);
-		app_tx_set_complete(pc, tx, FLOW_DIR_TO_CLIENT);
-	} else {
-		app_tx_set_complete(pc, tx, FLOW_DIR_TO_SERVER);
-	}
+	/* A message is all its transaction will ever see: done in both directions. */
+	app_tx_set_complete(pc, tx, FLOW_DIR_TO_SERVER);
+	app_tx_set_complete(pc, tx, FLOW_DIR_TO_CLIENT);
 	return 0;
 }
 
@@ -704,7 +664,9 @@ const struct app_parser app_parser_dns = {
 	.proto = APP_PROTO_DNS,
 	.name = "dns",
 	.ipprotos = APP_IPPROTO_UDP | APP_IPPROTO_TCP,
-	.flags = 0,
+	/* Suricata detects DNS on its detection ports only (NetBIOS name service on 137 has the
+	 * same header and stays "failed"). */
+	.flags = APP_PARSER_F_PORT_ONLY,
 	.default_ports = { 53 },
 	.probe = dns_probe,
 	.state_new = dns_state_new,

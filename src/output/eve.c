@@ -6,6 +6,9 @@
  * write buffer of `buffer_size` bytes that goes to the file in one write(2) when full. A failed
  * write is remembered and reported by the next eve_flush()/eve_close(), and every record lost to
  * it is counted as dropped: the packet path never blocks on or aborts for a log error.
+ *
+ * Several `- eve-log:` outputs (eve_config.next) are a chain of writers behind the first: each
+ * has its own file, buffer and types; a record built once goes to every output that wants it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +34,8 @@ struct eve {
 	int write_errno;  /* first unreported write error, 0 if none */
 	bool write_logged; /* the error was logged once already */
 	struct eve_counters counters;
+	bool own_types[EVE_TYPE_MAX]; /* this output's types (cfg.types is the chain's union) */
+	struct eve *next;             /* the next output, NULL for the last */
 };
 
 /* ---- name tables ---------------------------------------------------------------------------- */
@@ -147,6 +152,16 @@ void eve_config_defaults(struct eve_config *cfg)
 	cfg->community_id_seed = 0;
 	cfg->stats_totals = true;
 	cfg->buffer_size = EVE_DEFAULT_BUFFER;
+	eve_dns_options_defaults(&cfg->dns);
+}
+
+bool eve_config_type_enabled(const struct eve_config *cfg, enum eve_type type)
+{
+	unsigned n = 0;
+	for (const struct eve_config *c = cfg; c && n < EVE_MAX_OUTPUTS; c = c->next, n++)
+		if ((unsigned)type < EVE_TYPE_MAX && c->types[type])
+			return true;
+	return false;
 }
 
 const struct eve_config *eve_get_config(const struct eve *e)
@@ -154,10 +169,20 @@ const struct eve_config *eve_get_config(const struct eve *e)
 	return &e->cfg;
 }
 
+struct eve *eve_next_sink(const struct eve *e)
+{
+	return e->next;
+}
+
+bool eve_sink_wants(const struct eve *e, enum eve_type type)
+{
+	return (unsigned)type < EVE_TYPE_MAX && e->own_types[type];
+}
+
 /* ---- file sink ------------------------------------------------------------------------------ */
 
-int eve_open(struct eve **out, const struct eve_config *cfg, const char *logdir, char *err,
-	     size_t errlen)
+static int eve_open_one(struct eve **out, const struct eve_config *cfg, const char *logdir,
+			char *err, size_t errlen)
 {
 	*out = NULL;
 	struct eve *e = calloc(1, sizeof(*e));
@@ -166,6 +191,8 @@ int eve_open(struct eve **out, const struct eve_config *cfg, const char *logdir,
 		return -1;
 	}
 	e->cfg = *cfg;
+	e->cfg.next = NULL;
+	memcpy(e->own_types, cfg->types, sizeof(e->own_types));
 	e->fd = -1;
 	jbuf_init(&e->j);
 
@@ -206,6 +233,36 @@ int eve_open(struct eve **out, const struct eve_config *cfg, const char *logdir,
 		return -1;
 	}
 	*out = e;
+	return 0;
+}
+
+int eve_open(struct eve **out, const struct eve_config *cfg, const char *logdir, char *err,
+	     size_t errlen)
+{
+	struct eve *head;
+	if (eve_open_one(&head, cfg, logdir, err, errlen) != 0) {
+		*out = NULL;
+		return -1;
+	}
+	struct eve *tail = head;
+	unsigned n = 1;
+	for (const struct eve_config *c = cfg->next; c; c = c->next) {
+		if (++n > EVE_MAX_OUTPUTS) {
+			snprintf(err, errlen, "eve: more than %d eve-log outputs", EVE_MAX_OUTPUTS);
+			eve_close(head, NULL, 0);
+			*out = NULL;
+			return -1;
+		}
+		if (eve_open_one(&tail->next, c, logdir, err, errlen) != 0) {
+			eve_close(head, NULL, 0);
+			*out = NULL;
+			return -1;
+		}
+		tail = tail->next;
+		for (int t = 0; t < EVE_TYPE_MAX; t++)
+			head->cfg.types[t] = head->cfg.types[t] || c->types[t];
+	}
+	*out = head;
 	return 0;
 }
 
@@ -269,43 +326,69 @@ static void eve_drain(struct eve *e)
 	}
 }
 
-int eve_flush(struct eve *e, char *err, size_t errlen)
+static int eve_flush_one(struct eve *e, char *err, size_t errlen)
 {
 	eve_drain(e);
 	if (e->write_errno) {
-		snprintf(err, errlen, "cannot write %s: %s", e->path, strerror(e->write_errno));
+		if (err)
+			snprintf(err, errlen, "cannot write %s: %s", e->path,
+				 strerror(e->write_errno));
 		e->write_errno = 0;
 		return -1;
 	}
 	return 0;
 }
 
+int eve_flush(struct eve *e, char *err, size_t errlen)
+{
+	int rc = 0;
+	for (; e; e = e->next)
+		if (eve_flush_one(e, rc == 0 ? err : NULL, errlen) != 0)
+			rc = -1;
+	return rc;
+}
+
 int eve_close(struct eve *e, char *err, size_t errlen)
 {
-	if (!e)
-		return 0;
-	int rc = eve_flush(e, err, errlen);
-	if (close(e->fd) < 0 && rc == 0) {
-		snprintf(err, errlen, "cannot close %s: %s", e->path, strerror(errno));
-		rc = -1;
+	int rc = 0;
+	while (e) {
+		struct eve *next = e->next;
+		if (eve_flush_one(e, rc == 0 ? err : NULL, errlen) != 0)
+			rc = -1;
+		if (close(e->fd) < 0 && rc == 0) {
+			if (err)
+				snprintf(err, errlen, "cannot close %s: %s", e->path,
+					 strerror(errno));
+			rc = -1;
+		}
+		jbuf_free(&e->j);
+		free(e->wbuf);
+		free(e->pcap_filename);
+		free(e);
+		e = next;
 	}
-	jbuf_free(&e->j);
-	free(e->wbuf);
-	free(e->pcap_filename);
-	free(e);
 	return rc;
 }
 
 void eve_set_pcap_filename(struct eve *e, const char *name)
 {
-	free(e->pcap_filename);
-	e->pcap_filename = name ? strdup(name) : NULL;
-	/* Without the copy the field is left out; that loses a detail, not a record. */
+	for (; e; e = e->next) {
+		free(e->pcap_filename);
+		e->pcap_filename = name ? strdup(name) : NULL;
+		/* Without the copy the field is left out; that loses a detail, not a record. */
+	}
 }
 
 void eve_get_counters(const struct eve *e, struct eve_counters *out)
 {
-	*out = e->counters;
+	/* The sum over the outputs: a record written to two files counts twice. */
+	memset(out, 0, sizeof(*out));
+	for (; e; e = e->next) {
+		for (int t = 0; t < EVE_TYPE_MAX; t++)
+			out->records[t] += e->counters.records[t];
+		out->dropped += e->counters.dropped;
+		out->bytes += e->counters.bytes;
+	}
 }
 
 struct jbuf *eve_jbuf(struct eve *e)
@@ -460,9 +543,8 @@ static void begin_record(struct eve *e, struct jbuf *j, const char *event_type, 
 		add_ether(j, p, flow_tuple);
 }
 
-void eve_end_record(struct eve *e, struct jbuf *j, enum eve_type type)
+static void eve_write_record(struct eve *e, const struct jbuf *j, enum eve_type type)
 {
-	jbuf_close_object(j);
 	if (j->failed || j->depth != 0) {
 		e->counters.dropped++;
 		return;
@@ -488,6 +570,25 @@ void eve_end_record(struct eve *e, struct jbuf *j, enum eve_type type)
 	}
 	if ((unsigned)type < EVE_TYPE_MAX)
 		e->counters.records[type]++;
+}
+
+void eve_end_record_sink(struct eve *e, struct jbuf *j, enum eve_type type)
+{
+	jbuf_close_object(j);
+	eve_write_record(e, j, type);
+}
+
+void eve_end_record(struct eve *e, struct jbuf *j, enum eve_type type)
+{
+	jbuf_close_object(j);
+	if (!e->next) {
+		/* One output: its caller checked the type already. */
+		eve_write_record(e, j, type);
+		return;
+	}
+	for (struct eve *s = e; s; s = s->next)
+		if (eve_sink_wants(s, type))
+			eve_write_record(s, j, type);
 }
 
 void eve_add_flow_counters(struct jbuf *j, const struct flow *f)

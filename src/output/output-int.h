@@ -64,8 +64,17 @@ static inline void eve_format_hex8(uint8_t v, char buf[3])
  * {linktype, linktype_name when known} of a packet: alert `packet: yes`, anomaly `packethdr`. */
 void eve_add_packet(struct jbuf *j, const struct packet *p, size_t max);
 
-/* The writer's config (record writers check enabled types and options). */
+/* The writer's config (record writers check enabled types and options). With several outputs,
+ * the first one's, with `types` the union of all (a record any output wants gets built). */
 const struct eve_config *eve_get_config(const struct eve *e);
+
+/* Several outputs: the writer passed around is the first; eve_end_record copies a record to
+ * every output whose own types include it. Writers whose records differ per output (dns) build
+ * one per output instead: walk the outputs with eve_next_sink, check eve_sink_wants, and end
+ * each with eve_end_record_sink (that output only). */
+struct eve *eve_next_sink(const struct eve *e);
+bool eve_sink_wants(const struct eve *e, enum eve_type type);
+void eve_end_record_sink(struct eve *e, struct jbuf *j, enum eve_type type);
 
 /* Per-direction packet/byte counters and start time of a flow, inside an open "flow" object
  * (flow records and the flow object of alerts). */

@@ -56,6 +56,26 @@ enum eve_type {
 	EVE_TYPE_HTTP, EVE_TYPE_DNS, EVE_TYPE_TLS, EVE_TYPE_MAX
 };
 
+/* outputs.eve-log.types.dns options (Suricata 8). */
+#define EVE_DNS_MAX_TYPES 64
+struct eve_dns_options {
+	uint8_t version;            /* version: 3 (default) or 2 (Suricata 7's query/answer) */
+	bool requests;              /* requests: yes (default) */
+	bool responses;             /* responses: yes (default) */
+	bool detailed;              /* formats: [detailed, grouped] (both by default) */
+	bool grouped;
+	bool filter_types;          /* types: [a, aaaa, ...] given: only messages with a question
+				     * of one of these rrtypes (and only those questions) */
+	uint8_t n_types;
+	uint16_t types[EVE_DNS_MAX_TYPES];
+};
+void eve_dns_options_defaults(struct eve_dns_options *o);
+/* Add an rrtype name ("a", "mx", ...) or number to the `types` filter; -1 if unknown or full. */
+int eve_dns_options_add_type(struct eve_dns_options *o, const char *name);
+
+/* Most eve-log outputs in one configuration (suricata.yaml's `outputs:` list). */
+#define EVE_MAX_OUTPUTS 8
+
 struct eve_config {
 	bool enabled;
 	char filename[256];    /* relative to the log dir unless absolute; default "eve.json" */
@@ -87,7 +107,16 @@ struct eve_config {
 	bool anomaly_applayer;        /* types.applayer: app-layer events (default yes, as Suricata) */
 
 	bool ethernet;                /* ethernet: "ether" {src_mac, dest_mac} (default no) */
+
+	struct eve_dns_options dns;   /* types.dns options of this output */
+	/* Further outputs (another `- eve-log:` entry each, own file, types and dns options),
+	 * opened with this one by eve_open and written through the same struct eve. NULL: one. */
+	const struct eve_config *next;
 };
+
+/* True if this output or one chained to it logs records of `type` (callers that decide
+ * whether to build a record at all ask this, not cfg->types). */
+bool eve_config_type_enabled(const struct eve_config *cfg, enum eve_type type);
 
 struct eve;
 
@@ -267,22 +296,18 @@ void eve_http_fields(struct jbuf *j, const struct app_tx *tx, const struct eve_h
 void eve_log_http(struct eve *e, const struct packet *p, const struct flow *f,
 		  const struct app_tx *tx, uint64_t ts_usec, const struct eve_http_opts *o);
 
-/* outputs.eve-log.types.dns options (Suricata 7, version 2 records). */
-struct eve_dns_options {
-	bool requests;              /* requests: yes (default): "query" records */
-	bool responses;             /* responses: yes (default): "answer" records */
-	bool detailed;              /* formats: [detailed, grouped] (both by default) */
-	bool grouped;
-};
-void eve_dns_options_defaults(struct eve_dns_options *o);
 /*
- * DNS records of a transaction: dir FLOW_DIR_TO_SERVER writes one "query" record per question
- * of its request (p = the request packet), FLOW_DIR_TO_CLIENT the "answer" record of its
- * response (p = the response packet, so src is the server). o NULL: defaults.
+ * DNS records of a transaction (one DNS message each): dir FLOW_DIR_TO_SERVER writes its request,
+ * FLOW_DIR_TO_CLIENT its response (p = the message's packet). Version 3: one record with the
+ * packet's tuple; version 2: one "query" record per question, or one "answer" record, with the
+ * flow's tuple. o: the options of the first output (NULL: its configured ones); the other
+ * outputs of a multi-output writer use their own.
  */
 void eve_log_dns(struct eve *e, const struct packet *p, const struct flow *f,
 		 const struct app_tx *tx, uint8_t dir, uint64_t ts_usec,
 		 const struct eve_dns_options *o);
+/* The version 3 "dns" object of a transaction, every rrtype, detailed answers (alerts). */
+void eve_dns_fields(struct jbuf *j, const struct app_tx *tx);
 
 /* outputs.eve-log.types.tls fields (extended: EVE_TLS_EXTENDED; custom: a list of names). */
 #define EVE_TLS_SUBJECT         0x0001

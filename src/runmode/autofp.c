@@ -231,7 +231,7 @@ out:
 	result->wall_usec = util_monotonic_usec() - start;
 	result->stats.uptime_s = result->wall_usec / USEC_PER_SEC;
 	if (main_eve) {
-		if (rc == 0 && o->eve.types[EVE_TYPE_STATS])
+		if (rc == 0 && eve_config_type_enabled(&o->eve, EVE_TYPE_STATS))
 			eve_log_stats(main_eve, &result->stats);
 		struct eve_counters c;
 		eve_get_counters(main_eve, &c);

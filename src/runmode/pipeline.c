@@ -332,13 +332,15 @@ int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, 
 	w->opts = o;
 	w->ips = o->simulate_ips;
 	decode_ctx_init(&w->decode, o->checksum);
-	w->log_anomalies = eve && o->eve.types[EVE_TYPE_ANOMALY] && o->eve.anomaly_decode;
-	w->log_flows = eve && o->eve.types[EVE_TYPE_FLOW];
-	w->log_alerts = eve && o->eve.types[EVE_TYPE_ALERT];
-	w->log_drops = eve && o->eve.types[EVE_TYPE_DROP] && o->simulate_ips;
-	w->log_http = eve && o->eve.types[EVE_TYPE_HTTP];
-	w->log_dns = eve && o->eve.types[EVE_TYPE_DNS];
-	w->log_tls = eve && o->eve.types[EVE_TYPE_TLS];
+	/* Several eve-log outputs: a record type is built when any of them logs it. */
+	const struct eve_config *ec = &o->eve;
+	w->log_anomalies = eve && eve_config_type_enabled(ec, EVE_TYPE_ANOMALY) && ec->anomaly_decode;
+	w->log_flows = eve && eve_config_type_enabled(ec, EVE_TYPE_FLOW);
+	w->log_alerts = eve && eve_config_type_enabled(ec, EVE_TYPE_ALERT);
+	w->log_drops = eve && eve_config_type_enabled(ec, EVE_TYPE_DROP) && o->simulate_ips;
+	w->log_http = eve && eve_config_type_enabled(ec, EVE_TYPE_HTTP);
+	w->log_dns = eve && eve_config_type_enabled(ec, EVE_TYPE_DNS);
+	w->log_tls = eve && eve_config_type_enabled(ec, EVE_TYPE_TLS);
 	w->pend = calloc(PEND_BUCKETS, sizeof(*w->pend));
 	if (!w->pend) {
 		snprintf(err, errlen, "error: out of memory setting up worker %u", id);

@@ -28,7 +28,8 @@ struct runmode_options {
 	const struct capture_ops *capture;
 	const char *source;           /* -r argument */
 	char logdir[4096];
-	struct eve_config eve;
+	struct eve_config eve;        /* the first eve-log output; eve.next chains the others */
+	struct eve_config eve_more[EVE_MAX_OUTPUTS - 1]; /* storage of the further outputs */
 	struct fast_log_config fast;
 	struct flow_config flow;
 	bool defrag_enabled, stream_enabled, app_enabled;
@@ -36,7 +37,7 @@ struct runmode_options {
 	struct stream_config stream;
 	struct app_config app;
 	struct eve_http_opts http;    /* outputs.eve-log.types.http options */
-	struct eve_dns_options dns;
+	struct eve_dns_options dns;   /* the first output's types.dns options (eve.dns) */
 	struct eve_tls_options tls;
 	enum checksum_mode checksum;
 	bool simulate_ips;

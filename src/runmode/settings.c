@@ -4,6 +4,7 @@
  * YAML and the key names stay Suricata's.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "runmode/runmode.h"
@@ -21,7 +22,7 @@ void runmode_options_defaults(struct runmode_options *o)
 	app_config_defaults(&o->app);
 	o->defrag_enabled = o->stream_enabled = o->app_enabled = true;
 	o->http.extended = true;
-	eve_dns_options_defaults(&o->dns);
+	o->dns = o->eve.dns;
 	eve_tls_options_defaults(&o->tls);
 	o->checksum = CHECKSUM_AUTO;
 }
@@ -117,9 +118,47 @@ static bool opt_bool(const struct conf_node *opts, const char *key, bool def)
 	return v;
 }
 
+/* outputs.eve-log.types.dns: version (SURICATA_EVE_DNS_VERSION overrides it, as in Suricata),
+ * requests, responses, formats, types. Values Suricata would not take keep the default. */
+static void read_dns_options(struct eve_dns_options *d, const struct conf_node *opts)
+{
+	int64_t v;
+	char err[CONF_ERR_LEN];
+	if (conf_node_get_int(opts, "version", 0, 255, d->version, &v, err, sizeof(err)) != 0)
+		log_warning("%s", err);
+	else if (v == 2 || v == 3)
+		d->version = (uint8_t)v;
+	else
+		log_warning("outputs.eve-log.types.dns.version: %lld is not 2 or 3, using %u",
+			    (long long)v, d->version);
+	d->requests = opt_bool(opts, "requests", d->requests);
+	d->responses = opt_bool(opts, "responses", d->responses);
+	const struct conf_node *fm = conf_node_get(opts, "formats");
+	if (fm && fm->type == CONF_SEQ && fm->first_child) {
+		/* An empty `formats:` keeps both, as Suricata. */
+		d->detailed = d->grouped = false;
+		for (const struct conf_node *x = fm->first_child; x; x = x->next) {
+			if (x->value && !strcmp(x->value, "detailed"))
+				d->detailed = true;
+			if (x->value && !strcmp(x->value, "grouped"))
+				d->grouped = true;
+		}
+	}
+	const struct conf_node *ty = conf_node_get(opts, "types");
+	if (ty && ty->type == CONF_SEQ) {
+		for (const struct conf_node *x = ty->first_child; x; x = x->next) {
+			char pos[300];
+			if (x->value && eve_dns_options_add_type(d, x->value) == 0)
+				continue;
+			log_warning("%s: warning: outputs.eve-log.types.dns.types: unknown rrtype '%s'",
+				 conf_node_position(x, pos, sizeof(pos)), x->value ? x->value : "");
+		}
+	}
+}
+
 /* outputs.eve-log.types: http / dns / tls options (the app-layer records). */
-static void read_app_record_options(struct runmode_options *o, const char *name,
-				    const struct conf_node *opts)
+static void read_app_record_options(struct runmode_options *o, struct eve_config *e,
+				    const char *name, const struct conf_node *opts)
 {
 	if (!strcmp(name, "http")) {
 		o->http.extended = opt_bool(opts, "extended", o->http.extended);
@@ -131,18 +170,7 @@ static void read_app_record_options(struct runmode_options *o, const char *name,
 			o->http.dump_response_headers = both || !strcmp(d->value, "response");
 		}
 	} else if (!strcmp(name, "dns")) {
-		o->dns.requests = opt_bool(opts, "requests", o->dns.requests);
-		o->dns.responses = opt_bool(opts, "responses", o->dns.responses);
-		const struct conf_node *fm = conf_node_get(opts, "formats");
-		if (fm && fm->type == CONF_SEQ) {
-			o->dns.detailed = o->dns.grouped = false;
-			for (const struct conf_node *x = fm->first_child; x; x = x->next) {
-				if (x->value && !strcmp(x->value, "detailed"))
-					o->dns.detailed = true;
-				if (x->value && !strcmp(x->value, "grouped"))
-					o->dns.grouped = true;
-			}
-		}
+		read_dns_options(&e->dns, opts);
 	} else if (!strcmp(name, "tls")) {
 		if (opt_bool(opts, "extended", false))
 			o->tls.fields = EVE_TLS_EXTENDED;
@@ -186,10 +214,9 @@ static void read_eve_type_options(struct eve_config *e, const char *name,
 
 /* outputs.eve-log.types: a list whose items are a bare name ("- flow") or a one-key map
  * ("- anomaly: {enabled: yes, types: {decode: yes}}"). Types aegis does not produce are fine. */
-static int read_eve_types(struct runmode_options *o, const struct conf_node *types, char *err,
-			  size_t errlen)
+static int read_eve_types(struct runmode_options *o, struct eve_config *e,
+			  const struct conf_node *types, char *err, size_t errlen)
 {
-	struct eve_config *e = &o->eve;
 	if (types->type != CONF_SEQ) {
 		char pos[300];
 		snprintf(err, errlen, "%s: error: outputs.eve-log.types: expected a list",
@@ -214,50 +241,129 @@ static int read_eve_types(struct runmode_options *o, const struct conf_node *typ
 				e->types[eve_type_names[i].type] = enabled;
 		if (opts) {
 			read_eve_type_options(e, name, opts);
-			read_app_record_options(o, name, opts);
+			read_app_record_options(o, e, name, opts);
 		}
 	}
 	return 0;
 }
 
-static int read_eve(struct runmode_options *o, const struct conf *c, char *err, size_t errlen)
+/* One `- eve-log:` entry of outputs (n: its node, NULL when there is none: defaults). */
+static int read_eve_output(struct runmode_options *o, struct eve_config *e,
+			   const struct conf_node *n, char *err, size_t errlen)
 {
-	struct eve_config *e = &o->eve;
 	const char *s;
 	bool b;
-	if (conf_get_bool(c, "outputs.eve-log.enabled", e->enabled, &e->enabled, err, errlen))
+	if (!n)
+		return 0;
+	if (conf_node_get_bool(n, "enabled", e->enabled, &e->enabled, err, errlen))
 		return -1;
-	if (conf_get_str(c, "outputs.eve-log.filename", e->filename, &s, err, errlen))
+	if (conf_node_get_str(n, "filename", e->filename, &s, err, errlen))
 		return -1;
 	if (s != e->filename)
 		util_strlcpy(e->filename, s, sizeof(e->filename));
-	if (conf_get_str(c, "outputs.eve-log.filetype", "regular", &s, err, errlen))
+	if (conf_node_get_str(n, "filetype", "regular", &s, err, errlen))
 		return -1;
 	if (strcmp(s, "regular") && strcmp(s, "file")) {
-		const struct conf_node *n = conf_get_node(c, "outputs.eve-log.filetype");
 		char pos[300];
 		snprintf(err, errlen, "%s: error: outputs.eve-log.filetype: '%s' is not supported "
-			 "(aegis writes 'regular' files)", conf_node_position(n, pos, sizeof(pos)), s);
+			 "(aegis writes 'regular' files)",
+			 conf_node_position(conf_node_get(n, "filetype"), pos, sizeof(pos)), s);
 		return -1;
 	}
-	if (conf_get_str(c, "outputs.eve-log.append", NULL, &s, err, errlen))
+	if (conf_node_get_str(n, "append", NULL, &s, err, errlen))
 		return -1;
-	if (s && conf_get_bool(c, "outputs.eve-log.append", true, &e->append, err, errlen))
+	if (s && conf_node_get_bool(n, "append", true, &e->append, err, errlen))
 		return -1;
-	if (conf_get_bool(c, "outputs.eve-log.community-id", e->community_id, &b, err, errlen))
+	if (conf_node_get_bool(n, "community-id", e->community_id, &b, err, errlen))
 		return -1;
 	e->community_id = b;
 	int64_t seed;
-	if (conf_get_int(c, "outputs.eve-log.community-id-seed", 0, 65535, e->community_id_seed,
-			 &seed, err, errlen))
+	if (conf_node_get_int(n, "community-id-seed", 0, 65535, e->community_id_seed, &seed, err,
+			      errlen))
 		return -1;
 	e->community_id_seed = (uint16_t)seed;
-	if (conf_get_bool(c, "outputs.eve-log.ethernet", e->ethernet, &b, err, errlen))
+	if (conf_node_get_bool(n, "ethernet", e->ethernet, &b, err, errlen))
 		return -1;
 	e->ethernet = b;
-	const struct conf_node *types = conf_get_node(c, "outputs.eve-log.types");
-	if (types && read_eve_types(o, types, err, errlen))
+	const struct conf_node *types = conf_node_get(n, "types");
+	if (types && read_eve_types(o, e, types, err, errlen))
 		return -1;
+	return 0;
+}
+
+/* SURICATA_EVE_DNS_VERSION=2|3 sets every output's dns version, as in Suricata 8. */
+static void dns_version_from_env(struct eve_config *e)
+{
+	const char *v = getenv("SURICATA_EVE_DNS_VERSION");
+	if (!v || !*v)
+		return;
+	if (strcmp(v, "2") && strcmp(v, "3")) {
+		log_warning("SURICATA_EVE_DNS_VERSION: expected 2 or 3, got '%s'", v);
+		return;
+	}
+	e->dns.version = (uint8_t)(v[0] - '0');
+}
+
+/*
+ * outputs: every `- eve-log:` entry, as Suricata allows several (each its own file and types).
+ * o->eve is the first enabled one; the others follow it through o->eve.next (o->eve_more).
+ */
+static int read_eve(struct runmode_options *o, const struct conf *c, char *err, size_t errlen)
+{
+	const struct conf_node *outs = conf_get_node(c, "outputs");
+	struct eve_config first = o->eve;
+	unsigned n_nodes = 0, n_enabled = 0;
+	if (!outs || outs->type != CONF_SEQ) {
+		/* No outputs list (or not Suricata's shape): the dotted path still finds a map. */
+		if (read_eve_output(o, &first, conf_get_node(c, "outputs.eve-log"), err, errlen))
+			return -1;
+		dns_version_from_env(&first);
+		o->eve = first;
+		o->dns = o->eve.dns;
+		return 0;
+	}
+	struct eve_config *slot = &first;
+	for (const struct conf_node *it = outs->first_child; it; it = it->next) {
+		const struct conf_node *n = it->type == CONF_MAP ? it->first_child : NULL;
+		if (!n || !n->key || strcmp(n->key, "eve-log"))
+			continue;
+		struct eve_config e;
+		eve_config_defaults(&e);
+		if (n_nodes == 0)
+			e = o->eve; /* the first entry starts from the caller's settings */
+		if (read_eve_output(o, &e, n, err, errlen))
+			return -1;
+		dns_version_from_env(&e);
+		n_nodes++;
+		if (!e.enabled && n_nodes > 1)
+			continue;
+		if (n_enabled >= EVE_MAX_OUTPUTS) {
+			char pos[300];
+			snprintf(err, errlen, "%s: error: outputs: at most %d eve-log outputs",
+				 conf_node_position(n, pos, sizeof(pos)), EVE_MAX_OUTPUTS);
+			return -1;
+		}
+		if (n_enabled == 0 || (!slot->enabled && e.enabled)) {
+			/* the first output, or an enabled one replacing a disabled first */
+			*slot = e;
+			n_enabled = 1;
+			continue;
+		}
+		o->eve_more[n_enabled - 1] = e;
+		n_enabled++;
+	}
+	if (n_nodes == 0)
+		dns_version_from_env(&first);
+	o->eve = first;
+	o->eve.next = NULL;
+	for (unsigned i = 1; i < n_enabled; i++) {
+		o->eve_more[i - 1].next = NULL;
+		if (i == 1)
+			o->eve.next = &o->eve_more[0];
+		else
+			o->eve_more[i - 2].next = &o->eve_more[i - 1];
+	}
+	o->dns = o->eve.dns;
 	return 0;
 }
 

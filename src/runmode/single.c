@@ -195,7 +195,7 @@ int runmode_run(const struct runmode_options *o, volatile sig_atomic_t *stop,
 	result->stats.uptime_s = result->wall_usec / USEC_PER_SEC;
 	int rc = 0;
 	if (w.eve) {
-		if (o->eve.types[EVE_TYPE_STATS])
+		if (eve_config_type_enabled(&o->eve, EVE_TYPE_STATS))
 			eve_log_stats(w.eve, &result->stats);
 		eve_get_counters(w.eve, &result->eve);
 		if (eve_close(w.eve, err, errlen) != 0)
