@@ -523,6 +523,50 @@ static void test_invalid_packet_decode_event(void **state)
 	te_free(&te);
 }
 
+/* Suricata's IP-only rules (addresses, any ports, no payload, flow or packet keyword) carry the
+ * flow scope: their drop drops the flow in IPS mode; other packet rules drop the packet only. */
+static void test_ip_only_drop_scope(void **state)
+{
+	(void)state;
+	struct tengine te;
+	te_build(&te, "drop ip 10.0.0.1 any -> any any (msg:\"ip\"; sid:1;)\n"
+		      "drop tcp any any -> any any (msg:\"bits\"; flowbits:set,x; noalert; sid:2;)\n"
+		      "drop tcp any any -> any 80 (msg:\"port\"; sid:3;)\n"
+		      "drop tcp any any -> any any (msg:\"pl\"; content:\"GET\"; sid:4;)\n"
+		      "drop tcp any any -> any any (msg:\"ttl\"; ttl:64; sid:5;)\n"
+		      "drop tcp any any -> any any (msg:\"fl\"; flowbits:isset,x; sid:6;)\n");
+	struct packet p;
+	pkt_make(&p, 6, "10.0.0.1", 1234, "10.0.0.2", 80, "GET /", 5);
+	struct detect_result res;
+	detect_packet(te.t, &p, &res);
+	uint32_t seen = 0;
+	for (uint32_t i = 0; i < res.n_alerts; i++) {
+		uint32_t sid = res.alerts[i].rule->sid;
+		bool scope = res.alerts[i].flags & DETECT_ALERT_F_FLOW_SCOPE;
+		seen |= 1u << sid;
+		assert_int_equal(scope, sid == 1 || sid == 2);
+	}
+	/* all but sid 6 (its bit is set by sid 2 on this very packet, after it was checked) */
+	assert_true((seen & 0x3e) == 0x3e);
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	struct detect_action_order o;
+	detect_action_order_init(&o, NULL);
+	struct detect_result one;
+	detect_result_reset(&one);
+	for (uint32_t i = 0; i < res.n_alerts; i++)
+		if (res.alerts[i].rule->sid == 3)
+			one.alerts[one.n_alerts++] = res.alerts[i];
+	detect_result_finalize(&one, &o, &f, true);
+	assert_false(f.flags & FLOW_F_DROP);
+	for (uint32_t i = 0; i < res.n_alerts; i++)
+		if (res.alerts[i].rule->sid == 1)
+			one.alerts[one.n_alerts++] = res.alerts[i];
+	detect_result_finalize(&one, &o, &f, true);
+	assert_true(f.flags & FLOW_F_DROP);
+	te_free(&te);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +602,7 @@ int main(void)
 		cmocka_unit_test(test_isdataat),
 		cmocka_unit_test(test_dsize),
 		cmocka_unit_test(test_base64),
+		cmocka_unit_test(test_ip_only_drop_scope),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

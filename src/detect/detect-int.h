@@ -117,6 +117,7 @@ enum {
 	DR_F_NOALERT = 1u << 4,      /* noalert / flowbits:noalert */
 	DR_F_BITS_ACTION = 1u << 5,  /* has flowbits/xbits set/unset/toggle to apply post-match */
 	DR_F_IPONLY = 1u << 6,       /* no fast pattern; found through the address index */
+	DR_F_FLOW_SCOPE = 1u << 7,   /* Suricata's IP-only rule: its drop drops the whole flow */
 };
 
 /* One rule as compiled into the engine. */

@@ -86,6 +86,7 @@ enum {
 	DETECT_ALERT_F_TX = 1u << 1,     /* matched on an app-layer transaction: tx_id is valid */
 	DETECT_ALERT_F_NOALERT = 1u << 2,/* matched but not logged (noalert / flowbits:noalert) */
 	DETECT_ALERT_F_RATE_CHANGED = 1u << 3, /* rate_filter changed the action */
+	DETECT_ALERT_F_FLOW_SCOPE = 1u << 4, /* a drop/reject of it drops the flow (IP-only rule) */
 };
 
 struct detect_alert {

@@ -224,6 +224,30 @@ static int pops_compile(struct detect_engine *e, struct det_rule *dr, const stru
 	return 0;
 }
 
+/*
+ * Suricata's IP-only rules: addresses and protocol only — any ports, no flow keyword, no
+ * payload or buffer, no app-layer protocol, and in the packet group nothing but metadata-like
+ * keywords and flowbits that set, unset or toggle. Their drop drops the flow (and their pass
+ * passes it, as every pass does here).
+ */
+static bool rule_is_ip_only(const struct det_rule *dr)
+{
+	const struct rule *r = dr->r;
+	if (r->app_proto || r->flow || dr->payload.n_ops || dr->n_other || dr->b64.n_ops ||
+	    (dr->flags & (DR_F_NEEDS_APP | DR_F_STREAM_ONLY)) || (r->sp && !r->sp->any) ||
+	    (r->dp && !r->dp->any))
+		return false;
+	for (uint16_t i = 0; i < dr->n_pops; i++) {
+		const struct det_pop *op = &dr->pops[i];
+		if (op->type == DET_POP_IGNORE)
+			continue;
+		if (op->type == DET_POP_BITS && !detect_bits_is_condition(&op->u.bits))
+			continue;
+		return false;
+	}
+	return true;
+}
+
 int det_rule_compile(struct detect_engine *e, struct det_rule *dr, const struct rule *r,
 		     char *err, size_t errlen)
 {
@@ -280,6 +304,8 @@ int det_rule_compile(struct detect_engine *e, struct det_rule *dr, const struct 
 		if (!dec)
 			dr->flags |= DR_F_UNSUPPORTED;
 	}
+	if (rule_is_ip_only(dr))
+		dr->flags |= DR_F_FLOW_SCOPE;
 	det_fast_pattern_select(dr);
 	/* JIT only what can match now: JIT code costs ~10 KiB of executable memory per regex,
 	 * and most ET Open regexes sit in app-layer rules that wait for later stages. Without

@@ -393,6 +393,8 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct detect_resu
 		uint32_t flags = 0;
 		if (dr->flags & DR_F_NOALERT)
 			flags |= DETECT_ALERT_F_NOALERT;
+		if (dr->flags & DR_F_FLOW_SCOPE)
+			flags |= DETECT_ALERT_F_FLOW_SCOPE;
 		if (thr == DETECT_THR_SUPPRESS) {
 			/* not logged, but a drop/reject/pass still acts */
 			t->stats.suppressed++;

@@ -208,10 +208,10 @@ void detect_result_finalize(struct detect_result *res, const struct detect_actio
 		if (!(a->flags & DETECT_ALERT_F_NOALERT))
 			logged = true;
 		/* Action scope as in Suricata 7: a drop by an app-layer rule (its header names a
-		 * protocol such as http) drops the flow; a drop by a packet rule drops that
-		 * packet only. */
+		 * protocol such as http) or by an IP-only rule drops the flow; a drop by another
+		 * packet rule drops that packet only. */
 		if ((a->action == DETECT_ACTION_DROP || a->action == DETECT_ACTION_REJECT) &&
-		    a->rule && a->rule->app_proto)
+		    ((a->rule && a->rule->app_proto) || (a->flags & DETECT_ALERT_F_FLOW_SCOPE)))
 			drop = true;
 	}
 	if (logged)

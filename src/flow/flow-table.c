@@ -552,7 +552,9 @@ struct flow *flow_table_handle_packet(struct flow_table *ft, struct packet *p)
 	}
 
 	struct flow *f = &e->f;
-	if (p->ip_proto == 6) {
+	/* a flow an IPS drop verdict hit keeps its TCP state as it was (Suricata's session
+	 * tracking stops with the flow drop) */
+	if (p->ip_proto == 6 && !(f->flags & FLOW_F_DROP)) {
 		flow_tcp_handle_packet(e, p, &dir, ft->cfg.tcp_midstream, &ft->st);
 		f->tcp_flags[dir] |= p->tcp_flags;
 	}

@@ -58,6 +58,11 @@ void eve_log_flow(struct eve *e, const struct flow *f)
 	jbuf_add_str(j, "state", flow_state_name(f->state));
 	jbuf_add_str(j, "reason", flow_end_reason_name(f->end_reason));
 	jbuf_add_bool(j, "alerted", (f->flags & FLOW_F_ALERTED) != 0);
+	/* Suricata 7: what a pass or drop verdict did to the flow */
+	if (f->flags & FLOW_F_DROP)
+		jbuf_add_str(j, "action", "drop");
+	else if (f->flags & FLOW_F_PASS)
+		jbuf_add_str(j, "action", "pass");
 	jbuf_close_object(j);
 
 	if (f->ip_proto == 6)
