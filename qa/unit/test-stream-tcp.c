@@ -656,6 +656,42 @@ static void test_timestamps_linux(void **s)
 	env_done(&e);
 }
 
+/*
+ * TCP Fast Open: the SYN's data is the start of the client's stream once the SYN/ACK
+ * acknowledges it, and comes out on the SYN/ACK (the receiver's ACK); a SYN/ACK acking only
+ * the SYN refuses it, and the client's retransmission after the handshake is what counts.
+ */
+static void test_fast_open(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	e.f.tcp_state = TCP_STATE_SYN_SENT;
+	seg(&e, 0, ISN_C, 0, TH_SYN, "GET /");
+	assert_false(e.r.ignored);
+	assert_int_equal(e.got_len[0], 0);
+	e.f.tcp_state = TCP_STATE_SYN_RECV;
+	seg(&e, 1, ISN_S, C(5), TH_SYN | A, NULL);
+	assert_string_equal(e.got[0], "GET /");
+	e.f.tcp_state = TCP_STATE_ESTABLISHED;
+	seg(&e, 0, C(5), S(0), A, " HTTP");
+	ack_c(&e, 10);
+	assert_string_equal(e.got[0], "GET / HTTP");
+	env_done(&e);
+
+	env_init(&e, NULL);
+	e.f.tcp_state = TCP_STATE_SYN_SENT;
+	seg(&e, 0, ISN_C, 0, TH_SYN, "XXXXX");
+	e.f.tcp_state = TCP_STATE_SYN_RECV;
+	seg(&e, 1, ISN_S, C(0), TH_SYN | A, NULL);
+	e.f.tcp_state = TCP_STATE_ESTABLISHED;
+	seg(&e, 0, C(0), S(0), A, "GET /");
+	ack_c(&e, 5);
+	assert_string_equal(e.got[0], "GET /");
+	assert_false(e.gap[0]);
+	env_done(&e);
+}
+
 /* A RST with everything ACKed closes both directions at once. */
 static void test_rst_all_acked(void **s)
 {
@@ -981,10 +1017,9 @@ static void test_out_of_window_and_syn_data(void **s)
 	struct env e;
 	env_init(&e, NULL);
 	e.f.tcp_state = TCP_STATE_SYN_SENT;
-	seg(&e, 0, ISN_C, 0, TH_SYN, "synpayload");
-	assert_true(e.r.ignored);
+	seg(&e, 0, ISN_C, 0, TH_SYN, "synpayload"); /* held (TCP Fast Open)... */
 	e.f.tcp_state = TCP_STATE_SYN_RECV;
-	seg(&e, 1, ISN_S, ISN_C + 1, TH_SYN | A, NULL);
+	seg(&e, 1, ISN_S, ISN_C + 1, TH_SYN | A, NULL); /* ...and refused by the SYN/ACK */
 	e.f.tcp_state = TCP_STATE_ESTABLISHED;
 	seg(&e, 0, C(0x50000000u), S(0), A, "far");
 	assert_int_equal(e.events[STREAM_EVENT_STREAM_EST_PACKET_OUT_OF_WINDOW], 1);
@@ -1188,6 +1223,7 @@ int main(void)
 		cmocka_unit_test(test_rst_data_not_stream),
 		cmocka_unit_test(test_timestamps),
 		cmocka_unit_test(test_timestamps_linux),
+		cmocka_unit_test(test_fast_open),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

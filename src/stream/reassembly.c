@@ -165,13 +165,19 @@ static void seg_free(struct stream_ctx *sc, struct seg *s)
 	free(s);
 }
 
-static void dir_free(struct stream_ctx *sc, struct stream_dir *dd)
+/* Drop the segments a direction holds (teardown, depth reached, refused TFO data). */
+static void dir_free_segs(struct stream_ctx *sc, struct stream_dir *dd)
 {
 	while (dd->segs) {
 		struct seg *n = dd->segs->next;
 		seg_free(sc, dd->segs);
 		dd->segs = n;
 	}
+}
+
+static void dir_free(struct stream_ctx *sc, struct stream_dir *dd)
+{
+	dir_free_segs(sc, dd);
 	if (dd->hist) {
 		sc->st.reassembly_memuse -= HISTORY_BYTES;
 		free(dd->hist);
@@ -440,11 +446,7 @@ static void check_depth(struct stream_ctx *sc, struct stream_dir *dd)
 	if (!depth || dd->depth_hit || dd->base_off < depth)
 		return;
 	dd->depth_hit = true;
-	while (dd->segs) {
-		struct seg *n = dd->segs->next;
-		seg_free(sc, dd->segs);
-		dd->segs = n;
-	}
+	dir_free_segs(sc, dd);
 }
 
 /* Skip base forward to `to` over bytes we never saw. */
@@ -680,6 +682,19 @@ static void handle_data(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d
 	queue_data(sc, dd, ns, ne, oend, data);
 }
 
+/* Hold the data of a TCP Fast Open SYN at the start of the stream (within the depth). */
+static void tfo_queue(struct stream_ctx *sc, struct stream_dir *dd, const struct packet *p)
+{
+	uint64_t len = p->payload_len;
+	uint32_t depth = sc->cfg.reassembly_depth;
+	if (depth && len > depth) {
+		depth_event(sc, dd);
+		len = depth;
+	}
+	sc->st.segments++;
+	queue_data(sc, dd, 0, len, len, p->payload);
+}
+
 /* The receiver of direction dd acknowledged up to `ack`: its data up to there may go on, and
  * holes before it will not be filled (deliver). */
 static void handle_ack(struct stream_dir *dd, uint32_t ack)
@@ -774,8 +789,7 @@ void stream_handle_packet(struct stream_ctx *sc, struct packet *p, struct stream
 	struct stream_dir *dd = &sf->d[d], *od = &sf->d[o];
 
 	if (flags & TH_SYN) {
-		/* (re)start the direction at ISN + 1 unless data already flowed; data on a SYN
-		 * is not reassembled */
+		/* (re)start the direction at ISN + 1 unless data already flowed */
 		if (!dd->init || (dd->base_off == 0 && !dd->segs))
 			dir_init(sc, sf, f, d, p->tcp_seq + 1);
 		if ((flags & TH_ACK) && !od->init)
@@ -783,8 +797,24 @@ void stream_handle_packet(struct stream_ctx *sc, struct packet *p, struct stream
 		ts_handshake(sf, d, p);
 		dd->next_init = true;
 		dd->next_seq = p->tcp_seq + 1;
-		if (p->payload_len)
-			out->ignored = true;
+		if (p->payload_len) {
+			/* TCP Fast Open (RFC 7413): a client SYN's data is held until the SYN/ACK
+			 * tells whether the server took it; data on a SYN/ACK is not reassembled */
+			if (!(flags & TH_ACK) && dd->base_off == 0 && dd->base_seq == p->tcp_seq + 1)
+				tfo_queue(sc, dd, p);
+			else
+				out->ignored = true;
+		}
+		if ((flags & TH_ACK) && od->base_off == 0 && od->segs) {
+			/* the SYN/ACK acknowledges the SYN's data (taken: it goes on) or only the
+			 * SYN (refused: the client sends it again after the handshake) */
+			if (p->tcp_ack == od->base_seq) {
+				dir_free_segs(sc, od);
+			} else {
+				handle_ack(od, p->tcp_ack);
+				deliver(sc, sf, o, false);
+			}
+		}
 		finish_result(sc);
 		return;
 	}
