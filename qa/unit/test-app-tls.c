@@ -257,6 +257,49 @@ static void server_hello(struct buf *m, uint16_t ver)
 	fix24(m, l);
 }
 
+/* A ServerHello (TLS 1.2) echoing session id `sid` (sid_len bytes) and choosing ALPN `alpn`. */
+static void server_hello_ex(struct buf *m, const uint8_t *sid, uint8_t sid_len, const char *alpn)
+{
+	m->n = 0;
+	p8(m, 2);
+	uint32_t l = m->n;
+	p24(m, 0);
+	p16(m, 0x0303);
+	for (int i = 0; i < 32; i++)
+		p8(m, (uint8_t)(0xa0 + i));
+	p8(m, sid_len);
+	pb(m, sid, sid_len);
+	p16(m, 0xc02f);
+	p8(m, 0);
+	uint32_t el = m->n;
+	p16(m, 0);
+	if (alpn) {
+		uint8_t al = (uint8_t)strlen(alpn);
+		p16(m, 0x0010);
+		p16(m, (uint16_t)(al + 3));
+		p16(m, (uint16_t)(al + 1));
+		p8(m, al);
+		pb(m, alpn, al);
+	}
+	fix16(m, el);
+	fix24(m, l);
+}
+
+/* The client_hello() above with a 32-byte session id (0x55 ...) instead of none. */
+static void client_hello_sid(struct buf *m)
+{
+	struct buf t;
+	client_hello(&t);
+	m->n = 0;
+	/* type(1) len(3) version(2) random(32), then the id length byte (0) at 38 */
+	pb(m, t.b, 38);
+	p8(m, 32);
+	for (int i = 0; i < 32; i++)
+		p8(m, 0x55);
+	pb(m, t.b + 39, t.n - 39);
+	fix24(m, 1);
+}
+
 /* Wrap handshake bytes into records of at most `frag` bytes each. */
 static void records(struct buf *out, uint8_t type, const uint8_t *d, uint32_t n, uint32_t frag)
 {
@@ -286,6 +329,9 @@ static void h_init(struct h *h, bool fps)
 	app_config_defaults(&cfg);
 	cfg.tls.ja3 = fps;
 	cfg.tls.ja4 = fps;
+	/* fps false stands for an explicit "no"; "auto" has its own test */
+	cfg.tls.ja3_auto = false;
+	cfg.tls.ja4_auto = false;
 	memset(h, 0, sizeof(*h));
 	h->ctx = app_ctx_create(&cfg);
 	assert_non_null(h->ctx);
@@ -424,6 +470,46 @@ static void test_fingerprints_off_by_default(void **state)
 	assert_int_equal(app_tx_get_buffer(h.tx, APP_BUF_JA4_HASH, 0, 0, &d, &n), -1);
 	assert_buf(h.tx, APP_BUF_TLS_SNI, 0, "example.com");
 	h_free(&h);
+}
+
+/* "auto" (the default): computed for ja3.* / ja4.* rules, not logged until a rule asks. */
+static void test_fingerprints_auto(void **state)
+{
+	(void)state;
+	struct app_config cfg;
+	app_config_defaults(&cfg);
+	assert_true(cfg.tls.ja3_auto);
+	assert_false(cfg.tls.ja3);
+	struct h h;
+	memset(&h, 0, sizeof(h));
+	h.ctx = app_ctx_create(&cfg);
+	assert_non_null(h.ctx);
+	h.f.ip_proto = 6;
+	h.f.dp = 443;
+	struct buf ch, rec;
+	client_hello(&ch);
+	records(&rec, 22, ch.b, ch.n, 16384);
+	h_send(&h, 0, rec.b, rec.n);
+	const struct tls_state *ts = h_ts(&h);
+	const uint8_t *d;
+	uint32_t n;
+	assert_int_equal(app_tx_get_buffer(h.tx, APP_BUF_JA3_HASH, 0, 0, &d, &n), 0);
+	assert_int_equal(n, 32);
+	assert_true(ts->flags & TLS_F_JA3_NOLOG);
+	assert_true(ts->flags & TLS_F_JA4_NOLOG);
+	h_free(&h);
+
+	/* a rule on ja3s.hash turns JA3 on (logged), JA4 stays auto */
+	app_config_rules_use_buffer(&cfg, APP_BUF_JA3S_HASH);
+	assert_true(cfg.tls.ja3);
+	assert_false(cfg.tls.ja4);
+	app_config_rules_use_buffer(&cfg, APP_BUF_JA4_HASH);
+	assert_true(cfg.tls.ja4);
+	/* an explicit "no" is not overridden */
+	app_config_defaults(&cfg);
+	cfg.tls.ja3_auto = false;
+	app_config_rules_use_buffer(&cfg, APP_BUF_JA3_HASH);
+	assert_false(cfg.tls.ja3);
 }
 
 /* ---- hellos ------------------------------------------------------------------------------- */
@@ -665,6 +751,116 @@ static void test_invalid_certificate(void **state)
 	h_free(&h);
 }
 
+/* ---- session end, resumption, ALPN, counters --------------------------------------------------- */
+
+static const uint8_t sid55[32] = { 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55,
+				   0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55,
+				   0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55,
+				   0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55 };
+
+/* ServerHelloDone ends the server's cleartext flight: the session completes there, before any
+ * ChangeCipherSpec (Suricata logs the record at that point). */
+static void test_complete_at_server_hello_done(void **state)
+{
+	(void)state;
+	struct h h;
+	struct buf ch, sh, rec;
+	h_init(&h, false);
+	client_hello(&ch);
+	records(&rec, 22, ch.b, ch.n, 16384);
+	h_send(&h, 0, rec.b, rec.n);
+	server_hello_ex(&sh, NULL, 0, "h2");
+	/* ServerHelloDone: type 14, empty body, in the same record as the hello */
+	p8(&sh, 14);
+	p24(&sh, 0);
+	records(&rec, 22, sh.b, sh.n - 4, 16384);
+	h_send(&h, 1, rec.b, rec.n);
+	assert_false(h.completed);
+	records(&rec, 22, sh.b + sh.n - 4, 4, 16384);
+	h_send(&h, 1, rec.b, rec.n);
+	assert_true(h.completed);
+	const struct tls_state *ts = h_ts(&h);
+	assert_true(ts->flags & TLS_F_HELLO_DONE);
+	assert_false(ts->flags & TLS_F_RESUMED);
+	assert_true(h.tx->complete[0] && h.tx->complete[1]);
+	/* tls.alpn follows the direction: the client's offer, the server's choice */
+	const uint8_t *d;
+	uint32_t n;
+	assert_int_equal(app_tx_get_buffer(h.tx, APP_BUF_TLS_ALPN, 1, 0, &d, &n), 0);
+	assert_int_equal(n, 2);
+	assert_memory_equal(d, "h2", 2);
+	assert_int_equal(app_tx_get_buffer(h.tx, APP_BUF_TLS_ALPN, 1, 1, &d, &n), -1);
+	assert_int_equal(app_tx_get_buffer(h.tx, APP_BUF_TLS_ALPN, 0, 1, &d, &n), 0);
+	assert_int_equal(n, 8);
+	assert_memory_equal(d, "http/1.1", 8);
+	h_free(&h);
+}
+
+/* The server echoing the client's session id resumes the session; the session then ends when
+ * both sides encrypt (no ServerHelloDone comes). A different id is a full handshake. */
+static void test_session_resumed(void **state)
+{
+	(void)state;
+	for (int echo = 0; echo < 2; echo++) {
+		struct h h;
+		struct buf ch, sh, rec;
+		h_init(&h, false);
+		client_hello_sid(&ch);
+		records(&rec, 22, ch.b, ch.n, 16384);
+		h_send(&h, 0, rec.b, rec.n);
+		assert_int_equal(h_ts(&h)->session_id_len, 32);
+		uint8_t other[32];
+		memset(other, 0x66, sizeof(other));
+		server_hello_ex(&sh, echo ? sid55 : other, 32, NULL);
+		records(&rec, 22, sh.b, sh.n, 16384);
+		h_send(&h, 1, rec.b, rec.n);
+		const struct tls_state *ts = h_ts(&h);
+		assert_int_equal((ts->flags & TLS_F_RESUMED) != 0, echo);
+		static const uint8_t ccs[] = { 20, 3, 3, 0, 1, 1 };
+		h_send(&h, 1, ccs, sizeof(ccs));
+		assert_false(h.completed);
+		h_send(&h, 0, ccs, sizeof(ccs));
+		assert_true(h.completed);
+		h_free(&h);
+	}
+}
+
+/* stats.app_layer: a TLS flow counts under flow.tls, its transaction does not (Suricata's
+ * app_layer.tx.tls stays 0), a broken record is a parser error, a gap a gap error. */
+static void test_app_stats(void **state)
+{
+	(void)state;
+	struct h h;
+	struct buf ch, rec;
+	h_init(&h, false);
+	client_hello(&ch);
+	records(&rec, 22, ch.b, ch.n, 16384);
+	h_send(&h, 0, rec.b, rec.n);
+	struct app_stats st;
+	app_get_stats(h.ctx, &st);
+	assert_int_equal(st.slot_flows[APP_STAT_TLS], 1);
+	assert_int_equal(st.slot_tx[APP_STAT_TLS], 0);
+	assert_int_equal(st.errors[APP_STAT_TLS].parser, 0);
+	static const uint8_t junk[] = { 0x19, 3, 3, 0, 1, 0 }; /* record type 25 */
+	h_send(&h, 1, junk, sizeof(junk));
+	assert_true(saw_event(&h.r, APP_EVENT_TLS_INVALID_RECORD_TYPE));
+	assert_int_equal(app_handle_data(h.ctx, &h.f, 0, rec.b, 10, APP_F_GAP, 0, &h.r), 0);
+	app_get_stats(h.ctx, &st);
+	assert_int_equal(st.errors[APP_STAT_TLS].parser, 1);
+	assert_int_equal(st.errors[APP_STAT_TLS].gap, 1);
+	assert_int_equal(st.errors[APP_STAT_HTTP].parser, 0);
+	struct app_stats sum;
+	memset(&sum, 0, sizeof(sum));
+	app_stats_add(&sum, &st);
+	app_stats_add(&sum, &st);
+	assert_int_equal(sum.slot_flows[APP_STAT_TLS], 2);
+	assert_int_equal(sum.errors[APP_STAT_TLS].gap, 2);
+	assert_string_equal(app_stat_slot_name(APP_STAT_DNS_UDP), "dns_udp");
+	assert_string_equal(app_stat_slot_name(APP_STAT_FAILED_TCP), "failed_tcp");
+	assert_null(app_stat_slot_name(APP_STAT_MAX));
+	h_free(&h);
+}
+
 /* ---- pcap corpus ---------------------------------------------------------------------------- */
 
 static const char *corpus_dir(void)
@@ -850,6 +1046,29 @@ static void test_pcap_sslv3(void **state)
 	check_pcap(&pcaps[2], NULL);
 }
 
+/* subjectAltName dNSNames, in the certificate's order (tshark -e x509ce.dNSName). */
+static void test_pcap_subjectaltname(void **state)
+{
+	(void)state;
+	struct h h;
+	h_init(&h, false);
+	if (!feed_pcap(&h, "../suricata-verify/tls-glupteba/input.pcap")) {
+		h_free(&h);
+		skip();
+	}
+	const struct tls_state *ts = h_ts(&h);
+	assert_true(h.completed); /* at ServerHelloDone: the capture has no CCS */
+	assert_true(ts->n_certs >= 1);
+	assert_int_equal(ts->certs[0].n_sans, 17);
+	assert_buf(h.tx, APP_BUF_TLS_SUBJECTALTNAME, 0, "server1.xn--j1ahhq.xn--p1ai");
+	assert_buf(h.tx, APP_BUF_TLS_SUBJECTALTNAME, 6, "server15.xn--j1ahhq.xn--p1ai");
+	assert_buf(h.tx, APP_BUF_TLS_SUBJECTALTNAME, 16, "xn--j1ahhq.xn--p1ai");
+	const uint8_t *d;
+	uint32_t n;
+	assert_int_equal(app_tx_get_buffer(h.tx, APP_BUF_TLS_SUBJECTALTNAME, 0, 17, &d, &n), -1);
+	h_free(&h);
+}
+
 /* ---- EVE ------------------------------------------------------------------------------------ */
 
 
@@ -921,6 +1140,87 @@ static void test_eve_tls(void **state)
 	assert_int_equal(rc, 0);
 }
 
+/* Suricata 8's record: subjectaltname and the ALPN lists (extended), session_resumed for a
+ * resumed session, and no record for a TLS 1.2 session that showed no certificate. */
+static void test_eve_tls_suricata8_fields(void **state)
+{
+	(void)state;
+	struct eve_config cfg;
+	eve_config_defaults(&cfg);
+	snprintf(cfg.filename, sizeof(cfg.filename), "%s", g_path);
+	struct eve *e;
+	char err[256];
+	assert_int_equal(eve_open(&e, &cfg, g_dir, err, sizeof(err)), 0);
+	struct eve_tls_options ext = { .fields = EVE_TLS_EXTENDED };
+	bool have_pcap;
+	{
+		struct h h;
+		h_init(&h, false);
+		have_pcap = feed_pcap(&h, "../suricata-verify/tls-glupteba/input.pcap");
+		if (have_pcap)
+			eve_log_tls(e, NULL, &h.f, h.tx, 1700000000000000ull, &ext);
+		h_free(&h);
+	}
+	for (int echo = 1; echo >= 0; echo--) {
+		/* resumed (logged without certificate), then a full handshake without one (not) */
+		struct h h;
+		struct buf ch, sh, rec;
+		h_init(&h, false);
+		client_hello_sid(&ch);
+		records(&rec, 22, ch.b, ch.n, 16384);
+		h_send(&h, 0, rec.b, rec.n);
+		uint8_t other[32];
+		memset(other, 0x66, sizeof(other));
+		server_hello_ex(&sh, echo ? sid55 : other, 32, "http/1.1");
+		records(&rec, 22, sh.b, sh.n, 16384);
+		h_send(&h, 1, rec.b, rec.n);
+		eve_log_tls(e, NULL, &h.f, h.tx, 1700000000000000ull, &ext);
+		h_free(&h);
+	}
+	assert_int_equal(eve_close(e, err, sizeof(err)), 0);
+
+	FILE *f = fopen(g_path, "r");
+	assert_non_null(f);
+	char line[16384];
+	json_error_t jerr;
+	json_t *o, *t;
+	if (have_pcap) {
+		assert_non_null(fgets(line, sizeof(line), f));
+		o = json_loads(line, 0, &jerr);
+		assert_non_null(o);
+		t = json_object_get(o, "tls");
+		json_t *san = json_object_get(t, "subjectaltname");
+		assert_int_equal(json_array_size(san), 17);
+		assert_string_equal(json_string_value(json_array_get(san, 0)),
+				    "server1.xn--j1ahhq.xn--p1ai");
+		assert_string_equal(json_string_value(json_object_get(t, "version")), "TLSv1");
+		assert_null(json_object_get(t, "session_resumed"));
+		json_decref(o);
+	}
+	assert_non_null(fgets(line, sizeof(line), f));
+	o = json_loads(line, 0, &jerr);
+	assert_non_null(o);
+	t = json_object_get(o, "tls");
+	assert_true(json_is_true(json_object_get(t, "session_resumed")));
+	assert_null(json_object_get(t, "subject"));
+	json_t *ca = json_object_get(t, "client_alpns");
+	assert_int_equal(json_array_size(ca), 2);
+	assert_string_equal(json_string_value(json_array_get(ca, 0)), "h2");
+	assert_string_equal(json_string_value(json_array_get(ca, 1)), "http/1.1");
+	json_t *sa = json_object_get(t, "server_alpns");
+	assert_int_equal(json_array_size(sa), 1);
+	assert_string_equal(json_string_value(json_array_get(sa, 0)), "http/1.1");
+	json_decref(o);
+	/* the certificate-less full handshake wrote nothing */
+	assert_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	int rc = run_validator(g_path);
+	unlink(g_path);
+	if (rc < 0)
+		skip();
+	assert_int_equal(rc, 0);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -948,6 +1248,11 @@ int main(void)
 		cmocka_unit_test(test_ja4_spec_example),
 		cmocka_unit_test(test_ja3_grease_excluded),
 		cmocka_unit_test(test_fingerprints_off_by_default),
+		cmocka_unit_test(test_fingerprints_auto),
+		cmocka_unit_test(test_complete_at_server_hello_done),
+		cmocka_unit_test(test_session_resumed),
+		cmocka_unit_test(test_app_stats),
+		cmocka_unit_test(test_pcap_subjectaltname),
 		cmocka_unit_test(test_client_hello_fields),
 		cmocka_unit_test(test_server_hello_tls13),
 		cmocka_unit_test(test_split_every_byte),
@@ -961,6 +1266,7 @@ int main(void)
 		cmocka_unit_test(test_pcap_long_cert),
 		cmocka_unit_test(test_pcap_sslv3),
 		cmocka_unit_test(test_eve_tls),
+		cmocka_unit_test(test_eve_tls_suricata8_fields),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

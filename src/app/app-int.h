@@ -24,6 +24,19 @@ enum app_probe {
 
 /* app_parser.flags */
 #define APP_PARSER_F_PORT_ONLY 0x01 /* probe only when sp or dp is a detection port (DNS) */
+#define APP_PARSER_F_NO_GAPS   0x02 /* cannot resync after lost bytes: a gap counts as an error
+				     * (stats.app_layer.error.<proto>.gap), as for Suricata's
+				     * parsers without the accept-gaps option (TLS) */
+#define APP_PARSER_F_STATE_TX  0x04 /* the flow's one transaction lives as long as its state and
+				     * is not counted in stats.app_layer.tx (Suricata's TLS) */
+
+/* What app_parser_error counts (stats.app_layer.error.<proto>.*). */
+enum app_error_kind {
+	APP_ERR_GAP = 0,
+	APP_ERR_ALLOC,
+	APP_ERR_PARSER,    /* malformed data made the parser give up (a direction or the flow) */
+	APP_ERR_INTERNAL,
+};
 
 /* Per-call context handed to parsers. Parsers read cfg/flow/ts_usec; the rest is the core's. */
 struct app_parse_ctx {
@@ -79,6 +92,10 @@ void app_tx_touch(struct app_parse_ctx *pc, struct app_tx *tx);
 void app_tx_set_complete(struct app_parse_ctx *pc, struct app_tx *tx, uint8_t dir);
 /* Raise an event on a transaction (tx NULL: on the flow). Recorded once per tx and event. */
 void app_event_raise(struct app_parse_ctx *pc, struct app_tx *tx, enum app_event ev);
+
+/* A parser met an error of `kind` on this flow: counted once per call of the parser's protocol
+ * and transport (the parser decides whether it goes on). */
+void app_parser_error(struct app_parse_ctx *pc, enum app_error_kind kind);
 
 /* The flow's transactions, oldest first (the parser may walk them; freed ones are gone). */
 struct app_tx *app_pc_tx_first(struct app_parse_ctx *pc);

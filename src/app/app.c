@@ -144,6 +144,27 @@ void app_config_defaults(struct app_config *cfg)
 	cfg->http.decompress = true;
 	cfg->dns.tcp_enabled = true;
 	cfg->dns.udp_enabled = true;
+	cfg->tls.ja3_auto = true;
+	cfg->tls.ja4_auto = true;
+}
+
+void app_config_rules_use_buffer(struct app_config *cfg, enum app_buffer b)
+{
+	switch (b) {
+	case APP_BUF_JA3_HASH:
+	case APP_BUF_JA3_STRING:
+	case APP_BUF_JA3S_HASH:
+	case APP_BUF_JA3S_STRING:
+		if (cfg->tls.ja3_auto)
+			cfg->tls.ja3 = true;
+		break;
+	case APP_BUF_JA4_HASH:
+		if (cfg->tls.ja4_auto)
+			cfg->tls.ja4 = true;
+		break;
+	default:
+		break;
+	}
 }
 
 /* "yes" / "no" / "detection-only" (Suricata's app-layer.protocols.X.enabled). */
@@ -212,16 +233,19 @@ static int app_conf_ports(const struct conf *c, const char *path, struct app_pro
 	return 0;
 }
 
-/* ja3-fingerprints / ja4-fingerprints: yes, no or auto (auto = on when a rule needs it; the
- * rules are not known here, so auto counts as off, as Suricata without such rules). */
-static int app_conf_auto_bool(const struct conf *c, const char *path, bool *out, char *err,
-			      size_t errlen)
+/* ja3-fingerprints / ja4-fingerprints: yes, no or auto (the default: on when a rule needs it,
+ * which app_config_rules_use_buffer learns once the rules are loaded). */
+static int app_conf_auto_bool(const struct conf *c, const char *path, bool *out, bool *is_auto,
+			      char *err, size_t errlen)
 {
 	const char *v;
 	if (conf_get_str(c, path, NULL, &v, err, errlen) < 0)
 		return -1;
-	if (!v || strcmp(v, "auto") == 0)
+	if (!v || strcmp(v, "auto") == 0) {
+		*is_auto = true;
 		return 0;
+	}
+	*is_auto = false;
 	return conf_get_bool(c, path, *out, out, err, errlen);
 }
 
@@ -247,10 +271,10 @@ int app_config_from_conf(struct app_config *cfg, const struct conf *c, char *err
 			  err, errlen) < 0 ||
 	    conf_get_bool(c, "app-layer.protocols.dns.udp.enabled", true, &cfg->dns.udp_enabled,
 			  err, errlen) < 0 ||
-	    app_conf_auto_bool(c, "app-layer.protocols.tls.ja3-fingerprints", &cfg->tls.ja3, err,
-			       errlen) < 0 ||
-	    app_conf_auto_bool(c, "app-layer.protocols.tls.ja4-fingerprints", &cfg->tls.ja4, err,
-			       errlen) < 0)
+	    app_conf_auto_bool(c, "app-layer.protocols.tls.ja3-fingerprints", &cfg->tls.ja3,
+			       &cfg->tls.ja3_auto, err, errlen) < 0 ||
+	    app_conf_auto_bool(c, "app-layer.protocols.tls.ja4-fingerprints", &cfg->tls.ja4,
+			       &cfg->tls.ja4_auto, err, errlen) < 0)
 		return -1;
 	if (!cfg->dns.tcp_enabled && !cfg->dns.udp_enabled)
 		pd->enabled = false;
@@ -375,6 +399,38 @@ void app_get_stats(const struct app_ctx *ctx, struct app_stats *out)
 	*out = ctx->stats;
 }
 
+static const char *const app_stat_slot_names[APP_STAT_MAX] = {
+	[APP_STAT_HTTP] = "http",	      [APP_STAT_TLS] = "tls",
+	[APP_STAT_DNS_TCP] = "dns_tcp",       [APP_STAT_DNS_UDP] = "dns_udp",
+	[APP_STAT_FAILED_TCP] = "failed_tcp", [APP_STAT_FAILED_UDP] = "failed_udp",
+};
+
+const char *app_stat_slot_name(enum app_stat_slot s)
+{
+	return (unsigned)s < APP_STAT_MAX ? app_stat_slot_names[s] : NULL;
+}
+
+/* The counter slot of a protocol on a transport (ip_proto 17: UDP, else TCP). */
+static enum app_stat_slot app_stat_slot_of(enum app_proto p, uint8_t ip_proto)
+{
+	bool udp = ip_proto == 17;
+	switch (p) {
+	case APP_PROTO_HTTP: return APP_STAT_HTTP;
+	case APP_PROTO_TLS: return APP_STAT_TLS;
+	case APP_PROTO_DNS: return udp ? APP_STAT_DNS_UDP : APP_STAT_DNS_TCP;
+	default: return udp ? APP_STAT_FAILED_UDP : APP_STAT_FAILED_TCP;
+	}
+}
+
+void app_stats_add(struct app_stats *dst, const struct app_stats *src)
+{
+	/* every member is a uint64_t counter (the error structs too) */
+	uint64_t *d = (uint64_t *)dst;
+	const uint64_t *s = (const uint64_t *)src;
+	for (size_t i = 0; i < sizeof(*dst) / sizeof(uint64_t); i++)
+		d[i] += s[i];
+}
+
 static void app_tx_destroy(struct app_ctx *ctx, struct app_tx *tx)
 {
 	if (tx->detect_state && ctx && ctx->detect_free)
@@ -495,6 +551,8 @@ struct app_tx *app_tx_new(struct app_parse_ctx *pc, void *proto_tx)
 	af->tx_tail = tx;
 	af->n_tx++;
 	pc->ctx->stats.tx[af->proto]++;
+	if (!af->parser || !(af->parser->flags & APP_PARSER_F_STATE_TX))
+		pc->ctx->stats.slot_tx[app_stat_slot_of(af->proto, pc->flow->ip_proto)]++;
 	app_result_note(pc, tx, APP_RTX_NEW | APP_RTX_UPDATED);
 	return tx;
 }
@@ -534,6 +592,18 @@ void app_event_raise(struct app_parse_ctx *pc, struct app_tx *tx, enum app_event
 	e->event = (uint16_t)ev;
 	e->has_tx = tx != NULL;
 	e->tx_id = tx ? tx->tx_id : 0;
+}
+
+void app_parser_error(struct app_parse_ctx *pc, enum app_error_kind kind)
+{
+	struct app_error_stats *e =
+		&pc->ctx->stats.errors[app_stat_slot_of(pc->af->proto, pc->flow->ip_proto)];
+	switch (kind) {
+	case APP_ERR_GAP: e->gap++; break;
+	case APP_ERR_ALLOC: e->alloc++; break;
+	case APP_ERR_PARSER: e->parser++; break;
+	default: e->internal++; break;
+	}
 }
 
 struct app_tx *app_pc_tx_first(struct app_parse_ctx *pc)
@@ -636,6 +706,8 @@ static int app_parse(struct app_parse_ctx *pc, uint8_t dir, const uint8_t *data,
 		flags |= APP_F_GAP;
 		af->det[dir].pending_gap = false;
 	}
+	if ((flags & APP_F_GAP) && (af->parser->flags & APP_PARSER_F_NO_GAPS))
+		app_parser_error(pc, APP_ERR_GAP);
 	pc->ctx->stats.bytes += len;
 	if (af->parser->parse(pc, af->state, dir, data, len, flags) < 0)
 		af->stopped = true;
@@ -651,12 +723,14 @@ static int app_detect_done(struct app_parse_ctx *pc, const struct app_parser *p,
 	pc->out->proto = p->proto;
 	pc->out->proto_detected = true;
 	pc->ctx->stats.flows[p->proto]++;
+	pc->ctx->stats.slot_flows[app_stat_slot_of(p->proto, pc->flow->ip_proto)]++;
 	if (pc->cfg->proto[p->proto].detection_only) {
 		af->stopped = true;
 		return 0;
 	}
 	af->state = p->state_new ? p->state_new(pc) : NULL;
 	if (p->state_new && !af->state) {
+		app_parser_error(pc, APP_ERR_ALLOC);
 		af->stopped = true;
 		return -1;
 	}
@@ -708,6 +782,8 @@ static void app_detect_check_failed(struct app_parse_ctx *pc)
 		pc->out->proto = APP_PROTO_FAILED;
 		pc->out->proto_detected = true;
 		pc->ctx->stats.flows[APP_PROTO_FAILED]++;
+		pc->ctx->stats.slot_flows[app_stat_slot_of(APP_PROTO_FAILED,
+							    pc->flow->ip_proto)]++;
 		for (int i = 0; i < 2; i++) {
 			free(af->det[i].buf);
 			af->det[i].buf = NULL;

@@ -72,8 +72,13 @@ struct app_dns_config {
 };
 
 struct app_tls_config {
-	bool ja3;                      /* app-layer.protocols.tls.ja3-fingerprints (default no) */
-	bool ja4;                      /* app-layer.protocols.tls.ja4-fingerprints (default no) */
+	bool ja3;                      /* app-layer.protocols.tls.ja3-fingerprints: yes */
+	bool ja4;                      /* app-layer.protocols.tls.ja4-fingerprints: yes */
+	/* "auto" (Suricata's default, also when the key is absent): the fingerprints are computed
+	 * so that ja3.* / ja4.* rules can match, but EVE logs them only after
+	 * app_config_rules_use_buffer() said a loaded rule uses them (ja3/ja4 then become true). */
+	bool ja3_auto;
+	bool ja4_auto;
 };
 
 struct app_config {
@@ -408,6 +413,12 @@ int dns_tx_get_rrtype(const struct app_tx *tx, uint8_t dir, uint32_t index, uint
 #define TLS_VERSION_13    0x0304
 
 #define TLS_MAX_CERTS     16
+#define TLS_MAX_SANS      256
+
+struct tls_bytes {
+	uint8_t *p;
+	uint32_t len;
+};
 
 /* One certificate of the server's chain (TLS <= 1.2: 1.3 certificates are encrypted). */
 struct tls_cert {
@@ -419,6 +430,10 @@ struct tls_cert {
 	char fingerprint[60];         /* SHA-1 of der: "db:a7:..." lower-case ("" if not parsed) */
 	int64_t not_before, not_after; /* seconds since the epoch (UTC) */
 	bool valid;                   /* the DER parsed */
+	/* subjectAltName dNSName entries as sent (bytes, not NUL-terminated; a NUL byte is kept),
+	 * at most TLS_MAX_SANS of them */
+	struct tls_bytes *sans;
+	uint16_t n_sans;
 };
 
 /* tls_state.flags */
@@ -430,8 +445,16 @@ struct tls_cert {
 #define TLS_F_JA3            0x0020  /* ja3_* filled (app-layer.protocols.tls.ja3-fingerprints) */
 #define TLS_F_JA3S           0x0040
 #define TLS_F_JA4            0x0080
+#define TLS_F_HELLO_DONE     0x0100  /* the server's ServerHelloDone (its cleartext flight ended) */
+#define TLS_F_JA3_NOLOG      0x0200  /* JA3/JA3S computed for rules only ("auto"): not logged */
+#define TLS_F_JA4_NOLOG      0x0400
+#define TLS_F_SERVER_CCS     0x0800  /* the server started encrypting */
 
-/* The TLS session: one transaction per flow, complete when both sides start encrypting. */
+/*
+ * The TLS session: one transaction per flow. It is complete, and logged, once the server's
+ * cleartext flight is over (ServerHelloDone, which follows the certificate), or else when both
+ * sides started encrypting (resumed sessions, TLS 1.3) — Suricata's "handshake done".
+ */
 struct tls_state {
 	uint32_t flags;               /* TLS_F_* */
 	uint16_t version;             /* negotiated (ServerHello / supported_versions), else the
@@ -443,6 +466,10 @@ struct tls_state {
 	uint16_t sni_len;
 	uint8_t *alpn;                /* client ALPN names, each a length byte then the name */
 	uint16_t alpn_len;
+	uint8_t *server_alpn;         /* the server's ALPN extension, the same layout */
+	uint16_t server_alpn_len;
+	uint8_t session_id[32];       /* the ClientHello's legacy_session_id */
+	uint8_t session_id_len;
 	char *ja3_string;             /* "771,4865-...,0-23-...,29-23,0" */
 	char ja3_hash[33];
 	char *ja3s_string;
@@ -521,6 +548,9 @@ int app_buffer_lookup(const char *name);
 const char *app_buffer_name(enum app_buffer b);
 /* The protocol whose transactions carry the buffer (file.data: APP_PROTO_HTTP for now). */
 enum app_proto app_buffer_proto(enum app_buffer b);
+/* A loaded rule inspects buffer b: turns an "auto" fingerprint setting on (ja3.hash, ja3.string,
+ * ja3s.*: JA3; ja4.hash: JA4), as Suricata enables JA3/JA4 when a rule needs them. */
+void app_config_rules_use_buffer(struct app_config *cfg, enum app_buffer b);
 
 /*
  * Sticky-buffer access for the detect stage. `dir` matters for buffers that exist in both
@@ -576,6 +606,31 @@ struct app_result {
 	uint32_t events_dropped;
 };
 
+/*
+ * Counter slots of Suricata's stats.app_layer.{flow,tx,error}.<name>: a protocol that runs over
+ * both transports has one slot per transport ("dns_tcp", "dns_udp"), as in Suricata.
+ */
+enum app_stat_slot {
+	APP_STAT_HTTP = 0,
+	APP_STAT_TLS,
+	APP_STAT_DNS_TCP,
+	APP_STAT_DNS_UDP,
+	APP_STAT_FAILED_TCP,
+	APP_STAT_FAILED_UDP,
+	APP_STAT_MAX
+};
+
+/* "http", "tls", "dns_tcp", "dns_udp", "failed_tcp", "failed_udp"; NULL when out of range. */
+const char *app_stat_slot_name(enum app_stat_slot s);
+
+/* stats.app_layer.error.<slot>: why a parser could not go on with a flow. */
+struct app_error_stats {
+	uint64_t gap;       /* a gap reached a parser that cannot resync across one */
+	uint64_t alloc;     /* an allocation failed while parsing */
+	uint64_t parser;    /* the parser found the data malformed and gave up on the direction */
+	uint64_t internal;  /* the parser failed in a way not caused by the data */
+};
+
 struct app_stats {
 	uint64_t flows[APP_PROTO_MAX]; /* flows per detected protocol (incl. FAILED) */
 	uint64_t tx[APP_PROTO_MAX];    /* transactions created per protocol */
@@ -583,7 +638,15 @@ struct app_stats {
 	uint64_t bytes;                /* bytes handed to parsers */
 	uint64_t gaps;                 /* gaps seen */
 	uint64_t memcap_hits;          /* limits reached (tx per flow, result array) */
+	/* Suricata's stats.app_layer counters. tx does not count a transaction that is the flow's
+	 * only one and exists with its state (TLS), as Suricata's app_layer.tx.tls stays 0. */
+	uint64_t slot_flows[APP_STAT_MAX];
+	uint64_t slot_tx[APP_STAT_MAX];
+	struct app_error_stats errors[APP_STAT_MAX];
 };
+
+/* Add src's counters into dst (the runmodes sum their workers' counters). */
+void app_stats_add(struct app_stats *dst, const struct app_stats *src);
 
 struct app_ctx;
 

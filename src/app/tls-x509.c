@@ -1,8 +1,9 @@
 /*
  * tls-x509.c — just enough of X.509 (RFC 5280) DER to log a certificate as Suricata does:
  * subject and issuer as "C=US, O=Let's Encrypt, CN=R3" (RDNs in the certificate's order),
- * the serial as upper-case hex with colons, notBefore/notAfter, and the SHA-1 fingerprint of
- * the whole DER as lower-case hex with colons.
+ * the serial as upper-case hex with colons, notBefore/notAfter, the dNSName entries of the
+ * subjectAltName extension, and the SHA-1 fingerprint of the whole DER as lower-case hex with
+ * colons.
  *
  * Every TLV is checked against its enclosing length before it is read; indefinite lengths and
  * lengths over 4 bytes are refused (DER forbids the first, certificates never need the second).
@@ -266,8 +267,60 @@ static int x509_time(uint8_t tag, struct der t, int64_t *out)
 	return 0;
 }
 
+/* extensions [3] EXPLICIT SEQUENCE OF Extension: keep the subjectAltName's dNSNames.
+ * 0, -1 when malformed (what was kept stays), -2 on allocation failure. */
+static int x509_sans(struct tls_cert *c, struct der tbs)
+{
+	static const uint8_t san_oid[] = { 0x55, 0x1d, 0x11 }; /* 2.5.29.17 */
+	struct der el, exts, list;
+	uint8_t tag = 0;
+	while (tbs.len) {
+		if (der_next(&tbs, &tag, &el) < 0)
+			return -1;
+		if (tag == 0xa3)
+			break;
+	}
+	if (tag != 0xa3 || der_expect(&el, 0x30, &exts) < 0)
+		return tag == 0xa3 ? -1 : 0;
+	while (exts.len) {
+		struct der ext, oid, val;
+		if (der_expect(&exts, 0x30, &ext) < 0 || der_expect(&ext, 0x06, &oid) < 0)
+			return -1;
+		if (oid.len != sizeof(san_oid) || memcmp(oid.p, san_oid, sizeof(san_oid)) != 0)
+			continue;
+		if (ext.len && ext.p[0] == 0x01 && der_next(&ext, &tag, &val) < 0)
+			return -1; /* critical flag */
+		if (der_expect(&ext, 0x04, &val) < 0 || der_expect(&val, 0x30, &list) < 0)
+			return -1;
+		while (list.len && c->n_sans < TLS_MAX_SANS) {
+			struct der name;
+			if (der_next(&list, &tag, &name) < 0)
+				return -1;
+			if (tag != 0x82) /* dNSName [2] IA5String; other name forms are not logged */
+				continue;
+			if (!c->sans) {
+				c->sans = calloc(TLS_MAX_SANS, sizeof(*c->sans));
+				if (!c->sans)
+					return -2;
+			}
+			struct tls_bytes *b = &c->sans[c->n_sans];
+			b->p = malloc(name.len ? name.len : 1);
+			if (!b->p)
+				return -2;
+			memcpy(b->p, name.p, name.len);
+			b->len = name.len;
+			c->n_sans++;
+		}
+		return 0;
+	}
+	return 0;
+}
+
 void tls_cert_clear(struct tls_cert *c)
 {
+	for (unsigned i = 0; i < c->n_sans; i++)
+		free(c->sans[i].p);
+	free(c->sans);
 	free(c->der);
 	free(c->subject);
 	free(c->issuer);
@@ -318,5 +371,6 @@ int tls_x509_parse(struct tls_cert *c, const uint8_t *der, uint32_t len)
 	    x509_name_text(issuer, &c->issuer) < 0)
 		return -1;
 	c->valid = true;
-	return 0;
+	/* a malformed extension block does not spoil what was read: names, validity, serial */
+	return x509_sans(c, tbs) == -2 ? -2 : 0;
 }

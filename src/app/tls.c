@@ -5,8 +5,10 @@
  * (TLS <= 1.2; 1.3 sends it encrypted), and the JA3/JA3S/JA4 fingerprints.
  *
  * One transaction per flow (struct tls_state), as Suricata: it is created by the first hello
- * and a direction is complete once that side starts encrypting (ChangeCipherSpec or
- * application data), so the session is logged when the handshake is over.
+ * and is complete — logged — when the server's cleartext flight ends with ServerHelloDone (the
+ * certificate is known then), or else once both sides started encrypting (ChangeCipherSpec or
+ * application data: resumed sessions, TLS 1.3). A session resumed through the session id
+ * (the server echoes the client's id) is flagged for EVE's session_resumed.
  *
  * Memory: a direction keeps at most one record header and one handshake message
  * (TLS_HS_MAX_LEN); a longer message is skipped (tls.handshake_invalid_length) without buffering.
@@ -22,7 +24,12 @@
 #define TLS_REC_MAX_LEN  (16384 + 2048) /* TLSCiphertext limit (RFC 5246 6.2.3) */
 
 enum { REC_CCS = 20, REC_ALERT = 21, REC_HANDSHAKE = 22, REC_APPDATA = 23, REC_HEARTBEAT = 24 };
-enum { HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_CERTIFICATE = 11 };
+enum {
+	HS_CLIENT_HELLO = 1,
+	HS_SERVER_HELLO = 2,
+	HS_CERTIFICATE = 11,
+	HS_SERVER_HELLO_DONE = 14,
+};
 
 struct tls_dir {
 	uint8_t hdr[5];
@@ -81,6 +88,7 @@ static void tls_state_tx_free(void *p)
 		tls_cert_clear(&ts->certs[i]);
 	free(ts->sni);
 	free(ts->alpn);
+	free(ts->server_alpn);
 	free(ts->ja3_string);
 	free(ts->ja3s_string);
 	free(ts);
@@ -116,6 +124,8 @@ static void tls_dir_done(struct app_parse_ctx *pc, struct tls_parser *tp, uint8_
 {
 	if (!tp->tx)
 		return;
+	if (dir == FLOW_DIR_TO_CLIENT)
+		tp->ts->flags |= TLS_F_SERVER_CCS;
 	app_tx_set_complete(pc, tp->tx, dir);
 	if (app_tx_is_complete(tp->tx)) {
 		/* The core frees completed transactions on its next call: forget it now. */
@@ -123,6 +133,31 @@ static void tls_dir_done(struct app_parse_ctx *pc, struct tls_parser *tp, uint8_
 		tp->ts = NULL;
 		tp->done = true;
 	}
+}
+
+/* The server ended its cleartext flight (ServerHelloDone): everything a record of the session
+ * logs is known, so the session is complete in both directions (Suricata logs it here). */
+static void tls_session_done(struct app_parse_ctx *pc, struct tls_parser *tp)
+{
+	if (!tp->tx)
+		return;
+	tp->ts->flags |= TLS_F_HELLO_DONE;
+	app_tx_set_complete(pc, tp->tx, FLOW_DIR_TO_SERVER);
+	tls_dir_done(pc, tp, FLOW_DIR_TO_CLIENT);
+	tp->ts = NULL; /* tls_dir_done forgot tp->tx; the state goes with it */
+}
+
+/* A copy of an ALPN protocol_name_list (length-prefixed names) into *dst (first one kept). */
+static int tls_keep_alpn(uint8_t **dst, uint16_t *dst_len, const uint8_t *p, uint32_t len)
+{
+	if (*dst || len == 0 || len > UINT16_MAX)
+		return 0;
+	*dst = malloc(len);
+	if (!*dst)
+		return -1;
+	memcpy(*dst, p, len);
+	*dst_len = (uint16_t)len;
+	return 0;
 }
 
 /* ---- hello parsing --------------------------------------------------------------------------- */
@@ -236,22 +271,23 @@ static int tls_parse_exts(struct app_parse_ctx *pc, struct tls_parser *tp, struc
 				push16(h->sigalgs, &h->n_sigalgs, (uint16_t)rd_n(&s, 2));
 			break;
 		}
-		case 0x0010: { /* ALPN: protocol_name_list */
+		case 0x0010: { /* ALPN: protocol_name_list (the server's holds the one chosen) */
 			struct rd l = rd_sub(&e, rd_n(&e, 2));
-			if (l.bad || !client)
+			if (l.bad)
 				break;
+			if (!client) {
+				if (ts && tls_keep_alpn(&ts->server_alpn, &ts->server_alpn_len, l.p,
+							l.len) < 0)
+					return -1;
+				break;
+			}
 			if (l.len > 0 && l.p[0] > 0 && (uint32_t)l.p[0] + 1 <= l.len) {
 				h->has_alpn = true;
 				h->alpn_first_len = l.p[0];
 				memcpy(h->alpn_first, l.p + 1, l.p[0]);
 			}
-			if (ts && !ts->alpn && l.len > 0) {
-				ts->alpn = malloc(l.len);
-				if (!ts->alpn)
-					return -1;
-				memcpy(ts->alpn, l.p, l.len);
-				ts->alpn_len = (uint16_t)l.len;
-			}
+			if (ts && tls_keep_alpn(&ts->alpn, &ts->alpn_len, l.p, l.len) < 0)
+				return -1;
 			break;
 		}
 		case 0x002b: /* supported_versions: a list in ClientHello, one value in ServerHello */
@@ -284,7 +320,14 @@ static int tls_parse_hello(struct app_parse_ctx *pc, void *tpv, const uint8_t *b
 		return 1;
 	if (ts && !random.bad)
 		memcpy(client ? ts->client_random : ts->server_random, random.p, 32);
-	(void)sid;
+	if (ts && client) {
+		memcpy(ts->session_id, sid.p, sid.len);
+		ts->session_id_len = (uint8_t)sid.len;
+	} else if (ts && sid.len && sid.len == ts->session_id_len &&
+		   memcmp(sid.p, ts->session_id, sid.len) == 0) {
+		/* the server accepted the client's session: no certificate will follow */
+		ts->flags |= TLS_F_RESUMED;
+	}
 	if (client) {
 		struct rd cs = rd_sub(&r, rd_n(&r, 2));
 		while (cs.len >= 2)
@@ -322,14 +365,15 @@ static int tls_on_client_hello(struct app_parse_ctx *pc, struct tls_parser *tp,
 	ts->client_version = h->version;
 	if (!(ts->flags & TLS_F_SERVER_HELLO))
 		ts->version = h->version;
-	if (pc->cfg->tls.ja3 && !ts->ja3_string) {
+	const struct app_tls_config *tc = &pc->cfg->tls;
+	if ((tc->ja3 || tc->ja3_auto) && !ts->ja3_string) {
 		ts->ja3_string = tls_ja3_string(h, ts->ja3_hash);
 		if (ts->ja3_string)
-			ts->flags |= TLS_F_JA3;
+			ts->flags |= TLS_F_JA3 | (tc->ja3 ? 0 : TLS_F_JA3_NOLOG);
 	}
-	if (pc->cfg->tls.ja4) {
+	if (tc->ja4 || tc->ja4_auto) {
 		tls_ja4(h, ts->ja4);
-		ts->flags |= TLS_F_JA4;
+		ts->flags |= TLS_F_JA4 | (tc->ja4 ? 0 : TLS_F_JA4_NOLOG);
 	}
 	free(h);
 	app_tx_touch(pc, tp->tx);
@@ -355,7 +399,7 @@ static int tls_on_server_hello(struct app_parse_ctx *pc, struct tls_parser *tp,
 	ts->flags |= TLS_F_SERVER_HELLO;
 	ts->version = h->n_versions ? h->versions[0] : h->version;
 	ts->cipher = h->n_ciphers ? h->ciphers[0] : 0;
-	if (pc->cfg->tls.ja3 && !ts->ja3s_string) {
+	if ((pc->cfg->tls.ja3 || pc->cfg->tls.ja3_auto) && !ts->ja3s_string) {
 		ts->ja3s_string = tls_ja3s_string(h, ts->ja3s_hash);
 		if (ts->ja3s_string)
 			ts->flags |= TLS_F_JA3S;
@@ -422,6 +466,10 @@ static int tls_on_handshake(struct app_parse_ctx *pc, struct tls_parser *tp, uin
 		if (dir != FLOW_DIR_TO_CLIENT)
 			break;
 		return tls_on_certificate(pc, tp, body, len);
+	case HS_SERVER_HELLO_DONE:
+		if (dir == FLOW_DIR_TO_CLIENT)
+			tls_session_done(pc, tp);
+		break;
 	default:
 		break;
 	}
@@ -642,6 +690,8 @@ static int tls_parse(struct app_parse_ctx *pc, void *state, uint8_t dir, const u
 				continue;
 			d->hdr_have = 0;
 			if (tls_record_start(pc, tp, dir) < 0) {
+				/* Suricata's parser error: the rest of the direction is not TLS */
+				app_parser_error(pc, APP_ERR_PARSER);
 				d->dead = true;
 				return 0;
 			}
@@ -651,8 +701,10 @@ static int tls_parse(struct app_parse_ctx *pc, void *state, uint8_t dir, const u
 		}
 		uint32_t n = len < d->rec_left ? len : d->rec_left;
 		if (n) {
-			if (tls_record_body(pc, tp, dir, data, n) < 0)
+			if (tls_record_body(pc, tp, dir, data, n) < 0) {
+				app_parser_error(pc, APP_ERR_ALLOC);
 				return -1;
+			}
 			data += n;
 			len -= n;
 			d->rec_left -= n;
@@ -661,8 +713,10 @@ static int tls_parse(struct app_parse_ctx *pc, void *state, uint8_t dir, const u
 			d->in_record = false;
 			if (d->sslv2_rec) {
 				d->sslv2_rec = false;
-				if (tls_sslv2_message(pc, tp, dir, d->v2, d->v2_len) < 0)
+				if (tls_sslv2_message(pc, tp, dir, d->v2, d->v2_len) < 0) {
+					app_parser_error(pc, APP_ERR_ALLOC);
 					return -1;
+				}
 			}
 		}
 	}
@@ -738,7 +792,8 @@ static int tls_get_buffer(const struct app_tx *tx, enum app_buffer b, uint8_t di
 	const struct tls_state *ts = tx->proto_tx;
 	const struct tls_cert *c0 = ts->n_certs ? &ts->certs[0] : NULL;
 	(void)dir;
-	if (index > 0 && b != APP_BUF_TLS_CERTS && b != APP_BUF_TLS_ALPN)
+	if (index > 0 && b != APP_BUF_TLS_CERTS && b != APP_BUF_TLS_ALPN &&
+	    b != APP_BUF_TLS_SUBJECTALTNAME)
 		return -1;
 	switch (b) {
 	case APP_BUF_TLS_SNI:
@@ -774,14 +829,24 @@ static int tls_get_buffer(const struct app_tx *tx, enum app_buffer b, uint8_t di
 		*len = b == APP_BUF_TLS_RANDOM ? 32 : b == APP_BUF_TLS_RANDOM_TIME ? 4 : 28;
 		return 0;
 	}
+	case APP_BUF_TLS_SUBJECTALTNAME:
+		if (!c0 || index >= c0->n_sans)
+			return -1;
+		*data = c0->sans[index].p;
+		*len = c0->sans[index].len;
+		return 0;
 	case APP_BUF_TLS_ALPN: {
+		/* the names the direction's hello carried: the client's offer, the server's choice */
+		bool cl = dir == FLOW_DIR_TO_SERVER;
+		const uint8_t *a = cl ? ts->alpn : ts->server_alpn;
+		uint32_t alen = cl ? ts->alpn_len : ts->server_alpn_len;
 		uint32_t pos = 0, k = 0;
-		while (ts->alpn && pos < ts->alpn_len) {
-			uint8_t l = ts->alpn[pos];
-			if (pos + 1 + l > ts->alpn_len)
+		while (a && pos < alen) {
+			uint8_t l = a[pos];
+			if (pos + 1 + l > alen)
 				break;
 			if (k++ == index) {
-				*data = ts->alpn + pos + 1;
+				*data = a + pos + 1;
 				*len = l;
 				return 0;
 			}
@@ -808,7 +873,7 @@ const struct app_parser app_parser_tls = {
 	.proto = APP_PROTO_TLS,
 	.name = "tls",
 	.ipprotos = APP_IPPROTO_TCP,
-	.flags = 0,
+	.flags = APP_PARSER_F_NO_GAPS | APP_PARSER_F_STATE_TX,
 	.default_ports = { 443 },
 	.probe = tls_probe,
 	.state_new = tls_state_new,
