@@ -817,6 +817,43 @@ static void test_http_gap_response_body(void **state)
 	h_free(&h);
 }
 
+/* The rest of a body was lost and the next status line follows its tail on the same line
+ * (no CRLF between them): the parser finds it there, also split over chunks. */
+static void test_http_gap_resync_mid_line(void **state)
+{
+	(void)state;
+	static const char next[] = "AAAAAAAHTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok";
+	for (size_t cut = 0; cut <= 16; cut++) {
+		struct h h;
+		h_init(&h);
+		h_send(&h, FLOW_DIR_TO_SERVER, "GET /1 HTTP/1.0\r\n\r\nGET /2 HTTP/1.0\r\n\r\n");
+		h_send(&h, FLOW_DIR_TO_CLIENT, "HTTP/1.0 200 OK\r\nContent-Length: 70\r\n\r\nAAAA");
+		/* after the gap: `next`, cut in two at `cut` */
+		h_feed(&h, FLOW_DIR_TO_CLIENT, next, cut, APP_F_GAP);
+		h_feed(&h, FLOW_DIR_TO_CLIENT, next + cut, strlen(next) - cut, 0);
+		if (!strstr(h.log, "1|GET|/2||200|0|2|ok|1\n"))
+			fail_msg("cut %zu: %s", cut, h.log);
+		assert_int_equal(h.completed, 2);
+		h_free(&h);
+	}
+}
+
+/* Requests resync the same way: a known method and a space, anywhere after the gap. */
+static void test_http_gap_request_mid_line(void **state)
+{
+	(void)state;
+	struct h h;
+	h_init(&h);
+	h_send(&h, FLOW_DIR_TO_SERVER, "POST /a HTTP/1.1\r\nContent-Length: 50\r\n\r\nxx");
+	h_feed(&h, FLOW_DIR_TO_SERVER, "zzGETX no\r\nyyGET /b HTTP/1.1\r\n\r\n", 35,
+	       APP_F_GAP);
+	struct app_tx *tx = h_last_tx(&h);
+	assert_int_equal(tx->tx_id, 1);
+	assert_buf(tx, APP_BUF_HTTP_URI, FLOW_DIR_TO_SERVER, "/b");
+	assert_buf(tx, APP_BUF_HTTP_METHOD, FLOW_DIR_TO_SERVER, "GET");
+	h_free(&h);
+}
+
 static void test_http_response_without_request(void **state)
 {
 	(void)state;
@@ -842,6 +879,98 @@ static void test_http_missing_protocol(void **state)
 	assert_buf(tx, APP_BUF_HTTP_USER_AGENT, FLOW_DIR_TO_SERVER, "myscript");
 	assert_buf(tx, APP_BUF_HTTP_PROTOCOL, FLOW_DIR_TO_SERVER, NULL);
 	assert_true(tx->complete[FLOW_DIR_TO_SERVER]);
+	h_free(&h);
+}
+
+/*
+ * A request line without protocol and nothing else in its chunk is HTTP/0.9: no headers, the
+ * response is all body (no status line), and later client bytes are not parsed.
+ */
+static void test_http_v09(void **state)
+{
+	(void)state;
+	struct h h;
+	h_init(&h);
+	h_send(&h, FLOW_DIR_TO_SERVER, "POST abcd12345\r\n");
+	struct app_tx *tx = h_last_tx(&h);
+	assert_non_null(tx);
+	assert_true(tx->complete[FLOW_DIR_TO_SERVER]);
+	assert_false(h_has_event(&h, APP_EVENT_HTTP_REQUEST_LINE_MISSING_PROTOCOL));
+	assert_buf(tx, APP_BUF_HTTP_URI_RAW, FLOW_DIR_TO_SERVER, "abcd12345");
+	h_send(&h, FLOW_DIR_TO_CLIENT, "HTTP/1.1 400 Bad Request\r\nServer: x\r\n\r\n");
+	h_send(&h, FLOW_DIR_TO_SERVER, "USER abab1212 \"zz\" \"yy\" :f6e1 l6e13\r\n");
+	assert_int_equal(h_live_tx(&h), 1);
+	assert_false(h_has_event(&h, APP_EVENT_HTTP_REQUEST_HEADER_INVALID));
+	h_feed(&h, FLOW_DIR_TO_CLIENT, NULL, 0, APP_F_EOF);
+	assert_int_equal(h.completed, 1);
+	const struct http_tx *t = tx->proto_tx;
+	assert_int_equal(t->status, -1);
+	assert_int_equal(t->resp.body_len, 39);
+	assert_int_equal(t->resp.n_headers, 0);
+	h_free(&h);
+
+	/* a little whitespace after the line still means 0.9; anything else means headers */
+	h_init(&h);
+	h_send(&h, FLOW_DIR_TO_SERVER, "GET /x\r\n \r\n");
+	assert_false(h_has_event(&h, APP_EVENT_HTTP_REQUEST_LINE_MISSING_PROTOCOL));
+	assert_true(h_last_tx(&h)->complete[FLOW_DIR_TO_SERVER]);
+	h_free(&h);
+	h_init(&h);
+	h_send(&h, FLOW_DIR_TO_SERVER, "GET /x\r\nA\r\n\r\n");
+	assert_true(h_has_event(&h, APP_EVENT_HTTP_REQUEST_LINE_MISSING_PROTOCOL));
+	h_free(&h);
+}
+
+/*
+ * After a request without body, more bytes in the same chunk that do not start with a known
+ * method are the request's body (request_body_unexpected), as libhtp takes them.
+ */
+static void test_http_unexpected_request_body(void **state)
+{
+	(void)state;
+	struct h h;
+	h_init(&h);
+	h_send(&h, FLOW_DIR_TO_SERVER, "POST /i HTTP/1.1\r\nHost: a\r\n\r\nlogin=foo&password=bar3\r\n");
+	struct app_tx *tx = h_last_tx(&h);
+	assert_int_equal(tx->tx_id, 0);
+	assert_true(tx->complete[FLOW_DIR_TO_SERVER]);
+	assert_true(h_has_event(&h, APP_EVENT_HTTP_REQUEST_BODY_UNEXPECTED));
+	assert_buf(tx, APP_BUF_HTTP_REQUEST_BODY, FLOW_DIR_TO_SERVER, "login=foo&password=bar3");
+	h_free(&h);
+
+	/* the same bytes in a chunk of their own are a (bad) request line instead */
+	h_init(&h);
+	h_send(&h, FLOW_DIR_TO_SERVER, "POST /i HTTP/1.1\r\nHost: a\r\n\r\n");
+	h_send(&h, FLOW_DIR_TO_SERVER, "login=foo&password=bar3\r\n");
+	assert_false(h_has_event(&h, APP_EVENT_HTTP_REQUEST_BODY_UNEXPECTED));
+	assert_int_equal(h_live_tx(&h), 2);
+	h_free(&h);
+
+	/* pipelined requests (and a Content-Length body's trailing CRLF) are not body */
+	h_init(&h);
+	h_send(&h, FLOW_DIR_TO_SERVER, "POST /p HTTP/1.1\r\nContent-Length: 2\r\n\r\nab\r\n"
+				       "GET /g HTTP/1.1\r\n\r\nHEAD /h HTTP/1.1\r\n\r\n");
+	assert_int_equal(h_live_tx(&h), 3);
+	assert_false(h_has_event(&h, APP_EVENT_HTTP_REQUEST_BODY_UNEXPECTED));
+	assert_buf(app_flow_tx_first(&h.f), APP_BUF_HTTP_REQUEST_BODY, FLOW_DIR_TO_SERVER, "ab");
+	assert_buf(h_last_tx(&h), APP_BUF_HTTP_METHOD, FLOW_DIR_TO_SERVER, "HEAD");
+	h_free(&h);
+}
+
+/* A CR without LF ends a header line (http-evader "cronly" framing). */
+static void test_http_cr_only_header_end(void **state)
+{
+	(void)state;
+	struct h h;
+	h_init(&h);
+	h_send(&h, FLOW_DIR_TO_SERVER, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+	h_send(&h, FLOW_DIR_TO_CLIENT, "HTTP/1.1 200 ok\r\nContent-disposition: x\r"
+				       "Transfer-Encoding: chunked\r\n\r\n5\r\nX5O!P\r\n0\r\n\r\n");
+	assert_int_equal(h.completed, 1);
+	assert_non_null(strstr(h.log, "0|GET|/|a|200|0|5|X5O!P|2\n"));
+	struct app_tx *tx = app_flow_tx_first(&h.f);
+	assert_buf(tx, APP_BUF_HTTP_HEADER_RAW, FLOW_DIR_TO_CLIENT,
+		   "Content-disposition: x\rTransfer-Encoding: chunked\r\n");
 	h_free(&h);
 }
 
@@ -1243,6 +1372,11 @@ int main(void)
 		cmocka_unit_test(test_http_max_tx),
 		cmocka_unit_test(test_http_gap_request),
 		cmocka_unit_test(test_http_gap_response_body),
+		cmocka_unit_test(test_http_gap_resync_mid_line),
+		cmocka_unit_test(test_http_gap_request_mid_line),
+		cmocka_unit_test(test_http_v09),
+		cmocka_unit_test(test_http_unexpected_request_body),
+		cmocka_unit_test(test_http_cr_only_header_end),
 		cmocka_unit_test(test_http_response_without_request),
 		cmocka_unit_test(test_http_missing_protocol),
 		cmocka_unit_test(test_http_host_events),

@@ -3,7 +3,14 @@
  * of the bytes gives the same transactions), request/status lines, headers with folding and
  * duplicates merged as libhtp does, Content-Length and chunked bodies, gzip/deflate response
  * bodies, pipelining (responses matched to requests in order), interim 1xx responses, HEAD,
- * CONNECT/101 (parsing stops: the rest is a tunnel), and gap recovery at the next message start.
+ * CONNECT/101 (parsing stops: the rest is a tunnel), and gap recovery at the next message start
+ * (found anywhere in the data, as a lost body's tail runs into the next message).
+ *
+ * Where libhtp's choices depend on what arrived together, so do ours: a request line without
+ * protocol alone in its chunk is HTTP/0.9 (no headers, a response without status line, later
+ * client bytes ignored), else headers follow; bytes right after a finished request that do not
+ * start with a known method are that request's body (request_body_unexpected). A CR without LF
+ * ends a header line.
  *
  * Memory per flow is bounded by app-layer.protocols.http settings: one line is at most
  * meta-field-limit bytes (the rest is dropped with a *_field_too_long event), at most
@@ -30,6 +37,8 @@ enum http_st {
 	HST_CHUNK_CRLF,    /* the CRLF after a chunk's data */
 	HST_TRAILERS,
 	HST_BODY_EOF,      /* response body delimited by the connection's close */
+	HST_REQ_TAIL,      /* request done, more bytes in the same chunk: unexpected body? */
+	HST_IGNORE,        /* request side after an HTTP/0.9 request: nothing more is parsed */
 	HST_CLOSED,        /* direction ended (EOF) */
 };
 
@@ -38,6 +47,8 @@ struct http_dir {
 	struct http_buf line;    /* the line being assembled (only when split over chunks) */
 	bool line_overflow;      /* the line went over field_limit: rest dropped until LF */
 	bool recovering;         /* after a gap: skip until something that starts a message */
+	const uint8_t *rest_p;   /* the bytes of the current chunk after the line (or body part) */
+	size_t rest;             /* being handled, and how many */
 	uint64_t remaining;
 	uint64_t cur_id;         /* transaction this direction is filling */
 	bool has_cur;
@@ -52,6 +63,8 @@ struct http_dir {
 struct http_state {
 	struct http_dir d[2];
 	bool tunnel;             /* CONNECT accepted / protocol switched: stop */
+	bool has_v09;            /* an HTTP/0.9 request awaits its (status-line-less) response */
+	uint64_t v09_id;         /* ... this transaction */
 };
 
 #define HTTP_BODY_HARD_CAP (16u * 1024 * 1024) /* a 0 (unlimited) body limit still ends here */
@@ -309,15 +322,11 @@ static bool http_header_name_valid(const uint8_t *p, size_t n)
 	return true;
 }
 
-/* One header line (no CRLF). */
+/* One header line (no CRLF, n > 0; the caller keeps the raw block). */
 static void http_header_line(struct app_parse_ctx *pc, struct app_tx *tx, struct http_msg *m,
 			     uint8_t dir, const uint8_t *p, size_t n)
 {
 	bool ts = dir == FLOW_DIR_TO_SERVER;
-	if (m->headers_raw.len < HTTP_HEADER_BLOCK_MAX) {
-		http_buf_append(&m->headers_raw, p, n, HTTP_HEADER_BLOCK_MAX);
-		http_buf_append(&m->headers_raw, (const uint8_t *)"\r\n", 2, HTTP_HEADER_BLOCK_MAX);
-	}
 	if (http_is_space(p[0])) {
 		const uint8_t *v = p;
 		size_t vl = n;
@@ -351,6 +360,30 @@ static void http_header_line(struct app_parse_ctx *pc, struct app_tx *tx, struct
 
 /* ---- request / status lines --------------------------------------------------------------- */
 
+/* Methods recognised by the probe (as Suricata's pattern list for HTTP/1). */
+static const char *const http_methods[] = {
+	"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "CONNECT", "TRACE", "PATCH",
+	"PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH",
+	"CHECKOUT", "CHECKIN", "REPORT", "MERGE", "MKACTIVITY", "UPDATE", "LABEL", "VERSION-CONTROL",
+	"BASELINE-CONTROL", "MKWORKSPACE", "UNCHECKOUT", "ORDERPATCH", "ACL", "SUBSCRIBE",
+	"UNSUBSCRIBE", "NOTIFY", "POLL", "BMOVE", "BCOPY", "BDELETE", "BPROPFIND", "BPROPPATCH",
+};
+
+/* The line's first word (after leading whitespace) is one of the known methods. */
+static bool http_starts_with_method(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n && http_is_space(p[i]))
+		i++;
+	size_t s = i;
+	while (i < n && !http_is_space(p[i]))
+		i++;
+	for (size_t k = 0; k < ARRAY_SIZE(http_methods); k++)
+		if (strlen(http_methods[k]) == i - s && memcmp(p + s, http_methods[k], i - s) == 0)
+			return true;
+	return false;
+}
+
 static bool http_token_is_method(const uint8_t *p, size_t n)
 {
 	if (n == 0 || n > 32)
@@ -359,14 +392,6 @@ static bool http_token_is_method(const uint8_t *p, size_t n)
 		if (!((p[i] >= 'A' && p[i] <= 'Z') || p[i] == '-' || p[i] == '_'))
 			return false;
 	return true;
-}
-
-static bool http_is_request_start(const uint8_t *p, size_t n)
-{
-	size_t i = 0;
-	while (i < n && p[i] != ' ' && p[i] != '\t')
-		i++;
-	return i < n && http_token_is_method(p, i);
 }
 
 static bool http_is_response_start(const uint8_t *p, size_t n)
@@ -406,15 +431,18 @@ static void http_set_uri(struct app_parse_ctx *pc, struct app_tx *tx, struct htt
 		app_event_raise(pc, tx, APP_EVENT_HTTP_URI_INVALID_ENCODING);
 }
 
-/* "METHOD SP URI SP PROTOCOL". Returns the new transaction or NULL (stop). */
-static struct app_tx *http_request_line(struct app_parse_ctx *pc, struct http_state *hs,
-					const uint8_t *p, size_t n)
+/*
+ * "METHOD SP URI SP PROTOCOL". Returns the new transaction or NULL (stop); *no_proto says the
+ * protocol was missing (HTTP/0.9 form, or a client that forgot it: the caller decides).
+ */
+static struct app_tx *http_request_line(struct app_parse_ctx *pc, const uint8_t *p, size_t n,
+					bool *no_proto)
 {
 	struct app_tx *tx = http_tx_create(pc);
 	if (!tx)
 		return NULL;
 	struct http_tx *t = tx->proto_tx;
-	(void)hs;
+	*no_proto = false;
 	http_buf_set(&t->req.line, p, n);
 	if (n && http_is_space(p[0])) {
 		app_event_raise(pc, tx, APP_EVENT_HTTP_REQUEST_LINE_LEADING_WHITESPACE);
@@ -453,7 +481,7 @@ static struct app_tx *http_request_line(struct app_parse_ctx *pc, struct http_st
 		http_buf_set(&t->req.protocol, p + i, end - i);
 		uri_end = i;
 	} else {
-		app_event_raise(pc, tx, APP_EVENT_HTTP_REQUEST_LINE_MISSING_PROTOCOL);
+		*no_proto = true;
 	}
 	http_buf_set(&t->uri_raw, p + i, uri_end - i);
 	if (t->method.len == 4 && memcmp(t->method.data, "HEAD", 4) == 0)
@@ -496,6 +524,45 @@ static void http_status_line(struct app_parse_ctx *pc, struct app_tx *tx, struct
 			i++;
 		http_buf_set(&t->status_msg, p + i, n - i);
 	}
+}
+
+/* htp's whitespace: SP, HT, CR, LF, VT, FF */
+static bool http_is_lws_or_eol(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+static bool http_is_blank(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!http_is_lws_or_eol(p[i]))
+			return false;
+	return true;
+}
+
+/*
+ * A request line without protocol is HTTP/0.9 only when nothing that could be headers follows
+ * it in the same chunk: at most HTTP_V09_MAX_JUNK bytes, all whitespace. Otherwise the client
+ * just left the protocol out and headers follow (as libhtp decides).
+ */
+#define HTTP_V09_MAX_JUNK 16
+static bool http_rest_is_v09(const struct http_dir *d)
+{
+	if (d->rest > HTTP_V09_MAX_JUNK)
+		return false;
+	return d->rest == 0 || http_is_blank(d->rest_p, d->rest);
+}
+
+/* The request is finished. More bytes in this chunk are first checked for being a stray
+ * body (HST_REQ_TAIL) before a new request line, as libhtp does. */
+static void http_req_end(struct app_parse_ctx *pc, struct http_dir *d, struct app_tx *tx)
+{
+	if (d->rest > 0) {
+		http_dir_reset_body(d);
+		d->st = HST_REQ_TAIL;
+		return;
+	}
+	http_msg_done(pc, d, tx, FLOW_DIR_TO_SERVER);
 }
 
 /* ---- end of headers: body framing --------------------------------------------------------- */
@@ -638,7 +705,7 @@ static void http_headers_done(struct app_parse_ctx *pc, struct http_state *hs, u
 			d->st = HST_BODY_CL;
 			d->remaining = m->content_length;
 		} else {
-			http_msg_done(pc, d, tx, dir);
+			http_req_end(pc, d, tx);
 		}
 		return;
 	}
@@ -842,17 +909,31 @@ static int http_on_line(struct app_parse_ctx *pc, struct http_state *hs, uint8_t
 	bool ts = dir == FLOW_DIR_TO_SERVER;
 	struct app_tx *tx = http_dir_tx(pc, d);
 
+	if (d->st == HST_REQ_TAIL) {
+		if (tx && !http_starts_with_method(p, n)) {
+			/* not a new request: libhtp takes the line as body of the one before */
+			if (!http_is_blank(p, n)) {
+				app_event_raise(pc, tx, APP_EVENT_HTTP_REQUEST_BODY_UNEXPECTED);
+				http_body_data(pc, d, tx, dir, p, n);
+			}
+			if (d->rest == 0)
+				http_msg_done(pc, d, tx, dir);
+			return 0;
+		}
+		if (tx)
+			http_msg_done(pc, d, tx, dir);
+		d->st = HST_LINE;
+		d->has_cur = false;
+		tx = NULL;
+	}
+
 	switch (d->st) {
 	case HST_LINE: {
 		if (n == 0)
 			return 0; /* empty lines between messages are ignored */
-		if (d->recovering) {
-			if (ts ? !http_is_request_start(p, n) : !http_is_response_start(p, n))
-				return 0;
-			d->recovering = false;
-		}
 		if (ts) {
-			tx = http_request_line(pc, hs, p, n);
+			bool no_proto;
+			tx = http_request_line(pc, p, n, &no_proto);
 			if (!tx)
 				return -1;
 			if (too_long)
@@ -860,6 +941,16 @@ static int http_on_line(struct app_parse_ctx *pc, struct http_state *hs, uint8_t
 			d->cur_id = tx->tx_id;
 			d->has_cur = true;
 			d->st = HST_HEADERS;
+			if (no_proto && http_rest_is_v09(d)) {
+				/* HTTP/0.9: no headers, the response has no status line, and what
+				 * the client sends afterwards is not parsed (as libhtp) */
+				http_msg_done(pc, d, tx, dir);
+				d->st = HST_IGNORE;
+				hs->has_v09 = true;
+				hs->v09_id = tx->tx_id;
+			} else if (no_proto) {
+				app_event_raise(pc, tx, APP_EVENT_HTTP_REQUEST_LINE_MISSING_PROTOCOL);
+			}
 			return 0;
 		}
 		if (!http_is_response_start(p, n) && !tx) {
@@ -913,12 +1004,29 @@ static int http_on_line(struct app_parse_ctx *pc, struct http_state *hs, uint8_t
 		if (n > 0) {
 			if (d->st == HST_TRAILERS && m->n_headers >= pc->cfg->http.headers_limit)
 				return 0;
-			http_header_line(pc, tx, m, dir, p, n);
+			if (m->headers_raw.len < HTTP_HEADER_BLOCK_MAX) {
+				http_buf_append(&m->headers_raw, p, n, HTTP_HEADER_BLOCK_MAX);
+				http_buf_append(&m->headers_raw, (const uint8_t *)"\r\n", 2,
+						HTTP_HEADER_BLOCK_MAX);
+			}
+			/* a CR without its LF ends a header line too (libhtp): each piece is a
+			 * line of its own */
+			size_t s = 0;
+			for (size_t i = 0; i <= n; i++) {
+				if (i < n && p[i] != '\r')
+					continue;
+				if (i > s)
+					http_header_line(pc, tx, m, dir, p + s, i - s);
+				s = i + 1;
+			}
 			return 0;
 		}
 		if (d->st == HST_TRAILERS) {
 			http_build_header_buffers(m, ts);
-			http_msg_done(pc, d, tx, dir);
+			if (ts)
+				http_req_end(pc, d, tx);
+			else
+				http_msg_done(pc, d, tx, dir);
 			return 0;
 		}
 		if (d->interim) {
@@ -975,7 +1083,7 @@ static int http_on_line(struct app_parse_ctx *pc, struct http_state *hs, uint8_t
 static bool http_st_is_line(enum http_st st)
 {
 	return st == HST_LINE || st == HST_HEADERS || st == HST_CHUNK_LEN ||
-	       st == HST_CHUNK_CRLF || st == HST_TRAILERS;
+	       st == HST_CHUNK_CRLF || st == HST_TRAILERS || st == HST_REQ_TAIL;
 }
 
 /*
@@ -1017,6 +1125,8 @@ static int http_take_line(struct app_parse_ctx *pc, struct http_state *hs, uint8
 	}
 	if (ll && line[ll - 1] == '\r')
 		ll--;
+	d->rest_p = p + take;
+	d->rest = n - take;
 	int r = http_on_line(pc, hs, dir, line, ll, too_long);
 	d->line.len = 0;
 	d->line_overflow = false;
@@ -1049,11 +1159,16 @@ static void http_eof(struct app_parse_ctx *pc, struct http_state *hs, uint8_t di
 	if (d->st == HST_CLOSED)
 		return;
 	struct app_tx *tx = http_dir_tx(pc, d);
-	if (d->line.len && tx == NULL && dir == FLOW_DIR_TO_SERVER && d->st == HST_LINE) {
+	if (d->line.len && tx == NULL && dir == FLOW_DIR_TO_SERVER && d->st == HST_LINE &&
+	    !d->recovering) {
 		/* a request line without its LF: keep it (request_line_incomplete) */
-		struct app_tx *nt = http_request_line(pc, hs, d->line.data, d->line.len);
+		bool no_proto;
+		struct app_tx *nt = http_request_line(pc, d->line.data, d->line.len, &no_proto);
 		if (nt) {
 			app_event_raise(pc, nt, APP_EVENT_HTTP_REQUEST_LINE_INCOMPLETE);
+			if (no_proto)
+				app_event_raise(pc, nt,
+						APP_EVENT_HTTP_REQUEST_LINE_MISSING_PROTOCOL);
 			tx = nt;
 		}
 	}
@@ -1064,7 +1179,7 @@ static void http_eof(struct app_parse_ctx *pc, struct http_state *hs, uint8_t di
 			http_build_header_buffers(m, dir == FLOW_DIR_TO_SERVER);
 		if (d->st == HST_HEADERS && dir == FLOW_DIR_TO_SERVER)
 			http_request_host(pc, tx, t);
-		if (d->st != HST_BODY_EOF)
+		if (d->st != HST_BODY_EOF && d->st != HST_REQ_TAIL)
 			tx->flags |= APP_TX_F_EOF;
 		http_msg_done(pc, d, tx, dir);
 	}
@@ -1073,20 +1188,114 @@ static void http_eof(struct app_parse_ctx *pc, struct http_state *hs, uint8_t di
 	d->st = HST_CLOSED;
 }
 
+/*
+ * Does a message of this direction start at p? Requests: a known method, a space and
+ * something; responses: "HTTP/" and a digit. Only the whole pattern counts.
+ */
+static bool http_msg_starts_at(const uint8_t *p, size_t n, bool ts)
+{
+	if (!ts)
+		return n >= 6 && memcmp(p, "HTTP/", 5) == 0 && p[5] >= '0' && p[5] <= '9';
+	if (p[0] < 'A' || p[0] > 'Z')
+		return false;
+	for (size_t k = 0; k < ARRAY_SIZE(http_methods); k++) {
+		size_t ml = strlen(http_methods[k]);
+		if (n >= ml + 2 && memcmp(p, http_methods[k], ml) == 0 && p[ml] == ' ' &&
+		    p[ml + 1] != ' ')
+			return true;
+	}
+	return false;
+}
+
+/* Longest start pattern, and so the tail kept between chunks while looking for one. */
+#define HTTP_RECOVER_CARRY 24
+
+/*
+ * After a gap (or bytes that frame nothing): drop bytes until a message starts. The start may
+ * sit in the middle of a line — the end of a body whose other part was lost runs straight into
+ * the next message. Returns the bytes of p consumed; when a start is found `recovering` ends and
+ * the start's first bytes may be in d->line (the tail carried from the previous chunk).
+ */
+static size_t http_recover_scan(struct http_dir *d, bool ts, const uint8_t *p, size_t n)
+{
+	size_t cl = d->line.len < HTTP_RECOVER_CARRY ? d->line.len : 0;
+	if (cl) {
+		uint8_t win[2 * HTTP_RECOVER_CARRY];
+		size_t wn = cl + (n < HTTP_RECOVER_CARRY ? n : HTTP_RECOVER_CARRY);
+		memcpy(win, d->line.data, cl);
+		memcpy(win + cl, p, wn - cl);
+		for (size_t k = 0; k < cl; k++) {
+			if (!http_msg_starts_at(win + k, wn - k, ts))
+				continue;
+			memmove(d->line.data, d->line.data + k, cl - k);
+			d->line.len = (uint32_t)(cl - k);
+			d->recovering = false;
+			return 0;
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (!http_msg_starts_at(p + k, n - k, ts))
+			continue;
+		d->line.len = 0;
+		d->recovering = false;
+		return k;
+	}
+	/* keep the last bytes: a start may be split over two chunks */
+	const size_t keep = HTTP_RECOVER_CARRY - 1;
+	if (n >= keep) {
+		d->line.len = 0;
+		http_buf_append(&d->line, p + n - keep, keep, keep);
+	} else {
+		if (cl + n > keep) {
+			size_t drop = cl + n - keep;
+			memmove(d->line.data, d->line.data + drop, cl - drop);
+			d->line.len = (uint32_t)(cl - drop);
+		} else {
+			d->line.len = (uint32_t)cl;
+		}
+		http_buf_append(&d->line, p, n, keep);
+	}
+	return n;
+}
+
+/* The response to an HTTP/0.9 request has no status line: all of it is body, up to the close. */
+static void http_v09_response(struct app_parse_ctx *pc, struct http_state *hs)
+{
+	struct http_dir *d = &hs->d[FLOW_DIR_TO_CLIENT];
+	struct app_tx *tx = http_find_tx(pc, hs->v09_id);
+	hs->has_v09 = false;
+	if (!tx || tx->progress[FLOW_DIR_TO_CLIENT] != HTTP_PROGRESS_NONE)
+		return;
+	tx->progress[FLOW_DIR_TO_CLIENT] = HTTP_PROGRESS_HEADERS;
+	d->cur_id = tx->tx_id;
+	d->has_cur = true;
+	d->st = HST_BODY_EOF;
+}
+
 static int http_parse(struct app_parse_ctx *pc, void *state, uint8_t dir, const uint8_t *data,
 		      uint32_t len, uint32_t flags)
 {
 	struct http_state *hs = state;
 	struct http_dir *d = &hs->d[dir];
+	bool ts = dir == FLOW_DIR_TO_SERVER;
 	if (hs->tunnel)
 		return -1;
 	if ((flags & APP_F_GAP) && d->st != HST_CLOSED)
 		http_gap(pc, hs, dir);
 	size_t off = 0;
-	while (off < len && !hs->tunnel && d->st != HST_CLOSED) {
+	while (off < len && !hs->tunnel && d->st != HST_CLOSED && d->st != HST_IGNORE) {
 		const uint8_t *p = data + off;
 		size_t n = len - off;
 		size_t used = n;
+		if (!ts && hs->has_v09 && d->st == HST_LINE && d->line.len == 0 &&
+		    !d->recovering) {
+			http_v09_response(pc, hs);
+			continue;
+		}
+		if (d->recovering && d->st == HST_LINE) {
+			off += http_recover_scan(d, ts, p, n);
+			continue;
+		}
 		if (http_st_is_line(d->st)) {
 			if (http_take_line(pc, hs, dir, p, n, &used) < 0)
 				return -1;
@@ -1104,14 +1313,26 @@ static int http_parse(struct app_parse_ctx *pc, void *state, uint8_t dir, const 
 				http_body_data(pc, d, tx, dir, p, used);
 				d->remaining -= used;
 				if (d->remaining == 0) {
+					d->rest_p = p + used;
+					d->rest = n - used;
 					if (d->st == HST_CHUNK_DATA)
 						d->st = HST_CHUNK_CRLF;
+					else if (ts)
+						http_req_end(pc, d, tx);
 					else
 						http_msg_done(pc, d, tx, dir);
 				}
 			}
 		}
 		off += used;
+	}
+	if (d->st == HST_REQ_TAIL && d->line.len == 0 && !d->line_overflow) {
+		/* the chunk ended right after the request: it is complete */
+		struct app_tx *tx = http_dir_tx(pc, d);
+		if (tx)
+			http_msg_done(pc, d, tx, dir);
+		d->st = HST_LINE;
+		d->has_cur = false;
 	}
 	if (flags & APP_F_EOF)
 		http_eof(pc, hs, dir);
@@ -1120,14 +1341,6 @@ static int http_parse(struct app_parse_ctx *pc, void *state, uint8_t dir, const 
 
 /* ---- detection ---------------------------------------------------------------------------- */
 
-/* Methods recognised by the probe (as Suricata's pattern list for HTTP/1). */
-static const char *const http_methods[] = {
-	"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "CONNECT", "TRACE", "PATCH",
-	"PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH",
-	"CHECKOUT", "CHECKIN", "REPORT", "MERGE", "MKACTIVITY", "UPDATE", "LABEL", "VERSION-CONTROL",
-	"BASELINE-CONTROL", "MKWORKSPACE", "UNCHECKOUT", "ORDERPATCH", "ACL", "SUBSCRIBE",
-	"UNSUBSCRIBE", "NOTIFY", "POLL", "BMOVE", "BCOPY", "BDELETE", "BPROPFIND", "BPROPPATCH",
-};
 
 static enum app_probe http_probe(const uint8_t *data, uint32_t len, uint8_t dir, uint8_t ipp)
 {

@@ -1,8 +1,8 @@
 /*
  * eve-http.c — the EVE "http" record of one HTTP transaction, with Suricata's field names
  * (hostname, http_port, url, http_user_agent, http_content_type, http_refer, http_method,
- * protocol, status, redirect, length) and, when configured, the request/response header lists
- * (types.http.dump-all-headers) as {"name","value"} objects.
+ * protocol, status or status_string, redirect, length) and, when configured, the
+ * request/response header lists (types.http.dump-all-headers) as {"name","value"} objects.
  */
 #include <string.h>
 
@@ -65,6 +65,9 @@ void eve_http_fields(struct jbuf *j, const struct app_tx *tx, const struct eve_h
 	eve_http_buf(j, "protocol", &t->req.protocol);
 	if (t->status >= 0)
 		jbuf_add_uint(j, "status", (uint64_t)t->status);
+	else
+		/* a status line whose code is not a number ("2XX"): Suricata 8 logs the text */
+		eve_http_buf(j, "status_string", &t->status_code);
 	eve_http_header(j, "redirect", &t->resp, "Location");
 	jbuf_add_uint(j, "length", t->resp.body_len);
 	if (o && o->dump_request_headers)
