@@ -616,7 +616,26 @@ static void test_verdict_custom_order(void **state)
 	assert_int_equal(res.alerts[0].rule->sid, 1);
 	assert_int_equal(res.alerts[1].rule->sid, 3);
 	assert_int_equal(res.alerts[2].rule->sid, 2);
-	assert_int_equal(res.verdict, DETECT_ACTION_ALERT);
+	/* the order ranks the alerts; a reject that applies is still the packet's verdict */
+	assert_int_equal(res.verdict, DETECT_ACTION_REJECT);
+	/* alert before pass: the alert is logged and the packet (and flow) passed */
+	cfg.action_order[0] = DETECT_ACTION_ALERT;
+	cfg.action_order[1] = DETECT_ACTION_PASS;
+	cfg.action_order[2] = DETECT_ACTION_DROP;
+	cfg.action_order[3] = DETECT_ACTION_REJECT;
+	detect_action_order_init(&o, &cfg);
+	detect_result_reset(&res);
+	add(&res, &o, rs, 3, 0);
+	add(&res, &o, rs, 0, 0);
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	detect_result_finalize(&res, &o, &f, false);
+	assert_int_equal(res.n_alerts, 2);
+	assert_int_equal(res.alerts[0].rule->sid, 1);
+	assert_false(res.alerts[0].flags & DETECT_ALERT_F_NOALERT);
+	assert_true(res.alerts[1].flags & DETECT_ALERT_F_NOALERT);
+	assert_int_equal(res.verdict, DETECT_ACTION_PASS);
+	assert_true(f.flags & FLOW_F_PASS);
 	/* an order that is not a permutation falls back to the default */
 	cfg.action_order[3] = DETECT_ACTION_ALERT;
 	detect_action_order_init(&o, &cfg);

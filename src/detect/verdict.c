@@ -199,7 +199,19 @@ void detect_result_finalize(struct detect_result *res, const struct detect_actio
 			break;
 		}
 	}
-	res->verdict = res->n_alerts ? res->alerts[0].action : DETECT_ACTION_NONE;
+	/* The verdict (Suricata's packet action): a drop or reject that applies wins, else a
+	 * pass, else alert — whatever the order put first (with action-order alert before pass,
+	 * the alerts are logged and the packet is still passed). */
+	res->verdict = DETECT_ACTION_NONE;
+	for (uint32_t i = 0; i < res->n_alerts; i++) {
+		enum detect_action a = res->alerts[i].action;
+		if (a == DETECT_ACTION_DROP || a == DETECT_ACTION_REJECT) {
+			res->verdict = a;
+			break;
+		}
+		if (a == DETECT_ACTION_PASS || res->verdict == DETECT_ACTION_NONE)
+			res->verdict = res->verdict == DETECT_ACTION_PASS ? DETECT_ACTION_PASS : a;
+	}
 	if (!f)
 		return;
 	bool logged = false, drop = false;
