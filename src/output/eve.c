@@ -404,9 +404,13 @@ static void add_ip(struct jbuf *j, const char *key, const struct ip_addr *a)
 	jbuf_add_str(j, key, eve_format_ip(a, buf));
 }
 
-/* Suricata's pkt_src for a packet: where it came from (wire, or the inner packet of a tunnel). */
+/* Suricata's pkt_src for a packet: where it came from (wire, the inner packet of a tunnel, or
+ * a pseudo packet of the flow's end — no captured bytes — that carries the last stream and
+ * transaction results). */
 static const char *packet_source(const struct packet *p)
 {
+	if (!p->data)
+		return "stream (flow timeout)";
 	if (!(p->flags & PKT_F_TUNNELED))
 		return "wire/pcap";
 	if (p->outer_ip_proto == 47)
