@@ -692,6 +692,60 @@ static void test_fast_open(void **s)
 	env_done(&e);
 }
 
+/* Handshake anomalies: each raises its event and the packet is not tracked. */
+static void test_handshake_events(void **s)
+{
+	(void)s;
+	struct env e;
+	/* a SYN/ACK acking something else than the SYN; the right one afterwards is fine */
+	env_init(&e, NULL);
+	e.f.tcp_state = TCP_STATE_SYN_SENT;
+	seg(&e, 0, ISN_C, 0, TH_SYN, NULL);
+	seg(&e, 1, ISN_S, ISN_C + 7, TH_SYN | A, NULL);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_3WHS_SYNACK_WITH_WRONG_ACK], 1);
+	assert_true(e.r.ignored);
+	/* a SYN/ACK from the client without the server's SYN first */
+	seg(&e, 0, ISN_C, ISN_S + 1, TH_SYN | A, NULL);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_3WHS_SYNACK_IN_WRONG_DIRECTION], 1);
+	e.f.tcp_state = TCP_STATE_SYN_RECV;
+	seg(&e, 1, ISN_S, ISN_C + 1, TH_SYN | A, NULL);
+	/* resent SYN/ACK with another ACK, SYN toward the client, SYN with another ISN */
+	seg(&e, 1, ISN_S, ISN_C + 2, TH_SYN | A, NULL);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_3WHS_SYNACK_RESEND_WITH_DIFFERENT_ACK], 1);
+	seg(&e, 1, ISN_S, 0, TH_SYN, NULL);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_3WHS_SYN_TOCLIENT_ON_SYN_RECV], 1);
+	seg(&e, 0, ISN_C + 9, 0, TH_SYN, NULL);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_3WHS_SYN_RESEND_DIFF_SEQ_ON_SYN_RECV], 1);
+	/* right sequence number, wrong ACK: an evasion attempt, the data is not taken */
+	e.f.tcp_state = TCP_STATE_ESTABLISHED;
+	seg(&e, 0, C(0), ISN_S + 50, A, "evil");
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_3WHS_RIGHT_SEQ_WRONG_ACK_EVASION], 1);
+	seg(&e, 0, C(0), S(0), A, "good");
+	ack_c(&e, 4);
+	assert_string_equal(e.got[0], "good");
+	env_done(&e);
+
+	/* a split handshake (server SYN, client SYN/ACK, server ACK) raises nothing */
+	env_init(&e, NULL);
+	e.f.tcp_state = TCP_STATE_SYN_SENT;
+	seg(&e, 0, ISN_C, 0, TH_SYN, NULL);
+	seg(&e, 1, ISN_S, 0, TH_SYN, NULL);
+	seg(&e, 0, ISN_C, ISN_S + 2, TH_SYN | A, NULL);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_4WHS_SYNACK_WITH_WRONG_ACK], 1);
+	seg(&e, 0, ISN_C, ISN_S + 1, TH_SYN | A, NULL);
+	e.f.tcp_state = TCP_STATE_SYN_RECV;
+	seg(&e, 1, S(0), C(0), A, NULL);
+	e.f.tcp_state = TCP_STATE_ESTABLISHED;
+	seg(&e, 0, C(0), S(0), A, "EVIL");
+	ack_c(&e, 4);
+	assert_string_equal(e.got[0], "EVIL");
+	unsigned total = 0;
+	for (unsigned i = 0; i < STREAM_EVENT_MAX; i++)
+		total += e.events[i];
+	assert_int_equal(total, 1);
+	env_done(&e);
+}
+
 /* A RST with everything ACKed closes both directions at once. */
 static void test_rst_all_acked(void **s)
 {
@@ -1224,6 +1278,7 @@ int main(void)
 		cmocka_unit_test(test_timestamps),
 		cmocka_unit_test(test_timestamps_linux),
 		cmocka_unit_test(test_fast_open),
+		cmocka_unit_test(test_handshake_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -81,7 +81,17 @@ struct stream_flow {
 	bool ignored;
 	bool midstream_checked;
 	bool ts_on; /* both sides use timestamps: packets are checked against them (PAWS) */
+	/* the handshake as this stage follows it (the flow's tcp_state already includes the
+	 * packet being handled): which step, the split ("4whs") variant, and what the SYN and
+	 * SYN/ACK said */
+	uint8_t hs;
+	bool whs4;
+	uint16_t syn_len;
+	uint32_t isn[2];
+	uint32_t synack_ack;
 };
+
+enum { HS_NONE = 0, HS_SYN_SENT, HS_SYN_RECV, HS_DONE };
 
 struct stream_ctx {
 	struct stream_config cfg;
@@ -418,6 +428,144 @@ static void next_seq_update(struct stream_dir *dd, const struct packet *p)
 		dd->next_seq = end;
 	} else if (SEQ_LEQ(p->tcp_seq, dd->next_seq) && SEQ_GT(end, dd->next_seq)) {
 		dd->next_seq = end;
+	}
+}
+
+/* ---- handshake checks ---------------------------------------------------------------------- */
+
+/*
+ * Follow the handshake and raise Suricata's 3whs/4whs events: a SYN/ACK acking something else
+ * than the SYN (or a TCP Fast Open SYN's data), one sent by the client without the server's
+ * own SYN first, SYNs and SYN/ACKs resent differently or in the wrong direction, a client ACK
+ * with the right sequence number but a wrong ACK (an evasion: some hosts keep the connection),
+ * an ACK from the server before the client's (IPS only: in IDS mode the client's ACK was
+ * probably missed). Returns false when the packet must not be tracked (Suricata drops it
+ * from the session).
+ */
+static bool hs_check(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d,
+		     const struct packet *p, const struct flow *f)
+{
+	uint8_t fl = p->tcp_flags & (TH_SYN | TH_ACK | TH_RST | TH_FIN);
+	bool syn = (fl & (TH_SYN | TH_ACK)) == TH_SYN;
+	bool synack = (fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK);
+	bool to_server = d == FLOW_DIR_TO_SERVER;
+
+	if (f->flags & FLOW_F_MIDSTREAM) {
+		sf->hs = HS_DONE; /* picked up midstream: no handshake to check */
+		return true;
+	}
+	switch (sf->hs) {
+	case HS_NONE:
+		if (syn && to_server) {
+			sf->hs = HS_SYN_SENT;
+			sf->isn[0] = p->tcp_seq;
+			sf->syn_len = (uint16_t)p->payload_len;
+		}
+		return true;
+	case HS_SYN_SENT:
+		if (p->tcp_flags & TH_RST)
+			return true;
+		if (synack && !to_server) {
+			uint32_t ack = p->tcp_ack, want = sf->isn[0] + 1;
+			if (ack != want && (!sf->syn_len || ack != want + sf->syn_len)) {
+				ev(sc, STREAM_EVENT_STREAM_3WHS_SYNACK_WITH_WRONG_ACK);
+				return false;
+			}
+			if (sf->syn_len && ack == want)
+				ev(sc, STREAM_EVENT_STREAM_3WHS_SYNACK_TFO_DATA_IGNORED);
+			sf->hs = HS_SYN_RECV;
+			sf->isn[1] = p->tcp_seq;
+			sf->synack_ack = ack;
+			return true;
+		}
+		if (synack) {
+			if (!sf->whs4) {
+				ev(sc, STREAM_EVENT_STREAM_3WHS_SYNACK_IN_WRONG_DIRECTION);
+				return false;
+			}
+			if (p->tcp_ack != sf->isn[1] + 1) {
+				ev(sc, STREAM_EVENT_STREAM_4WHS_SYNACK_WITH_WRONG_ACK);
+				return false;
+			}
+			if (p->tcp_seq != sf->isn[0]) {
+				ev(sc, STREAM_EVENT_STREAM_4WHS_SYNACK_WITH_WRONG_SYN);
+				return false;
+			}
+			sf->hs = HS_SYN_RECV;
+			sf->synack_ack = p->tcp_ack;
+			return true;
+		}
+		if (syn && !to_server) {
+			sf->whs4 = true; /* the server's own SYN: a split handshake */
+			sf->isn[1] = p->tcp_seq;
+		} else if (syn) {
+			sf->isn[0] = p->tcp_seq; /* resent SYN: the latest counts */
+			sf->syn_len = (uint16_t)p->payload_len;
+		} else if ((fl & TH_ACK) && to_server && sc->cfg.async_oneside &&
+			   !(fl & TH_SYN) && p->tcp_seq != sf->d[0].next_seq) {
+			ev(sc, STREAM_EVENT_STREAM_3WHS_ASYNC_WRONG_SEQ);
+			return false;
+		}
+		return true;
+	case HS_SYN_RECV:
+		if (p->tcp_flags & (TH_RST | TH_FIN))
+			return true;
+		if (synack) {
+			if (sf->whs4)
+				return true;
+			if (to_server) {
+				ev(sc, STREAM_EVENT_STREAM_3WHS_SYNACK_TOSERVER_ON_SYN_RECV);
+				return false;
+			}
+			if (p->tcp_ack != sf->synack_ack) {
+				ev(sc, STREAM_EVENT_STREAM_3WHS_SYNACK_RESEND_WITH_DIFFERENT_ACK);
+				return false;
+			}
+			return true;
+		}
+		if (syn) {
+			if (sf->whs4)
+				return true;
+			if (!to_server) {
+				ev(sc, STREAM_EVENT_STREAM_3WHS_SYN_TOCLIENT_ON_SYN_RECV);
+				return false;
+			}
+			if (p->tcp_seq != sf->isn[0]) {
+				ev(sc, STREAM_EVENT_STREAM_3WHS_SYN_RESEND_DIFF_SEQ_ON_SYN_RECV);
+				return false;
+			}
+			return true;
+		}
+		if (!(fl & TH_ACK))
+			return true;
+		/* the ACK completing the handshake: the server's in a split handshake */
+		if (sf->whs4) {
+			if (to_server)
+				return true;
+			if (p->tcp_seq != sf->isn[1] + 1) {
+				ev(sc, STREAM_EVENT_STREAM_4WHS_WRONG_SEQ);
+				return false;
+			}
+			sf->hs = HS_DONE;
+			return true;
+		}
+		if (!to_server) {
+			if (sc->inline_mode && !sf->syn_len) {
+				ev(sc, STREAM_EVENT_STREAM_3WHS_ACK_IN_WRONG_DIR);
+				return false;
+			}
+			return true; /* IDS: the client's ACK was probably missed */
+		}
+		/* (the SYN/ACK's ACK is the client's next sequence number, TFO data included) */
+		if (p->tcp_seq == sf->synack_ack && p->tcp_ack != sf->isn[1] + 1 &&
+		    !sc->cfg.async_oneside) {
+			ev(sc, STREAM_EVENT_STREAM_3WHS_RIGHT_SEQ_WRONG_ACK_EVASION);
+			return false;
+		}
+		sf->hs = HS_DONE;
+		return true;
+	default:
+		return true;
 	}
 }
 
@@ -787,6 +935,12 @@ void stream_handle_packet(struct stream_ctx *sc, struct packet *p, struct stream
 
 	uint8_t d = p->flow_dir, o = (uint8_t)(1 - d);
 	struct stream_dir *dd = &sf->d[d], *od = &sf->d[o];
+
+	if (sf->hs != HS_DONE && !hs_check(sc, sf, d, p, f)) {
+		out->ignored = true;
+		finish_result(sc);
+		return;
+	}
 
 	if (flags & TH_SYN) {
 		/* (re)start the direction at ISN + 1 unless data already flowed */

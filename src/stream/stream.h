@@ -84,6 +84,16 @@ enum stream_policy stream_host_os_lookup(const struct stream_host_os *t, const s
 	X(STREAM_3WHS_SYNACK_IN_WRONG_DIRECTION, "3whs_synack_in_wrong_direction") \
 	X(STREAM_3WHS_SYNACK_WITH_WRONG_ACK, "3whs_synack_with_wrong_ack")      \
 	X(STREAM_3WHS_ACK_IN_WRONG_DIR, "3whs_ack_in_wrong_dir")                \
+	X(STREAM_3WHS_ASYNC_WRONG_SEQ, "3whs_async_wrong_seq")                  \
+	X(STREAM_3WHS_RIGHT_SEQ_WRONG_ACK_EVASION, "3whs_right_seq_wrong_ack_evasion") \
+	X(STREAM_3WHS_SYNACK_RESEND_WITH_DIFFERENT_ACK, "3whs_synack_resend_with_different_ack") \
+	X(STREAM_3WHS_SYNACK_TOSERVER_ON_SYN_RECV, "3whs_synack_toserver_on_syn_recv") \
+	X(STREAM_3WHS_SYN_TOCLIENT_ON_SYN_RECV, "3whs_syn_toclient_on_syn_recv") \
+	X(STREAM_3WHS_SYN_RESEND_DIFF_SEQ_ON_SYN_RECV, "3whs_syn_resend_diff_seq_on_syn_recv") \
+	X(STREAM_3WHS_SYNACK_TFO_DATA_IGNORED, "3whs_synack_tfo_data_ignored")  \
+	X(STREAM_4WHS_SYNACK_WITH_WRONG_ACK, "4whs_synack_with_wrong_ack")      \
+	X(STREAM_4WHS_SYNACK_WITH_WRONG_SYN, "4whs_synack_with_wrong_syn")      \
+	X(STREAM_4WHS_WRONG_SEQ, "4whs_wrong_seq")                              \
 	X(STREAM_PKT_INVALID_ACK, "pkt_invalid_ack")                            \
 	X(STREAM_PKT_INVALID_TIMESTAMP, "pkt_invalid_timestamp")                \
 	X(STREAM_PKT_RETRANSMISSION, "pkt_retransmission")                      \
