@@ -429,6 +429,15 @@ int main(int argc, char **argv)
 			 es.mpm_patterns, (double)es.build_usec / 1e6, es.cache_hits);
 	}
 	o.engine = engine;
+	/* ja3/ja4-fingerprints "auto": on when a loaded rule inspects a fingerprint buffer */
+	for (size_t i = 0; i < rules_ruleset_count(rules); i++) {
+		const struct rule *ru = rules_ruleset_rule(rules, i);
+		for (uint16_t g = 0; ru && !ru->disabled && g < ru->n_groups; g++) {
+			int b = app_buffer_lookup(rules_buffer_name(ru->groups[g].buffer));
+			if (b >= 0)
+				app_config_rules_use_buffer(&o.app, (enum app_buffer)b);
+		}
+	}
 	if (cli.iface) {
 		fprintf(stderr, "aegis: error: -i %s: live capture is not built yet; read a capture "
 				"file with -r\n", cli.iface);

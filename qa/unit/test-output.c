@@ -812,13 +812,21 @@ static void test_eve_anomaly_records(void **state)
 	q.events[0] = 0xffff;
 	eve_log_anomalies(e, &q);
 
+	/* a pseudo packet (flow end) says so in pkt_src */
+	struct packet ps = make_packet();
+	ps.flags |= PKT_F_PSEUDO;
+	ps.event_count = 1;
+	ps.events[0] = DECODE_EVENT_TCP_OPT_INVALID_LEN;
+	eve_log_anomalies(e, &ps);
+
 	struct eve_counters c;
 	eve_get_counters(e, &c);
-	assert_int_equal(c.records[EVE_TYPE_ANOMALY], 3);
+	assert_int_equal(c.records[EVE_TYPE_ANOMALY], 4);
 
 	struct records rs;
 	eve_finish(e, &rs);
-	assert_int_equal(rs.n, 3);
+	assert_int_equal(rs.n, 4);
+	assert_str_field(rs.r[3], "pkt_src", "stream (flow timeout)");
 	json_t *r = rs.r[0];
 	assert_str_field(r, "event_type", "anomaly");
 	assert_str_field(r, "timestamp", "2023-11-14T22:13:21.000005+0000");

@@ -164,6 +164,8 @@ enum {
 	PKT_F_FRAGMENT = 1u << 5,      /* IP fragment (MF set or offset != 0) */
 	PKT_F_HAS_ETH = 1u << 6,       /* eth_src/eth_dst are valid */
 	PKT_F_CSUM_CHECKED = 1u << 7,  /* checksums were verified (the *_CSUM_BAD flags are final) */
+	PKT_F_PSEUDO = 1u << 8,        /* made up by the engine for a flow (its end, the other
+					* side's data): no bytes were captured */
 };
 
 /* tcp_flags bits */

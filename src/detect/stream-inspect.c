@@ -463,6 +463,7 @@ void detect_pseudo_packet(struct packet *out, struct flow *f, uint8_t dir, uint6
 	out->dp = dir == FLOW_DIR_TO_SERVER ? f->dp : f->sp;
 	out->flow = f;
 	out->flow_dir = dir;
+	out->flags = PKT_F_PSEUDO;
 	out->ts_usec = ts_usec;
 	out->pcap_cnt = pcap_cnt;
 }

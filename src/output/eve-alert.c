@@ -209,6 +209,7 @@ void eve_log_alert(struct eve *e, const struct packet *p, const struct detect_al
 			/* the app-layer record of the transaction, as Suricata adds it */
 			static const struct eve_http_opts http_defaults = { .extended = true };
 			eve_http_fields(j, info->tx, info->http ? info->http : &http_defaults);
+			eve_tls_fields(j, info->tx, NULL);
 			eve_dns_fields(j, info->tx);
 		}
 		jbuf_add_str(j, "direction",

@@ -1,8 +1,9 @@
 /*
  * eve-stats.c — the EVE "stats" record: engine counters under Suricata's key names
  * (stats.decoder.*, stats.decoder.event.<layer>.<event>, stats.flow.*, stats.tcp.*,
- * stats.capture.*). Only counters aegis really keeps are written, each under a name Suricata's
- * EVE schema defines, so dashboards built for Suricata read them unchanged.
+ * stats.capture.*, stats.app_layer.{flow,tx,error}.<proto>). Only counters aegis really keeps
+ * are written, each under a name Suricata's EVE schema defines, so dashboards built for
+ * Suricata read them unchanged.
  */
 #include <string.h>
 #include <time.h>
@@ -123,6 +124,35 @@ static void add_flow(struct jbuf *j, const struct flow_stats *f)
 	jbuf_close_object(j);
 }
 
+/* stats.app_layer: flows and transactions per protocol and transport, and the parsers' errors,
+ * zeros included (Suricata writes a counter for every protocol it registered). */
+static void add_app_layer(struct jbuf *j, const struct app_stats *a)
+{
+	jbuf_open_object(j, "app_layer");
+	jbuf_open_object(j, "flow");
+	for (unsigned i = 0; i < APP_STAT_MAX; i++)
+		jbuf_add_uint(j, app_stat_slot_name(i), a->slot_flows[i]);
+	jbuf_close_object(j);
+	jbuf_open_object(j, "tx");
+	for (unsigned i = 0; i < APP_STAT_MAX; i++)
+		if (i != APP_STAT_FAILED_TCP && i != APP_STAT_FAILED_UDP)
+			jbuf_add_uint(j, app_stat_slot_name(i), a->slot_tx[i]);
+	jbuf_close_object(j);
+	jbuf_open_object(j, "error");
+	for (unsigned i = 0; i < APP_STAT_MAX; i++) {
+		if (i == APP_STAT_FAILED_UDP) /* no such counter in Suricata */
+			continue;
+		jbuf_open_object(j, app_stat_slot_name(i));
+		jbuf_add_uint(j, "gap", a->errors[i].gap);
+		jbuf_add_uint(j, "alloc", a->errors[i].alloc);
+		jbuf_add_uint(j, "parser", a->errors[i].parser);
+		jbuf_add_uint(j, "internal", a->errors[i].internal);
+		jbuf_close_object(j);
+	}
+	jbuf_close_object(j);
+	jbuf_close_object(j);
+}
+
 void eve_log_stats(struct eve *e, const struct aegis_stats *s)
 {
 	const struct eve_config *cfg = eve_get_config(e);
@@ -155,6 +185,7 @@ void eve_log_stats(struct eve *e, const struct aegis_stats *s)
 		jbuf_add_uint(j, "invalid_checksum",
 			      s->decode.events[DECODE_EVENT_TCP_CHECKSUM_INVALID]);
 		jbuf_close_object(j);
+		add_app_layer(j, &s->app);
 	}
 	jbuf_close_object(j);
 	eve_end_record(e, j, EVE_TYPE_STATS);

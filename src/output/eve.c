@@ -409,7 +409,7 @@ static void add_ip(struct jbuf *j, const char *key, const struct ip_addr *a)
  * transaction results). */
 static const char *packet_source(const struct packet *p)
 {
-	if (!p->data)
+	if (p->flags & PKT_F_PSEUDO)
 		return "stream (flow timeout)";
 	if (!(p->flags & PKT_F_TUNNELED))
 		return "wire/pcap";

@@ -18,6 +18,7 @@
 #include "decode/decode.h"
 #include "detect/detect.h"
 #include "flow/flow.h"
+#include "app/app.h"
 
 /* ---- JSON builder ------------------------------------------------------------------------ */
 
@@ -127,6 +128,7 @@ struct aegis_stats {
 	struct capture_stats capture;
 	struct decode_stats decode;
 	struct flow_stats flow;
+	struct app_stats app;     /* stats.app_layer.* (summed over the workers) */
 };
 
 /* Default config: enabled, eve.json, alert+anomaly+flow+stats+drop+http+dns+tls. */
@@ -322,8 +324,12 @@ void eve_dns_fields(struct jbuf *j, const struct app_tx *tx);
 #define EVE_TLS_JA3             0x0200
 #define EVE_TLS_JA3S            0x0400
 #define EVE_TLS_JA4             0x0800
-#define EVE_TLS_BASIC    (EVE_TLS_SUBJECT | EVE_TLS_ISSUER | EVE_TLS_SESSION_RESUMED)
-#define EVE_TLS_EXTENDED 0x0fff
+#define EVE_TLS_SUBJECTALTNAME  0x1000
+#define EVE_TLS_CLIENT_ALPNS    0x2000
+#define EVE_TLS_SERVER_ALPNS    0x4000
+#define EVE_TLS_BASIC                                                                      \
+	(EVE_TLS_SUBJECT | EVE_TLS_ISSUER | EVE_TLS_SESSION_RESUMED | EVE_TLS_SUBJECTALTNAME)
+#define EVE_TLS_EXTENDED 0x7fff
 
 struct eve_tls_options {
 	uint32_t fields;            /* EVE_TLS_*; default EVE_TLS_BASIC (extended: no) */
@@ -332,6 +338,8 @@ void eve_tls_options_defaults(struct eve_tls_options *o);
 /* A `custom:` list entry ("subject", "issuer", "serial", "not_before", "ja3", ...) -> bit; 0 if
  * unknown. */
 uint32_t eve_tls_field_lookup(const char *name);
+/* The "tls" object of a transaction for an alert's app-layer metadata (o NULL: extended). */
+void eve_tls_fields(struct jbuf *j, const struct app_tx *tx, const struct eve_tls_options *o);
 /* One "tls" record for the flow's TLS session (logged when the handshake is over). */
 void eve_log_tls(struct eve *e, const struct packet *p, const struct flow *f,
 		 const struct app_tx *tx, uint64_t ts_usec, const struct eve_tls_options *o);

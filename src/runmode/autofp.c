@@ -196,6 +196,11 @@ int runmode_run_autofp(const struct runmode_options *o, volatile sig_atomic_t *s
 		struct flow_stats fs;
 		flow_table_get_stats(aw[i].w.flows, &fs);
 		runmode_stats_add(&result->stats, &aw[i].w.decode.stats, &fs);
+		if (aw[i].w.app) {
+			struct app_stats as;
+			app_get_stats(aw[i].w.app, &as);
+			app_stats_add(&result->stats.app, &as);
+		}
 		if (aw[i].w.detect) {
 			struct detect_thread_stats ds;
 			detect_thread_get_stats(aw[i].w.detect, &ds);
