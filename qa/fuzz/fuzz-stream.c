@@ -198,6 +198,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p.flow = &f;
 		p.flow_dir = d;
 		p.ts_usec = ts;
+		/* a timestamp option on most packets (PAWS checks), its value from the sequence
+		 * and time bytes so it can go backwards, repeat or be 0 */
+		if (!(flags & 0x20)) {
+			p.tcp_opts.has_ts = 1;
+			p.tcp_opts.ts_val = (uint32_t)(ts / 100000) - (a & 7);
+			p.tcp_opts.ts_ecr = (uint32_t)b;
+		}
 		stream_handle_packet(sc, &p, &r);
 		consume(&r);
 		fuzz_check(r.n_events <= STREAM_PKT_MAX_EVENTS);
