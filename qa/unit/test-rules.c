@@ -689,6 +689,26 @@ static void test_keyword_table(void **state)
 			assert_ptr_equal(rules_keyword_lookup(k->alias), k);
 	}
 	assert_string_equal(rules_buffer_app_proto((uint16_t)rules_buffer_lookup("dns.query")), "dns");
+	/* the underscore names of later buffers are sticky aliases, as in Suricata */
+	kw = rules_keyword_lookup("http_content_type");
+	assert_int_equal(kw->kind, RULES_KW_STICKY);
+	assert_string_equal(kw->name, "http.content_type");
+	struct rules_ruleset *rs = load(
+		"alert http any any -> any any (content:\"GET\"; http_method; http_header_names; "
+		"content:\"User-Agent\"; sid:1;)");
+	assert_int_equal(rules_ruleset_counts(rs)->errors, 0);
+	const struct rule *r = rules_ruleset_rule(rs, 0);
+	int method = -1, names = -1;
+	for (uint16_t g = 0; g < r->n_groups; g++) {
+		const char *b = rules_buffer_name(r->groups[g].buffer);
+		if (b && strcmp(b, "http.method") == 0)
+			method = (int)r->groups[g].n;
+		if (b && strcmp(b, "http.header_names") == 0)
+			names = (int)r->groups[g].n;
+	}
+	assert_int_equal(method, 1); /* "GET", moved by the http_method modifier */
+	assert_int_equal(names, 1);  /* "User-Agent", in the buffer http_header_names started */
+	rules_ruleset_free(rs);
 }
 
 static void test_classification(void **state)
