@@ -462,6 +462,35 @@ static void test_time_backwards(void **state)
 
 /* ---- TCP state machine -------------------------------------------------------------------- */
 
+/* TCP Fast Open: the SYN/ACK may acknowledge the SYN's data, not only ISN + 1; beyond the data
+ * it is still refused. Split handshake (server SYN, client SYN/ACK, server ACK) establishes. */
+static void test_tcp_fast_open_and_split_handshake(void **state)
+{
+	(void)state;
+	struct flow_config cfg;
+	struct rec r;
+	cfg_small(&cfg);
+	struct flow_table *ft = mk_table(&cfg, &r);
+	struct flow *f = tcp(ft, 1, TH_SYN, 1000, 0, 20, T0, NULL);
+	tcp(ft, 0, TH_SYN | TH_ACK, 5000, 1022, 0, T0 + 1, NULL); /* past the data: refused */
+	assert_int_equal(f->tcp_state, TCP_STATE_SYN_SENT);
+	tcp(ft, 0, TH_SYN | TH_ACK, 5000, 1021, 0, T0 + 2, NULL);
+	assert_int_equal(f->tcp_state, TCP_STATE_SYN_RECV);
+	tcp(ft, 1, TH_ACK, 1021, 5001, 0, T0 + 3, NULL);
+	assert_int_equal(f->tcp_state, TCP_STATE_ESTABLISHED);
+	flow_table_destroy(ft);
+
+	ft = mk_table(&cfg, &r);
+	f = tcp(ft, 1, TH_SYN, 1000, 0, 0, T0, NULL);
+	tcp(ft, 0, TH_SYN, 5000, 0, 0, T0 + 1, NULL);
+	assert_int_equal(f->tcp_state, TCP_STATE_SYN_SENT);
+	tcp(ft, 1, TH_SYN | TH_ACK, 1000, 5001, 0, T0 + 2, NULL);
+	assert_int_equal(f->tcp_state, TCP_STATE_SYN_RECV);
+	tcp(ft, 0, TH_ACK, 5001, 1001, 0, T0 + 3, NULL);
+	assert_int_equal(f->tcp_state, TCP_STATE_ESTABLISHED);
+	flow_table_destroy(ft);
+}
+
 static void test_tcp_handshake(void **state)
 {
 	(void)state;
@@ -1235,6 +1264,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hash_symmetric_v4),
+		cmocka_unit_test(test_tcp_fast_open_and_split_handshake),
 		cmocka_unit_test(test_hash_symmetric_v6),
 		cmocka_unit_test(test_hash_distinguishes_tuples),
 		cmocka_unit_test(test_vlan_separates_flows),

@@ -33,6 +33,8 @@ struct flow_tcp_priv {
 	uint8_t fin_seen[2];  /* indexed by FLOW_DIR_*: that side sent a FIN */
 	uint8_t fin_acked[2]; /* that side's FIN was acknowledged by the peer */
 	int8_t closer;        /* side that sent the first FIN, -1 while none */
+	uint16_t syn_len;     /* payload of the client's SYN (TCP Fast Open) */
+	uint8_t whs4;         /* split handshake: the server sent a SYN, the client the SYN/ACK */
 };
 
 /*

@@ -29,6 +29,7 @@
 
 #define SEQ_GT(a, b) ((int32_t)((a) - (b)) > 0)
 #define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
+#define SEQ_LT(a, b) ((int32_t)((a) - (b)) < 0)
 
 static void tcp_set_state(struct flow *f, enum tcp_state s)
 {
@@ -176,6 +177,7 @@ static void tcp_start(struct flow_entry *e, const struct packet *p, uint8_t *dir
 		}
 		f->tcp_isn[0] = p->tcp_seq;
 		f->tcp_next_seq[0] = p->tcp_seq + 1;
+		e->tcp.syn_len = p->payload_len;
 		tcp_set_state(f, TCP_STATE_SYN_SENT);
 		st->tcp_sessions++;
 		return;
@@ -236,10 +238,13 @@ void flow_tcp_handle_packet(struct flow_entry *e, const struct packet *p, uint8_
 	switch (f->tcp_state) {
 	case TCP_STATE_SYN_SENT:
 		if (d == FLOW_DIR_TO_CLIENT && (flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)) {
-			if (p->tcp_ack != f->tcp_next_seq[0]) {
+			/* ISN + 1, or with TCP Fast Open past the SYN's data */
+			if (SEQ_LT(p->tcp_ack, f->tcp_next_seq[0]) ||
+			    SEQ_GT(p->tcp_ack, f->tcp_next_seq[0] + e->tcp.syn_len)) {
 				st->tcp_invalid_state++;
 				return;
 			}
+			f->tcp_next_seq[0] = p->tcp_ack;
 			f->tcp_isn[1] = p->tcp_seq;
 			f->tcp_next_seq[1] = p->tcp_seq + 1;
 			tcp_set_state(f, TCP_STATE_SYN_RECV);
@@ -247,14 +252,30 @@ void flow_tcp_handle_packet(struct flow_entry *e, const struct packet *p, uint8_
 			/* SYN retransmission; a new ISN means the client started over. */
 			f->tcp_isn[0] = p->tcp_seq;
 			f->tcp_next_seq[0] = p->tcp_seq + 1;
+			e->tcp.syn_len = p->payload_len;
+		} else if (d == FLOW_DIR_TO_CLIENT && (flags & (TH_SYN | TH_ACK)) == TH_SYN) {
+			/* split handshake (Suricata's "4whs"): the server answers the SYN with
+			 * a SYN of its own, the client then sends the SYN/ACK */
+			f->tcp_isn[1] = p->tcp_seq;
+			f->tcp_next_seq[1] = p->tcp_seq + 1;
+			e->tcp.whs4 = 1;
+		} else if (d == FLOW_DIR_TO_SERVER && e->tcp.whs4 &&
+			   (flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)) {
+			if (p->tcp_ack != f->tcp_next_seq[1]) {
+				st->tcp_invalid_state++;
+				return;
+			}
+			tcp_set_state(f, TCP_STATE_SYN_RECV);
 		} else {
-			/* simultaneous open and data before the SYN/ACK are not followed */
+			/* data before the SYN/ACK is not followed */
 			st->tcp_invalid_state++;
 		}
 		return;
 	case TCP_STATE_SYN_RECV:
-		if (d == FLOW_DIR_TO_SERVER && (flags & (TH_SYN | TH_ACK)) == TH_ACK) {
-			if (p->tcp_ack != f->tcp_next_seq[1]) {
+		/* the ACK completing a split handshake comes from the server */
+		if (d == (e->tcp.whs4 ? FLOW_DIR_TO_CLIENT : FLOW_DIR_TO_SERVER) &&
+		    (flags & (TH_SYN | TH_ACK)) == TH_ACK) {
+			if (p->tcp_ack != f->tcp_next_seq[e->tcp.whs4 ? 0 : 1]) {
 				st->tcp_invalid_state++;
 				return;
 			}

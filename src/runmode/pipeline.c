@@ -550,6 +550,13 @@ static void worker_process_fragment(struct worker *w, struct packet *p)
 	w->decode.stats.bytes = saved.bytes;
 	if (rc != 0)
 		return;
+	/* the rebuilt packet is logged with the first fragment's link header, as Suricata */
+	uint32_t ll = defrag_last_link_len(w->defrag);
+	if (ll) {
+		rp.data = dg - ll;
+		rp.caplen = rp.wirelen = len + ll;
+		rp.linktype = p->linktype;
+	}
 	rp.vlan_count = p->vlan_count;
 	memcpy(rp.vlan_id, p->vlan_id, sizeof(rp.vlan_id));
 	if (p->flags & PKT_F_HAS_ETH) {
