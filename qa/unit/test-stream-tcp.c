@@ -32,6 +32,7 @@ struct env {
 	/* everything delivered so far per direction */
 	char got[2][4096];
 	uint32_t got_len[2];
+	bool got_long[2]; /* more was delivered than got[] keeps */
 	bool gap[2], eof[2];
 	unsigned events[STREAM_EVENT_MAX];
 };
@@ -69,11 +70,14 @@ static void collect(struct env *e)
 	for (unsigned i = 0; i < e->r.n; i++) {
 		const struct stream_chunk *c = &e->r.chunks[i];
 		assert_true(c->dir < 2);
-		assert_true(e->got_len[c->dir] + c->len < sizeof(e->got[0]));
-		if (c->len)
-			memcpy(e->got[c->dir] + e->got_len[c->dir], c->data, c->len);
+		if (e->got_len[c->dir] + c->len < sizeof(e->got[0])) {
+			if (c->len)
+				memcpy(e->got[c->dir] + e->got_len[c->dir], c->data, c->len);
+			e->got[c->dir][e->got_len[c->dir] + c->len] = '\0';
+		} else {
+			e->got_long[c->dir] = true; /* counted, not kept */
+		}
 		e->got_len[c->dir] += c->len;
-		e->got[c->dir][e->got_len[c->dir]] = '\0';
 		if (c->gap_before)
 			e->gap[c->dir] = true;
 		if (c->eof)
@@ -297,6 +301,18 @@ static void test_out_of_order(void **s)
 	struct stream_stats st;
 	stream_get_stats(e.sc, &st);
 	assert_int_equal(st.segments_ooo, 2);
+	/* the queue's tail after inserts in front and deliveries from the head: appends after
+	 * it, a segment before it and one overlapping it still land in order */
+	seg(&e, 0, C(25), S(0), A, "zzzzz");
+	seg(&e, 0, C(20), S(0), A, "UVWXY");
+	seg(&e, 0, C(30), S(0), A, "56789");
+	seg(&e, 0, C(15), S(0), A, "PQRST");
+	seg(&e, 0, C(28), S(0), A, "34");
+	ack_c(&e, 35);
+	assert_string_equal(e.got[0], "ABCDEFGHIJKLMNOPQRSTUVWXYzzzzz56789");
+	seg(&e, 0, C(35), S(0), A, "!!");
+	ack_c(&e, 37);
+	assert_string_equal(e.got[0] + 35, "!!");
 	env_done(&e);
 }
 
@@ -313,6 +329,40 @@ static void test_retransmission_same(void **s)
 	assert_string_equal(e.got[0], "hello");
 	assert_int_equal(e.events[STREAM_EVENT_STREAM_PKT_RETRANSMISSION], 1);
 	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA], 0);
+	env_done(&e);
+}
+
+/* The history of delivered bytes is a ring: after more than its 16 KiB, a retransmission of
+ * bytes that straddle the ring's wrap point is still compared right. */
+static void test_retransmission_after_history_wrap(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	static char buf[1001];
+	for (uint32_t k = 0; k < 20; k++) {
+		for (uint32_t i = 0; i < 1000; i++)
+			buf[i] = (char)('a' + (k * 1000 + i) % 26);
+		buf[1000] = 0;
+		seg(&e, 0, C(k * 1000), S(0), A, buf);
+		ack_c(&e, (k + 1) * 1000);
+	}
+	assert_int_equal(e.got_len[0], 20000);
+	assert_true(e.got_long[0]);
+	/* bytes 16000..16999: ring positions 16000..16383 and 0..615 */
+	for (uint32_t i = 0; i < 1000; i++)
+		buf[i] = (char)('a' + (16000 + i) % 26);
+	seg(&e, 0, C(16000), S(0), A, buf);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA], 0);
+	buf[700] = '#'; /* past the wrap point */
+	seg(&e, 0, C(16000), S(0), A, buf);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA], 1);
+	buf[700] = (char)('a' + 16700 % 26);
+	buf[10] = '#'; /* before it */
+	seg(&e, 0, C(16000), S(0), A, buf);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA], 2);
+	assert_int_equal(e.got_len[0], 20000); /* delivered bytes never change */
 	env_done(&e);
 }
 
@@ -1246,6 +1296,7 @@ int main(void)
 		cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_retransmission_same),
 		cmocka_unit_test(test_retransmission_different),
+		cmocka_unit_test(test_retransmission_after_history_wrap),
 		cmocka_unit_test(test_partial_overlap),
 		cmocka_unit_test(test_tcp_policies),
 		cmocka_unit_test(test_host_os_policy_tcp),

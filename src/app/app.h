@@ -421,13 +421,18 @@ struct tls_bytes {
 };
 
 /* One certificate of the server's chain (TLS <= 1.2: 1.3 certificates are encrypted). */
+struct tls_cert;
+/* The SHA-1 fingerprint of a certificate's DER, "db:a7:..." lower-case (59 characters), computed
+ * on the first call and kept; "" when the certificate has no bytes. */
+const char *tls_cert_fingerprint(const struct tls_cert *c);
+
 struct tls_cert {
 	uint8_t *der;                 /* the certificate as sent (tls.certs) */
 	uint32_t der_len;
 	char *subject;                /* "C=US, O=Let's Encrypt, CN=R3" (NULL if not parsed) */
 	char *issuer;
 	char *serial;                 /* "03:C5:6F:..." upper-case hex */
-	char fingerprint[60];         /* SHA-1 of der: "db:a7:..." lower-case ("" if not parsed) */
+	char fingerprint[60];         /* read it with tls_cert_fingerprint(): filled on first use */
 	int64_t not_before, not_after; /* seconds since the epoch (UTC) */
 	bool valid;                   /* the DER parsed */
 	/* subjectAltName dNSName entries as sent (bytes, not NUL-terminated; a NUL byte is kept),

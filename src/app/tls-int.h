@@ -22,9 +22,9 @@
 struct tls_cert;
 
 /*
- * Fill c's subject, issuer, serial, validity and fingerprint from one DER certificate (c->der is
- * the caller's). The fingerprint is always set. Returns 0, -1 if the DER does not parse (what
- * was read before stays), -2 on allocation failure.
+ * Fill c's subject, issuer, serial and validity from one DER certificate (c->der is the
+ * caller's; the fingerprint is computed from it when first asked for). Returns 0, -1 if the
+ * DER does not parse (what was read before stays), -2 on allocation failure.
  */
 int tls_x509_parse(struct tls_cert *c, const uint8_t *der, uint32_t len);
 /* Free what a tls_cert owns (der included) and zero it. */

@@ -809,7 +809,7 @@ static int tls_get_buffer(const struct app_tx *tx, enum app_buffer b, uint8_t di
 	case APP_BUF_TLS_CERT_SERIAL:
 		return c0 ? tls_buf_str(c0->serial, data, len) : -1;
 	case APP_BUF_TLS_CERT_FINGERPRINT:
-		return c0 ? tls_buf_str(c0->fingerprint, data, len) : -1;
+		return c0 ? tls_buf_str(tls_cert_fingerprint(c0), data, len) : -1;
 	case APP_BUF_TLS_CERTS:
 		if (index >= ts->n_certs)
 			return -1;

@@ -125,7 +125,7 @@ static void tls_write_fields(struct jbuf *j, const struct tls_state *ts, uint32_
 	if (c && (m & EVE_TLS_SERIAL))
 		jbuf_add_str(j, "serial", c->serial);
 	if (c && (m & EVE_TLS_FINGERPRINT))
-		jbuf_add_str(j, "fingerprint", c->fingerprint);
+		jbuf_add_str(j, "fingerprint", tls_cert_fingerprint(c));
 	if (ts->sni && (m & EVE_TLS_SNI))
 		jbuf_add_strn(j, "sni", (const char *)ts->sni, ts->sni_len);
 	if (m & EVE_TLS_VERSION) {

@@ -72,8 +72,10 @@ struct stream_dir {
 	uint64_t fin_off;
 	uint64_t ack_off; /* stream offset the receiver ACKed up to (the FIN excluded) */
 	struct seg *segs;
-	uint8_t *hist; /* the last hist_len delivered bytes, ending at base_off */
+	struct seg *segs_tail; /* the last of segs (NULL with segs): in-order data appends in O(1) */
+	uint8_t *hist; /* ring of the last hist_len delivered bytes, ending at base_off */
 	uint32_t hist_len;
+	uint32_t hist_end; /* ring index the next delivered byte goes to */
 };
 
 struct stream_flow {
@@ -183,6 +185,7 @@ static void dir_free_segs(struct stream_ctx *sc, struct stream_dir *dd)
 		seg_free(sc, dd->segs);
 		dd->segs = n;
 	}
+	dd->segs_tail = NULL;
 }
 
 static void dir_free(struct stream_ctx *sc, struct stream_dir *dd)
@@ -194,6 +197,7 @@ static void dir_free(struct stream_ctx *sc, struct stream_dir *dd)
 		dd->hist = NULL;
 	}
 	dd->hist_len = 0;
+	dd->hist_end = 0;
 }
 
 void stream_flow_free(struct stream_ctx *sc, struct flow *f)
@@ -222,19 +226,31 @@ static void hist_append(struct stream_ctx *sc, struct stream_dir *dd, const uint
 			return;
 		}
 		dd->hist_len = 0;
+		dd->hist_end = 0;
 	}
-	if (len >= HISTORY_BYTES) {
-		memcpy(dd->hist, data + (len - HISTORY_BYTES), HISTORY_BYTES);
-		dd->hist_len = HISTORY_BYTES;
-		return;
+	/* a ring: each delivered byte is copied once, however long the stream */
+	if (len > HISTORY_BYTES) {
+		data += len - HISTORY_BYTES;
+		len = HISTORY_BYTES;
 	}
-	if (dd->hist_len + len > HISTORY_BYTES) {
-		uint32_t drop = dd->hist_len + len - HISTORY_BYTES;
-		memmove(dd->hist, dd->hist + drop, dd->hist_len - drop);
-		dd->hist_len -= drop;
-	}
-	memcpy(dd->hist + dd->hist_len, data, len);
-	dd->hist_len += len;
+	uint32_t first = HISTORY_BYTES - dd->hist_end;
+	if (first > len)
+		first = len;
+	memcpy(dd->hist + dd->hist_end, data, first);
+	memcpy(dd->hist, data + first, len - first);
+	dd->hist_end = (dd->hist_end + len) % HISTORY_BYTES;
+	dd->hist_len = dd->hist_len + len > HISTORY_BYTES ? HISTORY_BYTES : dd->hist_len + len;
+}
+
+/* Compare n history bytes, the first `back` bytes before base_off, with data (memcmp's sign). */
+static int hist_cmp(const struct stream_dir *dd, uint32_t back, const uint8_t *data, uint32_t n)
+{
+	uint32_t at = (dd->hist_end + HISTORY_BYTES - back) % HISTORY_BYTES;
+	uint32_t first = HISTORY_BYTES - at;
+	if (first > n)
+		first = n;
+	int r = memcmp(dd->hist + at, data, first);
+	return r ? r : memcmp(dd->hist, data + first, n - first);
 }
 
 /* ---- output -------------------------------------------------------------------------------- */
@@ -605,6 +621,7 @@ static void skip_gap(struct stream_ctx *sc, struct stream_dir *dd, uint64_t to)
 	advance(dd, to - dd->base_off);
 	dd->gap_pending = true;
 	dd->hist_len = 0; /* history must stay contiguous with base */
+	dd->hist_end = 0;
 	sc->st.gaps++;
 	ev(sc, STREAM_EVENT_STREAM_REASSEMBLY_SEQ_GAP);
 }
@@ -633,6 +650,8 @@ static void deliver(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d, bo
 		struct seg *s = dd->segs;
 		if (s && s->end <= dd->base_off) {
 			dd->segs = s->next; /* nothing left to deliver in it */
+			if (!dd->segs)
+				dd->segs_tail = NULL;
 			seg_free(sc, s);
 			continue;
 		}
@@ -649,6 +668,8 @@ static void deliver(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d, bo
 			sc->st.bytes_delivered += len;
 			if (s->end <= dd->base_off) {
 				dd->segs = s->next;
+				if (!dd->segs)
+					dd->segs_tail = NULL;
 				seg_free(sc, s);
 			}
 			check_depth(sc, dd);
@@ -685,7 +706,7 @@ static void check_old_bytes(struct stream_ctx *sc, struct stream_dir *dd, uint64
 		ev(sc, STREAM_EVENT_STREAM_REASSEMBLY_SEGMENT_BEFORE_BASE_SEQ);
 		return;
 	}
-	if (memcmp(dd->hist + (cs - hist_start), data + (cs - ns), ne - cs) != 0) {
+	if (hist_cmp(dd, (uint32_t)(dd->base_off - cs), data + (cs - ns), (uint32_t)(ne - cs)) != 0) {
 		sc->st.overlaps_diff_data++;
 		ev(sc, STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA);
 	}
@@ -717,6 +738,18 @@ static struct seg *seg_new(struct stream_ctx *sc, uint64_t start, uint64_t end, 
 static void queue_data(struct stream_ctx *sc, struct stream_dir *dd, uint64_t ns, uint64_t ne,
 		       uint64_t oend, const uint8_t *data)
 {
+	if (dd->segs_tail && ns >= dd->segs_tail->end) {
+		/* the usual case: after everything held, nothing to compare */
+		struct seg *n = seg_new(sc, ns, ne, ns, ne, data);
+		if (!n) {
+			sc->st.memcap_drops++;
+			return;
+		}
+		n->orig_end = oend;
+		dd->segs_tail->next = n;
+		dd->segs_tail = n;
+		return;
+	}
 	struct seg **link = &dd->segs;
 	uint64_t cur = ns;
 	bool overlap = false, different = false, refused = false;
@@ -737,6 +770,8 @@ static void queue_data(struct stream_ctx *sc, struct stream_dir *dd, uint64_t ns
 			n->orig_end = oend;
 			n->next = s;
 			*link = n;
+			if (!s)
+				dd->segs_tail = n;
 			link = &n->next;
 			cur = stop;
 			continue;
