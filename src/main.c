@@ -287,6 +287,10 @@ static void print_summary(const struct runmode_options *o, const struct runmode_
 		   (unsigned long long)s->decode.pkts, (unsigned long long)s->decode.bytes,
 		   (unsigned long long)s->flow.created, (unsigned long long)events,
 		   (unsigned long long)s->decode.invalid, secs);
+	if (s->decode.checksum_auto_off)
+		log_notice("checksum validation turned off after the first 1000 packets: more than "
+			   "1 in 10 had a bad checksum (checksum offloading assumed; -k all checks "
+			   "them all)");
 	if (o->engine) {
 		log_notice("%llu alerts", (unsigned long long)r->detect.alerts);
 		log_info("detect: %llu prefilter scans, %llu pattern matches, %llu rules checked",

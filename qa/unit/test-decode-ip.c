@@ -285,6 +285,35 @@ static void test_ipv4_checksum_modes(void **state)
 	assert_int_equal(ctx.stats.ipv4_csum_bad, 0);
 }
 
+/* Auto mode gives up validating after 1000 packets when more than 1 in 10 were bad (checksum
+ * offloading, as Suricata assumes); with fewer bad ones it keeps validating. */
+static void run_auto_sample(unsigned bad_every, bool expect_off)
+{
+	struct decode_ctx ctx;
+	struct packet p;
+	struct tpkt good, bad;
+	t_build_eth_ipv4_tcp(&good);
+	t_build_eth_ipv4_tcp(&bad);
+	bad.b[14 + 10] ^= 0x01;
+	decode_ctx_init(&ctx, CHECKSUM_AUTO);
+	for (unsigned i = 0; i < 1000; i++) {
+		assert_int_equal(t_decode(&ctx, &p, i % bad_every ? &good : &bad, LINKTYPE_ETHERNET),
+				 0);
+		(void)decode_packet_validate_checksums(&ctx, &p);
+	}
+	assert_int_equal(ctx.stats.checksum_auto_off, expect_off ? 1 : 0);
+	assert_int_equal(t_decode(&ctx, &p, &bad, LINKTYPE_ETHERNET), 0);
+	assert_int_equal(decode_packet_validate_checksums(&ctx, &p), expect_off);
+	assert_int_equal(ctx.checksum_mode, expect_off ? CHECKSUM_NONE : CHECKSUM_AUTO);
+}
+
+static void test_checksum_auto_offload(void **state)
+{
+	(void)state;
+	run_auto_sample(5, true);   /* 200 of the first 1000 bad */
+	run_auto_sample(20, false); /* 50 of 1000: real errors, keep checking */
+}
+
 /* ---- IPv6 ---------------------------------------------------------------------------------- */
 
 static void test_ipv6_basic(void **state)
@@ -525,6 +554,7 @@ int test_decode_run_ip(void)
 		cmocka_unit_test(test_ipv4_options_walk),
 		cmocka_unit_test(test_ipv4_fragments),
 		cmocka_unit_test(test_ipv4_checksum_modes),
+		cmocka_unit_test(test_checksum_auto_offload),
 		cmocka_unit_test(test_ipv6_basic),
 		cmocka_unit_test(test_ipv6_ext_chain),
 		cmocka_unit_test(test_ipv6_frag_later),

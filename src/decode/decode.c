@@ -33,6 +33,25 @@ enum decode_event decode_event_lookup(const char *name)
 	return DECODE_EVENT_NONE;
 }
 
+/*
+ * Checksum mode auto, as Suricata's: checksums are validated where needed (the stream stage)
+ * until DECODE_CSUM_SAMPLE packets were seen; if by then more than one packet in
+ * DECODE_CSUM_INVALID_RATIO had a bad checksum, the capture is taken to come from a NIC that
+ * offloads checksums, and validation stops for the rest of the run.
+ */
+#define DECODE_CSUM_SAMPLE 1000u
+#define DECODE_CSUM_INVALID_RATIO 10u
+
+static void checksum_auto_check(struct decode_ctx *ctx)
+{
+	struct decode_stats *st = &ctx->stats;
+	uint64_t bad = st->ipv4_csum_bad + st->l4_csum_bad;
+	if (bad && st->pkts / bad < DECODE_CSUM_INVALID_RATIO) {
+		ctx->checksum_mode = CHECKSUM_NONE;
+		st->checksum_auto_off = 1;
+	}
+}
+
 void decode_ctx_init(struct decode_ctx *ctx, enum checksum_mode mode)
 {
 	memset(ctx, 0, sizeof(*ctx));
@@ -135,6 +154,8 @@ int decode_packet(struct decode_ctx *ctx, struct packet *p)
 
 	decode_packet_reset(p);
 	st->pkts++;
+	if (st->pkts == DECODE_CSUM_SAMPLE && ctx->checksum_mode == CHECKSUM_AUTO)
+		checksum_auto_check(ctx);
 	st->bytes += len;
 	if (len > st->max_pkt_size)
 		st->max_pkt_size = len;

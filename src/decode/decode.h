@@ -283,6 +283,9 @@ struct decode_stats {
 		ipv4_in_ipv6, ipv6_in_ipv6, other_ip_proto;
 	uint64_t fragments;
 	uint64_t ipv4_csum_bad, l4_csum_bad;
+	/* checksum mode auto: 1 when this context stopped validating (checksum offloading
+	 * assumed, see decode_packet) */
+	uint64_t checksum_auto_off;
 	uint32_t max_pkt_size;
 	uint64_t events[DECODE_EVENT_MAX];
 };
