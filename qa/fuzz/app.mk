@@ -1,8 +1,8 @@
 # qa/fuzz/app.mk — libFuzzer targets of the app-layer stage. Seeds: qa/fuzz/corpus/<target>/.
 # fuzz-http: the core and the HTTP parser, both directions, random splits and gaps.
 FUZZ_TARGETS += qa/fuzz/fuzz-http
-qa/fuzz/fuzz-http: $(top_srcdir)/qa/fuzz/fuzz-http.c $(addprefix $(top_srcdir)/,$(APP_SRCS)) \
-		$(FUZZ_CONF_SRCS)
+qa/fuzz/fuzz-http: $(top_srcdir)/qa/fuzz/fuzz-http.c $(addprefix $(top_srcdir)/,$(APP_SRCS) \
+		src/util/digest.c src/util/md5.c src/util/sha256.c) $(FUZZ_CONF_SRCS)
 	@$(MKDIR_P) $(@D)
 	$(AM_V_CC)$(FUZZ_BUILD) $^ $(YAML_LIBS) $(ZLIB_LIBS)
 # fuzz-dns / fuzz-tls: the DNS and TLS parsers (with the core), messages and streams.

@@ -1,8 +1,9 @@
 /*
  * fuzz-http.c — libFuzzer target for the app-layer core and the HTTP parser. The input is a
  * sequence of chunks, each a control byte followed by its data: bit 0 = direction, bits 1-6 =
- * length - 1 (1..64 bytes), bit 7 = a gap before the chunk. Every transaction reported is read
- * through every sticky-buffer accessor, so ASan sees any read past a buffer.
+ * length - 1 (1..64 bytes), bit 7 = a gap before the chunk (as many bytes lost as the chunk
+ * holds, told through the stream offset). Every transaction reported is read through every
+ * sticky-buffer accessor and its files (names, states), so ASan sees any read past a buffer.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,13 @@ static void fuzz_touch(const struct app_result *r)
 				}
 		uint32_t ul;
 		app_tx_get_urilen(tx, false, &ul);
+		for (uint8_t dir = 0; dir < 2; dir++)
+			for (const struct app_file *fi = app_tx_files(tx, dir); fi; fi = fi->next) {
+				for (uint32_t k = 0; k < fi->name_len; k++)
+					sink ^= fi->name[k];
+				sink ^= (uint8_t)app_file_state_name(fi->state)[0];
+				sink ^= (uint8_t)fi->size;
+			}
 	}
 	(void)sink;
 }
@@ -44,6 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.http.response_body_limit = 4096;
 		cfg.http.request_body_limit = 4096;
 		cfg.http.decompress_limit = 65536;
+		cfg.files.hashes = APP_FILE_HASH_MD5 | APP_FILE_HASH_SHA1 | APP_FILE_HASH_SHA256;
 		ctx = app_ctx_create(&cfg);
 		if (!ctx)
 			return 0;
@@ -55,12 +64,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.dp = 80;
 	struct app_result r;
 	size_t off = 0;
+	uint64_t stream_off[2] = { 0, 0 };
 	while (off < size) {
 		uint8_t c = data[off++];
 		size_t len = (size_t)((c >> 1) & 0x3f) + 1;
 		if (len > size - off)
 			len = size - off;
-		uint32_t flags = (c & 0x80) ? APP_F_GAP : 0;
+		uint32_t flags = 0;
+		if (c & 0x80) {
+			flags |= APP_F_GAP;
+			stream_off[c & 1] += len;
+		}
+		flags |= app_flags_offset(stream_off[c & 1]);
+		stream_off[c & 1] += len;
 		app_handle_data(ctx, &f, c & 1, data + off, (uint32_t)len, flags, 0, &r);
 		fuzz_touch(&r);
 		off += len;

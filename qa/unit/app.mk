@@ -24,3 +24,10 @@ qa_unit_test_app_tls_CFLAGS = $(UNIT_CFLAGS) -DAEGIS_SRCDIR='"$(abs_top_srcdir)"
 	-DAEGIS_CORPUS_DIR='"$(abs_top_srcdir)/../shared/corpus"'
 qa_unit_test_app_tls_LDADD = src/output/liboutput.a src/app/libapp.a src/conf/libconf.a \
 	src/flow/libflow.a src/util/libutil.a $(UNIT_LIBS) $(AEGIS_EXT_LIBS)
+# File tracking (file.c, the HTTP parser's files) and EVE fileinfo records.
+check_PROGRAMS += qa/unit/test-app-file
+TESTS += qa/unit/test-app-file
+qa_unit_test_app_file_SOURCES = qa/unit/test-app-file.c
+qa_unit_test_app_file_CFLAGS = $(UNIT_CFLAGS) -DAEGIS_SRCDIR='"$(abs_top_srcdir)"'
+qa_unit_test_app_file_LDADD = src/output/liboutput.a src/app/libapp.a src/flow/libflow.a \
+	src/conf/libconf.a src/util/libutil.a $(UNIT_LIBS) $(AEGIS_EXT_LIBS)

@@ -81,12 +81,27 @@ struct app_tls_config {
 	bool ja4_auto;
 };
 
+/*
+ * File tracking (file.c): which digests are computed over each file's bytes. Suricata computes
+ * them when outputs.eve-log.types.files.force-hash (or file-store.force-hash) lists them, and
+ * sha256 whenever file-store version 2 is enabled (it names stored files by their sha256).
+ * Set by the runmode from those settings; app_config_defaults leaves every digest off.
+ */
+#define APP_FILE_HASH_MD5    0x01
+#define APP_FILE_HASH_SHA1   0x02
+#define APP_FILE_HASH_SHA256 0x04
+
+struct app_file_config {
+	uint8_t hashes;                /* APP_FILE_HASH_* */
+};
+
 struct app_config {
 	struct app_proto_config proto[APP_PROTO_MAX]; /* indexed by enum app_proto */
 	uint32_t detect_max_bytes;     /* bytes per direction before detection gives up, 4096 */
 	struct app_http_config http;
 	struct app_dns_config dns;
 	struct app_tls_config tls;
+	struct app_file_config files;
 };
 
 void app_config_defaults(struct app_config *cfg);
@@ -256,6 +271,55 @@ static inline bool app_tx_is_complete(const struct app_tx *tx)
 	return tx->complete[0] && tx->complete[1];
 }
 
+/* ---- files ------------------------------------------------------------------------------- */
+
+/*
+ * A file: the body of an HTTP message (responses always; POST/PUT requests), or one
+ * multipart/form-data part with a filename — Suricata's file tracking and its EVE fileinfo.
+ * Files live in their transaction and are freed with it. A file is OPEN while bytes arrive; it
+ * ends CLOSED (complete), TRUNCATED (the message was cut short: flow end, a gap that could not be
+ * sized, or any lost bytes inside it) or ERROR. `size` counts lost bytes too (Suricata's tracked
+ * size); digests cover the bytes that arrived.
+ */
+enum app_file_state {
+	APP_FILE_OPEN = 0,
+	APP_FILE_CLOSED,
+	APP_FILE_TRUNCATED,
+	APP_FILE_ERROR,
+};
+
+/* app_file.flags */
+#define APP_FILE_F_GAPS    0x01 /* bytes of the file were lost */
+#define APP_FILE_F_LOGGED  0x02 /* the output stage wrote its fileinfo record */
+#define APP_FILE_F_MD5     0x04 /* md5 holds the digest (state CLOSED; sha256 also when
+				 * TRUNCATED: over the bytes that arrived, as Suricata) */
+#define APP_FILE_F_SHA1    0x08
+#define APP_FILE_F_SHA256  0x10
+
+#define APP_FILE_NAME_MAX  4096 /* longer names are cut (as Suricata's SC_FILENAME_MAX) */
+
+struct app_file_hashing;
+
+struct app_file {
+	uint8_t *name;                 /* as seen (not NUL-terminated), may be NULL with len 0 */
+	uint16_t name_len;
+	uint8_t dir;                   /* FLOW_DIR_*: the direction its bytes travel */
+	uint8_t state;                 /* enum app_file_state */
+	uint8_t flags;                 /* APP_FILE_F_* */
+	uint32_t file_id;              /* 1, 2, ... per transaction, in opening order */
+	uint64_t size;                 /* bytes seen plus bytes lost */
+	uint8_t md5[16], sha1[20], sha256[32];
+	struct app_file_hashing *hashing; /* digests in progress while OPEN */
+	struct app_file *next;
+};
+
+/* "CLOSED", "TRUNCATED", "ERROR", "UNKNOWN" (open) — EVE's fileinfo.state. */
+const char *app_file_state_name(uint8_t state);
+/* The files of a transaction in direction dir (HTTP: request or response), oldest first. */
+struct app_file *app_tx_files(const struct app_tx *tx, uint8_t dir);
+/* The output stage wrote the file's record (it is not reported again). */
+void app_file_set_logged(struct app_file *f);
+
 /* ---- HTTP transaction -------------------------------------------------------------------- */
 
 /* Per-direction progress of an HTTP transaction (app_tx.progress[dir]). */
@@ -283,6 +347,8 @@ struct http_buf {
 	uint32_t len, cap;
 };
 
+struct http_multipart;
+
 /* One direction's message (request or response). */
 struct http_msg {
 	struct http_buf line;          /* request/status line without CRLF */
@@ -299,6 +365,11 @@ struct http_msg {
 	bool has_content_length;
 	bool chunked;
 	bool body_truncated;           /* more body than the limit: `body` holds the first part */
+	struct app_file *files;        /* the message's files, oldest first (file.c) */
+	struct app_file *open_file;    /* the one receiving bytes now, NULL if none */
+	uint16_t n_files;
+	bool files_setup;              /* the body's first bytes decided how files are made */
+	struct http_multipart *multipart; /* multipart/form-data request body splitter, or NULL */
 };
 
 struct http_tx {
@@ -315,6 +386,7 @@ struct http_tx {
 	bool is_connect;               /* CONNECT: after a 2xx response the parser stops */
 	bool is_head;                  /* HEAD: the response has no body */
 	bool seen_100;                 /* an interim 1xx response was seen */
+	uint32_t next_file_id;         /* the last app_file.file_id given in this transaction */
 };
 
 /* A header of a message by name (case-insensitive). NULL when absent. */
@@ -492,6 +564,7 @@ const char *tls_version_name(uint16_t version, char buf[24]);
 /* Buffers a parser can fill; their names are those of src/rules/rules.h's buffer table. */
 #define APP_BUFFERS(X)                                                                        \
 	X(FILE_DATA, "file.data")                                                             \
+	X(FILE_NAME, "file.name")                                                             \
 	X(HTTP_URI, "http.uri")                                                               \
 	X(HTTP_URI_RAW, "http.uri.raw")                                                       \
 	X(HTTP_METHOD, "http.method")                                                         \
@@ -575,6 +648,18 @@ int app_tx_get_urilen(const struct app_tx *tx, bool raw, uint32_t *len);
 /* app_handle_data flags */
 #define APP_F_GAP 0x01 /* bytes were lost before `data` (TCP gap) */
 #define APP_F_EOF 0x02 /* the direction is closed after `data` */
+/*
+ * APP_F_OFFSET: bits 8..31 of the flags carry the low 24 bits of the stream offset of data[0]
+ * (TCP), so a parser can size a gap — the bytes lost between its last byte and this one (up to
+ * 16 MiB; a gap's length is what lets an HTTP body go on past it, as libhtp does).
+ */
+#define APP_F_OFFSET 0x04
+#define APP_F_OFFSET_SHIFT 8
+#define APP_F_OFFSET_MASK 0xFFFFFFu
+static inline uint32_t app_flags_offset(uint64_t offset)
+{
+	return APP_F_OFFSET | ((uint32_t)(offset & APP_F_OFFSET_MASK) << APP_F_OFFSET_SHIFT);
+}
 
 /* app_result_tx.flags */
 #define APP_RTX_NEW       0x01 /* created in this call */

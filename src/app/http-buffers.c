@@ -193,6 +193,17 @@ int http_get_buffer(const struct app_tx *tx, enum app_buffer b, uint8_t dir, uin
 		return req && hdrs ? http_ret_nth_header(&t->req, index, data, len) : -1;
 	case APP_BUF_HTTP_RESPONSE_HEADER:
 		return !req && hdrs ? http_ret_nth_header(&t->resp, index, data, len) : -1;
+	case APP_BUF_FILE_NAME: {
+		/* file.name: one buffer per file of the direction, in opening order */
+		const struct app_file *f = m->files;
+		for (uint32_t k = 0; f && k < index; k++)
+			f = f->next;
+		if (!f)
+			return -1;
+		*data = f->name ? f->name : (const uint8_t *)"";
+		*len = f->name_len;
+		return 0;
+	}
 	default:
 		break;
 	}

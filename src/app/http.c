@@ -25,6 +25,7 @@
 #include <zlib.h>
 
 #include "app/app-int.h"
+#include "app/file.h"
 #include "app/http-int.h"
 
 /* Parser state of one direction. */
@@ -38,6 +39,8 @@ enum http_st {
 	HST_TRAILERS,
 	HST_BODY_EOF,      /* response body delimited by the connection's close */
 	HST_REQ_TAIL,      /* request done, more bytes in the same chunk: unexpected body? */
+	HST_RESP_TAIL,     /* response body done, more bytes in the same chunk: lines that do
+			    * not start a response are still its body (libhtp) */
 	HST_IGNORE,        /* request side after an HTTP/0.9 request: nothing more is parsed */
 	HST_CLOSED,        /* direction ended (EOF) */
 };
@@ -58,6 +61,10 @@ struct http_dir {
 	z_stream z;
 	bool z_active, z_failed, z_raw_tried;
 	uint64_t z_out;
+	bool cut;                /* the message in progress ends early (gap, EOF): its file is
+				  * TRUNCATED */
+	uint32_t next_off;       /* stream offset (low 24 bits) expected next, to size gaps */
+	bool off_valid;
 };
 
 struct http_state {
@@ -139,6 +146,8 @@ static void http_msg_free(struct http_msg *m)
 	http_buf_free(&m->header_names);
 	http_buf_free(&m->start);
 	http_buf_free(&m->body);
+	app_file_free_list(m->files);
+	http_multipart_free(m->multipart);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -200,6 +209,18 @@ static void http_dir_reset_body(struct http_dir *d)
 	d->remaining = 0;
 }
 
+/* The message's files end with it: cut short, or (multipart) a part without its closing
+ * delimiter, makes them TRUNCATED. */
+static void http_files_end(struct app_parse_ctx *pc, struct app_tx *tx, struct http_msg *m,
+			   bool cut)
+{
+	if (!m->open_file)
+		return;
+	app_file_close(m->open_file, cut || m->multipart != NULL);
+	m->open_file = NULL;
+	app_tx_touch(pc, tx);
+}
+
 /* The message of `dir` in `tx` is finished: back to waiting for the next message line. */
 static void http_msg_done(struct app_parse_ctx *pc, struct http_dir *d, struct app_tx *tx,
 			  uint8_t dir)
@@ -207,6 +228,11 @@ static void http_msg_done(struct app_parse_ctx *pc, struct http_dir *d, struct a
 	http_dir_reset_body(d);
 	d->st = HST_LINE;
 	d->has_cur = false;
+	if (tx) {
+		struct http_tx *t = tx->proto_tx;
+		http_files_end(pc, tx, dir == FLOW_DIR_TO_SERVER ? &t->req : &t->resp, d->cut);
+	}
+	d->cut = false;
 	if (tx) {
 		tx->progress[dir] = HTTP_PROGRESS_COMPLETE;
 		app_tx_set_complete(pc, tx, dir);
@@ -565,6 +591,18 @@ static void http_req_end(struct app_parse_ctx *pc, struct http_dir *d, struct ap
 	http_msg_done(pc, d, tx, FLOW_DIR_TO_SERVER);
 }
 
+/* The response body is complete. More bytes in this chunk are checked line by line for being
+ * more of that body (HST_RESP_TAIL) before a new status line, as libhtp does. */
+static void http_resp_end(struct app_parse_ctx *pc, struct http_dir *d, struct app_tx *tx)
+{
+	if (d->rest > 0) {
+		http_dir_reset_body(d);
+		d->st = HST_RESP_TAIL;
+		return;
+	}
+	http_msg_done(pc, d, tx, FLOW_DIR_TO_CLIENT);
+}
+
 /* ---- end of headers: body framing --------------------------------------------------------- */
 
 static bool http_value_has_token(const struct http_header *h, const char *tok)
@@ -752,12 +790,86 @@ static uint32_t http_body_limit(const struct app_parse_ctx *pc, uint8_t dir)
 	return (uint32_t)l;
 }
 
-static void http_body_store(struct app_parse_ctx *pc, struct http_msg *m, uint8_t dir,
-			    const uint8_t *p, size_t n)
+/* The URI's path (http.uri up to the query), which names the files of a transaction that
+ * carry no name of their own, as libhtp's parsed path does for Suricata. */
+static void http_uri_path(const struct http_tx *t, const uint8_t **p, size_t *n)
+{
+	*p = t->uri.data;
+	*n = t->uri.len;
+	const uint8_t *q = t->uri.data ? memchr(t->uri.data, '?', t->uri.len) : NULL;
+	if (q)
+		*n = (size_t)(q - t->uri.data);
+}
+
+/*
+ * The body's first bytes (or lost bytes) decide its files, as Suricata does: a response body is
+ * one file named by Content-Disposition's filename, else by the URI path; a request body is one
+ * file for POST and PUT (named by the path), or one per multipart/form-data part with a filename.
+ */
+static void http_files_setup(struct app_parse_ctx *pc, struct http_tx *t, struct http_msg *m,
+			     uint8_t dir)
+{
+	m->files_setup = true;
+	const uint8_t *name = NULL;
+	size_t nl = 0;
+	if (dir == FLOW_DIR_TO_SERVER) {
+		const struct http_header *ct = http_msg_find_header(m, "Content-Type");
+		if (ct) {
+			m->multipart = http_multipart_new(ct->value, ct->value_len);
+			if (m->multipart)
+				return;
+		}
+		bool post = t->method.len == 4 && memcmp(t->method.data, "POST", 4) == 0;
+		bool put = t->method.len == 3 && memcmp(t->method.data, "PUT", 3) == 0;
+		if (!post && !put)
+			return;
+	} else {
+		const struct http_header *cd = http_msg_find_header(m, "Content-Disposition");
+		if (cd && cd->value_len)
+			app_file_disposition_name(cd->value, cd->value_len, &name, &nl);
+	}
+	if (!name)
+		http_uri_path(t, &name, &nl);
+	if (!name || nl == 0)
+		return; /* no request line gave a path (a response without request) */
+	m->open_file = app_file_open(&m->files, name, nl, dir, pc->cfg->files.hashes,
+				     &t->next_file_id);
+	if (m->open_file)
+		m->n_files++;
+}
+
+/* Body bytes (de-chunked, decompressed, as kept for inspection) or `lost` missing ones reach
+ * the message's files. */
+static void http_files_data(struct app_parse_ctx *pc, struct http_tx *t, struct http_msg *m,
+			    uint8_t dir, const uint8_t *p, size_t n, uint64_t lost)
+{
+	if (!m->files_setup)
+		http_files_setup(pc, t, m, dir);
+	if (m->multipart) {
+		if (lost)
+			http_multipart_gap(m->multipart, m, lost);
+		if (n)
+			http_multipart_data(m->multipart, m, p, n, pc->cfg->files.hashes,
+					    &t->next_file_id);
+		return;
+	}
+	if (lost)
+		app_file_gap(m->open_file, lost);
+	if (n)
+		app_file_append(m->open_file, p, n);
+}
+
+/* Keep body bytes up to the body limit; the files get what is kept (Suricata's files end at
+ * request/response-body-limit too). */
+static void http_body_store(struct app_parse_ctx *pc, struct http_tx *t, struct http_msg *m,
+			    uint8_t dir, const uint8_t *p, size_t n)
 {
 	uint32_t limit = http_body_limit(pc, dir);
-	if (http_buf_append(&m->body, p, n, limit) < n)
+	uint32_t kept = http_buf_append(&m->body, p, n, limit);
+	if (kept < n)
 		m->body_truncated = true;
+	if (kept)
+		http_files_data(pc, t, m, dir, p, kept, 0);
 }
 
 /* Inflate body bytes into the message body; on a stream error fall back to raw storage. */
@@ -781,7 +893,7 @@ static void http_body_inflate(struct app_parse_ctx *pc, struct http_dir *d, stru
 		size_t got = sizeof(out) - d->z.avail_out;
 		d->z_out += got;
 		if (got)
-			http_body_store(pc, m, dir, out, got);
+			http_body_store(pc, tx->proto_tx, m, dir, out, got);
 		if (d->z_out > pc->cfg->http.decompress_limit) {
 			app_event_raise(pc, tx, APP_EVENT_HTTP_COMPRESSION_BOMB);
 			inflateEnd(&d->z);
@@ -814,7 +926,7 @@ static void http_body_inflate(struct app_parse_ctx *pc, struct http_dir *d, stru
 			d->z_active = false;
 			d->z_failed = true;
 			size_t left = d->z.avail_in;
-			http_body_store(pc, m, dir, d->z.next_in, left);
+			http_body_store(pc, tx->proto_tx, m, dir, d->z.next_in, left);
 			return;
 		}
 		if (r == Z_BUF_ERROR && got == 0)
@@ -831,7 +943,26 @@ static void http_body_data(struct app_parse_ctx *pc, struct http_dir *d, struct 
 	if (d->z_active)
 		http_body_inflate(pc, d, tx, m, dir, p, n);
 	else
-		http_body_store(pc, m, dir, p, n);
+		http_body_store(pc, t, m, dir, p, n);
+	if (tx->progress[dir] < HTTP_PROGRESS_BODY)
+		tx->progress[dir] = HTTP_PROGRESS_BODY;
+	app_tx_touch(pc, tx);
+}
+
+/* `n` body bytes were lost: counted as body, the file gets a gap; a compressed body cannot be
+ * inflated past the hole, so the rest is kept as it comes. */
+static void http_body_gap(struct app_parse_ctx *pc, struct http_dir *d, struct app_tx *tx,
+			  uint8_t dir, uint64_t n)
+{
+	struct http_tx *t = tx->proto_tx;
+	struct http_msg *m = dir == FLOW_DIR_TO_SERVER ? &t->req : &t->resp;
+	m->body_len += n;
+	if (d->z_active) {
+		inflateEnd(&d->z);
+		d->z_active = false;
+		d->z_failed = true;
+	}
+	http_files_data(pc, t, m, dir, NULL, 0, n);
 	if (tx->progress[dir] < HTTP_PROGRESS_BODY)
 		tx->progress[dir] = HTTP_PROGRESS_BODY;
 	app_tx_touch(pc, tx);
@@ -1026,7 +1157,7 @@ static int http_on_line(struct app_parse_ctx *pc, struct http_state *hs, uint8_t
 			if (ts)
 				http_req_end(pc, d, tx);
 			else
-				http_msg_done(pc, d, tx, dir);
+				http_resp_end(pc, d, tx);
 			return 0;
 		}
 		if (d->interim) {
@@ -1135,6 +1266,44 @@ static int http_take_line(struct app_parse_ctx *pc, struct http_state *hs, uint8
 
 /* ---- gaps, EOF, entry point --------------------------------------------------------------- */
 
+/*
+ * `lost` bytes (known from the stream offsets) fell inside a body whose length is known, or one
+ * that lasts until the close: they count as body and the message goes on after them, as libhtp
+ * consumes a gap in a body. A gap longer than what is left of a Content-Length body ends it and
+ * the rest is skipped until the next message. False when the gap cannot be placed so (unknown
+ * size, inside headers or chunk framing): http_gap then cuts the message.
+ */
+static bool http_gap_in_body(struct app_parse_ctx *pc, struct http_state *hs, uint8_t dir,
+			     uint64_t lost)
+{
+	struct http_dir *d = &hs->d[dir];
+	struct app_tx *tx = http_dir_tx(pc, d);
+	if (!lost || !tx || d->interim)
+		return false;
+	if (d->st == HST_BODY_EOF) {
+		http_body_gap(pc, d, tx, dir, lost);
+		return true;
+	}
+	if (d->st != HST_BODY_CL && d->st != HST_CHUNK_DATA)
+		return false;
+	uint64_t take = lost < d->remaining ? lost : d->remaining;
+	if (d->st == HST_CHUNK_DATA && take < lost)
+		return false; /* the chunk framing after it was lost too */
+	http_body_gap(pc, d, tx, dir, take);
+	d->remaining -= take;
+	if (d->remaining > 0)
+		return true;
+	if (d->st == HST_CHUNK_DATA) {
+		d->st = HST_CHUNK_CRLF;
+		return true;
+	}
+	d->rest = 0;
+	http_msg_done(pc, d, tx, dir);
+	if (take < lost)
+		d->recovering = true;
+	return true;
+}
+
 /* Bytes were lost: the message in progress ends where it is; resync at the next message. */
 static void http_gap(struct app_parse_ctx *pc, struct http_state *hs, uint8_t dir)
 {
@@ -1142,6 +1311,7 @@ static void http_gap(struct app_parse_ctx *pc, struct http_state *hs, uint8_t di
 	struct app_tx *tx = http_dir_tx(pc, d);
 	if (tx) {
 		tx->flags |= APP_TX_F_EOF;
+		d->cut = true;
 		http_msg_done(pc, d, tx, dir);
 	}
 	http_dir_reset_body(d);
@@ -1179,8 +1349,10 @@ static void http_eof(struct app_parse_ctx *pc, struct http_state *hs, uint8_t di
 			http_build_header_buffers(m, dir == FLOW_DIR_TO_SERVER);
 		if (d->st == HST_HEADERS && dir == FLOW_DIR_TO_SERVER)
 			http_request_host(pc, tx, t);
-		if (d->st != HST_BODY_EOF && d->st != HST_REQ_TAIL)
+		if (d->st != HST_BODY_EOF && d->st != HST_REQ_TAIL && d->st != HST_RESP_TAIL) {
 			tx->flags |= APP_TX_F_EOF;
+			d->cut = true;
+		}
 		http_msg_done(pc, d, tx, dir);
 	}
 	http_dir_reset_body(d);
@@ -1258,6 +1430,34 @@ static size_t http_recover_scan(struct http_dir *d, bool ts, const uint8_t *p, s
 	return n;
 }
 
+/*
+ * After a response body, in the same chunk: a line that does not start (after whitespace or NUL
+ * bytes) with "http" is more body of that response, line ending included, as libhtp decides;
+ * anything else completes the response and is parsed as the next one. Returns bytes consumed.
+ */
+static size_t http_resp_tail(struct app_parse_ctx *pc, struct http_dir *d, const uint8_t *p,
+			     size_t n)
+{
+	struct app_tx *tx = http_dir_tx(pc, d);
+	if (!tx) {
+		d->st = HST_LINE;
+		return 0;
+	}
+	const uint8_t *lf = memchr(p, '\n', n);
+	size_t ll = lf ? (size_t)(lf - p) + 1 : n;
+	size_t i = 0;
+	while (i < ll && (http_is_lws_or_eol(p[i]) || p[i] == 0))
+		i++;
+	bool status = ll - i >= 4 ? strncasecmp((const char *)p + i, "http", 4) == 0 :
+		      (!lf && strncasecmp((const char *)p + i, "http", ll - i) == 0 && i < ll);
+	if (status) {
+		http_msg_done(pc, d, tx, FLOW_DIR_TO_CLIENT);
+		return 0;
+	}
+	http_body_data(pc, d, tx, FLOW_DIR_TO_CLIENT, p, ll);
+	return ll;
+}
+
 /* The response to an HTTP/0.9 request has no status line: all of it is body, up to the close. */
 static void http_v09_response(struct app_parse_ctx *pc, struct http_state *hs)
 {
@@ -1280,7 +1480,17 @@ static int http_parse(struct app_parse_ctx *pc, void *state, uint8_t dir, const 
 	bool ts = dir == FLOW_DIR_TO_SERVER;
 	if (hs->tunnel)
 		return -1;
-	if ((flags & APP_F_GAP) && d->st != HST_CLOSED)
+	uint64_t lost = 0;
+	if (flags & APP_F_OFFSET) {
+		uint32_t off = (flags >> APP_F_OFFSET_SHIFT) & APP_F_OFFSET_MASK;
+		if ((flags & APP_F_GAP) && d->off_valid)
+			lost = (off - d->next_off) & APP_F_OFFSET_MASK;
+		d->next_off = (off + len) & APP_F_OFFSET_MASK;
+		d->off_valid = true;
+	} else {
+		d->next_off = (d->next_off + len) & APP_F_OFFSET_MASK;
+	}
+	if ((flags & APP_F_GAP) && d->st != HST_CLOSED && !http_gap_in_body(pc, hs, dir, lost))
 		http_gap(pc, hs, dir);
 	size_t off = 0;
 	while (off < len && !hs->tunnel && d->st != HST_CLOSED && d->st != HST_IGNORE) {
@@ -1294,6 +1504,10 @@ static int http_parse(struct app_parse_ctx *pc, void *state, uint8_t dir, const 
 		}
 		if (d->recovering && d->st == HST_LINE) {
 			off += http_recover_scan(d, ts, p, n);
+			continue;
+		}
+		if (d->st == HST_RESP_TAIL) {
+			off += http_resp_tail(pc, d, p, n);
 			continue;
 		}
 		if (http_st_is_line(d->st)) {
@@ -1320,14 +1534,15 @@ static int http_parse(struct app_parse_ctx *pc, void *state, uint8_t dir, const 
 					else if (ts)
 						http_req_end(pc, d, tx);
 					else
-						http_msg_done(pc, d, tx, dir);
+						http_resp_end(pc, d, tx);
 				}
 			}
 		}
 		off += used;
 	}
-	if (d->st == HST_REQ_TAIL && d->line.len == 0 && !d->line_overflow) {
-		/* the chunk ended right after the request: it is complete */
+	if ((d->st == HST_REQ_TAIL && d->line.len == 0 && !d->line_overflow) ||
+	    d->st == HST_RESP_TAIL) {
+		/* the chunk ended right after the message: it is complete */
 		struct app_tx *tx = http_dir_tx(pc, d);
 		if (tx)
 			http_msg_done(pc, d, tx, dir);

@@ -443,6 +443,10 @@ static void add_community_id(struct eve *e, struct jbuf *j, const struct flow *f
 		jbuf_add_str(j, "community_id", cid);
 }
 
+/* How a record's tuple is written: the packet's own, the flow's (client first), or the flow's
+ * reversed (server first, for data travelling to the client). */
+enum tuple_mode { TUPLE_PACKET = 0, TUPLE_FLOW, TUPLE_FLOW_REVERSED };
+
 /* "aa:bb:cc:dd:ee:ff" */
 static void add_mac(struct jbuf *j, const char *key, const uint8_t *mac)
 {
@@ -460,11 +464,13 @@ static void add_mac(struct jbuf *j, const char *key, const uint8_t *mac)
  * records. Records without a packet have none to give (Suricata logs the MAC sets it collects
  * per flow there; aegis's flows do not keep them).
  */
-static void add_ether(struct jbuf *j, const struct packet *p, bool flow_tuple)
+static void add_ether(struct jbuf *j, const struct packet *p, enum tuple_mode tm)
 {
 	if (!p || !(p->flags & PKT_F_HAS_ETH) || !p->eth_src || !p->eth_dst)
 		return;
-	bool swap = flow_tuple && p->flow_dir == FLOW_DIR_TO_CLIENT;
+	/* the MACs follow the tuple's orientation */
+	bool swap = (tm == TUPLE_FLOW && p->flow_dir == FLOW_DIR_TO_CLIENT) ||
+		    (tm == TUPLE_FLOW_REVERSED && p->flow_dir == FLOW_DIR_TO_SERVER);
 	jbuf_open_object(j, "ether");
 	add_mac(j, "src_mac", swap ? p->eth_dst : p->eth_src);
 	add_mac(j, "dest_mac", swap ? p->eth_src : p->eth_dst);
@@ -472,23 +478,33 @@ static void add_ether(struct jbuf *j, const struct packet *p, bool flow_tuple)
 }
 
 static void begin_record(struct eve *e, struct jbuf *j, const char *event_type, uint64_t ts_usec,
-			 const struct packet *p, const struct flow *f, bool flow_tuple);
+			 const struct packet *p, const struct flow *f, enum tuple_mode tm);
 
 void eve_begin_record(struct eve *e, struct jbuf *j, const char *event_type, uint64_t ts_usec,
 		      const struct packet *p, const struct flow *f)
 {
-	begin_record(e, j, event_type, ts_usec, p, f, false);
+	begin_record(e, j, event_type, ts_usec, p, f, TUPLE_PACKET);
 }
 
 void eve_begin_flow_record(struct eve *e, struct jbuf *j, const char *event_type,
 			   uint64_t ts_usec, const struct packet *p, const struct flow *f)
 {
-	begin_record(e, j, event_type, ts_usec, p, f, f != NULL);
+	begin_record(e, j, event_type, ts_usec, p, f, f != NULL ? TUPLE_FLOW : TUPLE_PACKET);
+}
+
+void eve_begin_dir_record(struct eve *e, struct jbuf *j, const char *event_type,
+			  uint64_t ts_usec, const struct packet *p, const struct flow *f,
+			  uint8_t dir)
+{
+	enum tuple_mode tm = !f ? TUPLE_PACKET :
+			     dir == FLOW_DIR_TO_CLIENT ? TUPLE_FLOW_REVERSED : TUPLE_FLOW;
+	begin_record(e, j, event_type, ts_usec, p, f, tm);
 }
 
 static void begin_record(struct eve *e, struct jbuf *j, const char *event_type, uint64_t ts_usec,
-			 const struct packet *p, const struct flow *f, bool flow_tuple)
+			 const struct packet *p, const struct flow *f, enum tuple_mode tm)
 {
+	bool flow_tuple = tm != TUPLE_PACKET;
 	char ts[EVE_TS_LEN], pbuf[4];
 	jbuf_reset(j);
 	jbuf_open_object(j, NULL);
@@ -523,12 +539,13 @@ static void begin_record(struct eve *e, struct jbuf *j, const char *event_type, 
 			jbuf_add_uint(j, "icmp_code", p->icmp_code);
 		}
 	} else if (f && f->ip_version) {
-		add_ip(j, "src_ip", &f->src);
+		bool rev = tm == TUPLE_FLOW_REVERSED;
+		add_ip(j, "src_ip", rev ? &f->dst : &f->src);
 		if (eve_proto_has_ports(f->ip_proto))
-			jbuf_add_uint(j, "src_port", f->sp);
-		add_ip(j, "dest_ip", &f->dst);
+			jbuf_add_uint(j, "src_port", rev ? f->dp : f->sp);
+		add_ip(j, "dest_ip", rev ? &f->src : &f->dst);
 		if (eve_proto_has_ports(f->ip_proto))
-			jbuf_add_uint(j, "dest_port", f->dp);
+			jbuf_add_uint(j, "dest_port", rev ? f->sp : f->dp);
 		jbuf_add_uint(j, "ip_v", f->ip_version);
 		jbuf_add_str(j, "proto", eve_proto_name(f->ip_proto, pbuf));
 		if (eve_proto_is_icmp(f->ip_proto)) {
@@ -544,7 +561,7 @@ static void begin_record(struct eve *e, struct jbuf *j, const char *event_type, 
 	if (f && e->cfg.community_id && f->ip_version)
 		add_community_id(e, j, f);
 	if (e->cfg.ethernet)
-		add_ether(j, p, flow_tuple);
+		add_ether(j, p, tm);
 }
 
 static void eve_write_record(struct eve *e, const struct jbuf *j, enum eve_type type)

@@ -6,3 +6,5 @@ src_output_liboutput_a_SOURCES = src/output/output.h src/output/output-int.h \
 	src/output/eve-alert.c src/output/fast-log.c
 src_output_liboutput_a_SOURCES += src/output/eve-http.c
 src_output_liboutput_a_SOURCES += src/output/eve-dns.c src/output/eve-tls.c
+# EVE fileinfo records of the files the app layer tracks
+src_output_liboutput_a_SOURCES += src/output/eve-fileinfo.c

@@ -54,7 +54,7 @@ void jbuf_add_printable(struct jbuf *j, const char *key, const uint8_t *data, si
 /* Which record types are enabled (outputs.eve-log.types). */
 enum eve_type {
 	EVE_TYPE_ALERT = 0, EVE_TYPE_ANOMALY, EVE_TYPE_FLOW, EVE_TYPE_STATS, EVE_TYPE_DROP,
-	EVE_TYPE_HTTP, EVE_TYPE_DNS, EVE_TYPE_TLS, EVE_TYPE_MAX
+	EVE_TYPE_HTTP, EVE_TYPE_DNS, EVE_TYPE_TLS, EVE_TYPE_FILES, EVE_TYPE_MAX
 };
 
 /* outputs.eve-log.types.dns options (Suricata 8). */
@@ -131,7 +131,7 @@ struct aegis_stats {
 	struct app_stats app;     /* stats.app_layer.* (summed over the workers) */
 };
 
-/* Default config: enabled, eve.json, alert+anomaly+flow+stats+drop+http+dns+tls. */
+/* Default config: enabled, eve.json, alert+anomaly+flow+stats+drop+http+dns+tls+files. */
 void eve_config_defaults(struct eve_config *cfg);
 
 /* Open `cfg->filename` under `logdir`. -1 with one clear line in err (e.g. unwritable dir). */
@@ -276,6 +276,11 @@ void eve_begin_record(struct eve *e, struct jbuf *j, const char *event_type, uin
  * first, whichever packet triggered the record (it still gives pcap_cnt, vlan, pkt_src). */
 void eve_begin_flow_record(struct eve *e, struct jbuf *j, const char *event_type,
 			   uint64_t ts_usec, const struct packet *p, const struct flow *f);
+/* The same with the flow's tuple oriented as data of direction dir travels: the server first
+ * for FLOW_DIR_TO_CLIENT (Suricata's fileinfo records of downloads). */
+void eve_begin_dir_record(struct eve *e, struct jbuf *j, const char *event_type,
+			  uint64_t ts_usec, const struct packet *p, const struct flow *f,
+			  uint8_t dir);
 void eve_end_record(struct eve *e, struct jbuf *j, enum eve_type type);
 /* The writer's scratch builder (valid until eve_end_record). */
 struct jbuf *eve_jbuf(struct eve *e);
@@ -343,5 +348,18 @@ void eve_tls_fields(struct jbuf *j, const struct app_tx *tx, const struct eve_tl
 /* One "tls" record for the flow's TLS session (logged when the handshake is over). */
 void eve_log_tls(struct eve *e, const struct packet *p, const struct flow *f,
 		 const struct app_tx *tx, uint64_t ts_usec, const struct eve_tls_options *o);
+
+/* ---- files (eve-fileinfo.c) ---------------------------------------------------------------- */
+
+/*
+ * One "fileinfo" record for a file of transaction tx that has ended: the tuple oriented as the
+ * file travels, the transaction's app-layer object ("http", written with ho) and app_proto, and
+ * fileinfo {filename, gaps, state, md5/sha1 (CLOSED files, when computed), sha256, stored,
+ * size, tx_id}. Nothing is stored, so stored is false and file_id absent; magic needs libmagic
+ * and is never written.
+ */
+void eve_log_fileinfo(struct eve *e, const struct packet *p, const struct flow *f,
+		      const struct app_tx *tx, const struct app_file *file, uint64_t ts_usec,
+		      const struct eve_http_opts *ho);
 
 #endif /* AEGIS_OUTPUT_H */

@@ -184,6 +184,22 @@ static void worker_emit(struct worker *w, const struct packet *p, struct flow *f
 		worker_log_verdict(w, dp, r, tx);
 }
 
+/* A fileinfo record for each file of tx that has ended since the last call (Suricata logs a
+ * file once it is closed or truncated). */
+static void worker_files_log(struct worker *w, const struct packet *p, struct flow *f,
+			     struct app_tx *tx, uint64_t ts)
+{
+	if (!eve_config_type_enabled(&w->opts->eve, EVE_TYPE_FILES))
+		return;
+	for (uint8_t dir = 0; dir < 2; dir++)
+		for (struct app_file *fi = app_tx_files(tx, dir); fi; fi = fi->next) {
+			if (fi->state == APP_FILE_OPEN || (fi->flags & APP_FILE_F_LOGGED))
+				continue;
+			eve_log_fileinfo(w->eve, p, f, tx, fi, ts, &w->opts->http);
+			app_file_set_logged(fi);
+		}
+}
+
 /* Log what an app-layer call produced: finished HTTP transactions, DNS queries as they arrive
  * and answers as they complete, TLS sessions once their handshake is over. */
 static void worker_app_log(struct worker *w, const struct packet *p, struct flow *f, uint8_t dir,
@@ -196,6 +212,7 @@ static void worker_app_log(struct worker *w, const struct packet *p, struct flow
 		uint8_t fl = ar->txs[i].flags;
 		switch (tx->proto) {
 		case APP_PROTO_HTTP:
+			worker_files_log(w, p, f, tx, ts);
 			if ((fl & APP_RTX_COMPLETED) && w->log_http) {
 				eve_log_http(w->eve, p, f, tx, ts, &w->opts->http);
 				app_tx_set_logged(tx);
@@ -273,7 +290,8 @@ static void worker_stream_chunks(struct worker *w, const struct packet *p, struc
 		/* the parsers first, as Suricata's detection runs after the app layer had the
 		 * data: a chunk's app-gated rules see the protocol it let the flow detect */
 		if (w->app) {
-			uint32_t flags = (c->gap_before ? APP_F_GAP : 0) | (c->eof ? APP_F_EOF : 0);
+			uint32_t flags = (c->gap_before ? APP_F_GAP : 0) | (c->eof ? APP_F_EOF : 0) |
+					 app_flags_offset(c->offset);
 			worker_app_data(w, p, f, c->dir, c->data, c->len, flags, ts);
 		}
 		if (w->detect && c->len) {

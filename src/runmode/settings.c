@@ -105,7 +105,7 @@ static const struct {
 } eve_type_names[] = {
 	{ "alert", EVE_TYPE_ALERT }, { "anomaly", EVE_TYPE_ANOMALY }, { "flow", EVE_TYPE_FLOW },
 	{ "stats", EVE_TYPE_STATS }, { "drop", EVE_TYPE_DROP },       { "http", EVE_TYPE_HTTP },
-	{ "dns", EVE_TYPE_DNS },     { "tls", EVE_TYPE_TLS },
+	{ "dns", EVE_TYPE_DNS },     { "tls", EVE_TYPE_TLS },       { "files", EVE_TYPE_FILES },
 };
 
 /* A yes/no option under a node, as Suricata reads them (absent or unparsable: `def`). */
@@ -380,6 +380,70 @@ static int read_fast(struct runmode_options *o, const struct conf *c, char *err,
 	return 0;
 }
 
+/* A force-hash list ([md5, sha1, sha256]) -> APP_FILE_HASH_* bits; unknown names warn. */
+static uint8_t read_hash_list(const struct conf_node *list)
+{
+	uint8_t h = 0;
+	if (!list || list->type != CONF_SEQ)
+		return 0;
+	for (const struct conf_node *x = list->first_child; x; x = x->next) {
+		char pos[300];
+		if (x->value && !strcasecmp(x->value, "md5"))
+			h |= APP_FILE_HASH_MD5;
+		else if (x->value && !strcasecmp(x->value, "sha1"))
+			h |= APP_FILE_HASH_SHA1;
+		else if (x->value && !strcasecmp(x->value, "sha256"))
+			h |= APP_FILE_HASH_SHA256;
+		else
+			log_warning("%s: warning: force-hash: unknown hash '%s' (md5, sha1, sha256)",
+				    conf_node_position(x, pos, sizeof(pos)),
+				    x->value ? x->value : "");
+	}
+	return h;
+}
+
+/*
+ * Which digests the app layer computes over files, as Suricata decides it: force-hash (and the
+ * older force-md5) of an enabled eve-log output's `files` type, file-store's force-hash, and
+ * sha256 whenever file-store version 2 is enabled (it names stored files by their sha256).
+ * force-magic needs libmagic, which aegis does not use: the option is accepted and ignored.
+ */
+static void read_file_hashes(struct runmode_options *o, const struct conf *c)
+{
+	const struct conf_node *outs = conf_get_node(c, "outputs");
+	uint8_t h = 0;
+	for (const struct conf_node *it = outs && outs->type == CONF_SEQ ? outs->first_child : NULL;
+	     it; it = it->next) {
+		const struct conf_node *n = it->type == CONF_MAP ? it->first_child : NULL;
+		if (!n || !n->key)
+			continue;
+		if (!strcmp(n->key, "file-store")) {
+			if (!opt_bool(n, "enabled", false))
+				continue;
+			h |= read_hash_list(conf_node_get(n, "force-hash"));
+			const struct conf_node *v = conf_node_get(n, "version");
+			if (v && v->value && !strcmp(v->value, "2"))
+				h |= APP_FILE_HASH_SHA256;
+			continue;
+		}
+		if (strcmp(n->key, "eve-log") || !opt_bool(n, "enabled", true))
+			continue;
+		const struct conf_node *types = conf_node_get(n, "types");
+		for (const struct conf_node *t = types && types->type == CONF_SEQ ?
+						 types->first_child : NULL;
+		     t; t = t->next) {
+			const struct conf_node *opts = t->type == CONF_MAP ? t->first_child : NULL;
+			if (!opts || !opts->key || strcmp(opts->key, "files") ||
+			    !opt_bool(opts, "enabled", true))
+				continue;
+			h |= read_hash_list(conf_node_get(opts, "force-hash"));
+			if (opt_bool(opts, "force-md5", false))
+				h |= APP_FILE_HASH_MD5;
+		}
+	}
+	o->app.files.hashes = h;
+}
+
 int runmode_options_from_conf(struct runmode_options *o, const struct conf *c, char *err,
 			      size_t errlen)
 {
@@ -389,6 +453,7 @@ int runmode_options_from_conf(struct runmode_options *o, const struct conf *c, c
 	    stream_config_from_conf(&o->defrag, &o->stream, c, err, errlen) ||
 	    app_config_from_conf(&o->app, c, err, errlen))
 		return -1;
+	read_file_hashes(o, c);
 	/* One switch for pickup without a handshake, read by both the flow and stream stages. */
 	o->stream.midstream = o->flow.tcp_midstream;
 	/* aegis: stream.enabled / defrag.enabled (default yes) turn reassembly off for packet-only
