@@ -567,6 +567,36 @@ static void test_ip_only_drop_scope(void **state)
 	te_free(&te);
 }
 
+/* Fast patterns anchored near the start (depth, offset+depth, startswith) go to a database a
+ * packet scan runs over the window only: a match ending exactly at the window's end is found,
+ * one a byte later is not, and a longer payload changes nothing. */
+static void test_windowed_prefilter(void **state)
+{
+	(void)state;
+	struct tengine te;
+	te_build(&te, "alert udp any any -> any any (msg:\"w\"; content:\"AB\"; offset:3; depth:4; "
+		      "sid:1;)\nalert udp any any -> any any (msg:\"s\"; content:\"GET\"; startswith; sid:2;)\n"
+		      "alert udp any any -> any any (msg:\"free\"; content:\"ZZZZ\"; sid:3;)\n");
+	struct detect_engine_stats st;
+	detect_engine_get_stats(te.e, &st);
+	assert_int_equal(st.rules_no_mpm, 0);
+	char buf[300];
+	memset(buf, '.', sizeof(buf));
+	memcpy(buf + 5, "AB", 2); /* ends at 7 = offset + depth */
+	struct packet p;
+	pkt_make(&p, 17, "10.0.0.1", 1, "10.0.0.2", 2, buf, sizeof(buf));
+	assert_true(te_fires(&te, &p, 1));
+	memcpy(buf + 5, ".AB", 3); /* ends at 8 */
+	assert_false(te_fires(&te, &p, 1));
+	memcpy(buf, "GET", 3);
+	memcpy(buf + 290, "ZZZZ", 4); /* beyond any window: the whole-payload database */
+	assert_true(te_fires(&te, &p, 2));
+	assert_true(te_fires(&te, &p, 3));
+	memcpy(buf, ".GET", 4);
+	assert_false(te_fires(&te, &p, 2));
+	te_free(&te);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -603,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_dsize),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_ip_only_drop_scope),
+		cmocka_unit_test(test_windowed_prefilter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

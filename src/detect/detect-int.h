@@ -158,6 +158,8 @@ struct det_mpm {
 	uint32_t db;             /* index into engine->dbs */
 	uint32_t n_pats;
 	uint32_t max_len;        /* longest pattern (bytes a match can reach back) */
+	uint32_t scan_limit;     /* packet payload: scan only the first scan_limit bytes (every
+				  * pattern's content is anchored there by depth); 0 = all */
 	uint32_t *pat_off;       /* n_pats + 1 offsets into pat_rules */
 	uint32_t *pat_rules;     /* engine rule indices */
 };
@@ -183,14 +185,14 @@ struct det_group {
 	/* The packet payload prefilters: any-port parts, port parts (mpm.c); the parts keep the
 	 * databases of the other buffers. */
 	uint32_t n_payload;
-	struct det_mpm payload[2];
+	struct det_mpm payload[4];
 	/* TCP groups: one database of the parts' payload patterns without the rules the stream
 	 * inspects instead of the packet (det_rule_stream_inspected), for packets whose payload
 	 * went into reassembly: most of a TCP payload's patterns are looked for in the stream
 	 * chunk, not twice. */
 	bool has_payload_pkt;
 	uint32_t n_payload_pkt;
-	struct det_mpm payload_pkt[1];
+	struct det_mpm payload_pkt[2];
 	/* TCP groups: the patterns raw stream inspection looks for (stream-inspected payload
 	 * rules and the parts' app-gated / tcp-stream payload rules), any-port parts and port
 	 * parts: two scans of a stream chunk instead of one per payload database. */
@@ -283,8 +285,9 @@ struct detect_thread {
 
 /* transform.c: the transform named `name` (enum det_transform), -1 when aegis has none */
 int det_transform_lookup(const char *name);
-/* transform.c: run the transforms of prog over the buffer (data, len), which then points at the result (in the
- * thread's buffers, valid until the next call); false when the buffer is too long for them */
+/* transform.c: run the transforms of prog over the buffer (data, len), which then points at
+ * the result (in the thread's buffers, valid until the next call); false when the buffer is
+ * too long for them */
 bool det_transform_run(struct detect_thread *t, const struct det_prog *prog,
 		       const uint8_t **data, uint32_t *len);
 

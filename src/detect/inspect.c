@@ -198,7 +198,8 @@ static void addr_index_lookup(struct detect_thread *t, const struct ip_addr *a)
 		det_cand_add(t, rules[k]);
 }
 
-/* The packet payload against the group's databases (at most two scans); for a TCP payload
+/* The packet payload against the group's databases (anywhere / window-limited, any-port / port
+ * parts: at most four scans, the limited ones over the first bytes only); for a TCP payload
  * the stream took, the databases without the stream-inspected rules. */
 static void candidates_collect(struct detect_thread *t, const struct det_group *g,
 			       const struct packet *p, const uint8_t *data, uint32_t len)
@@ -213,8 +214,9 @@ static void candidates_collect(struct detect_thread *t, const struct det_group *
 	}
 	for (uint32_t k = 0; k < n; k++) {
 		struct det_scan_ctx s = { t, &mpm[k] };
+		uint32_t scan = mpm[k].scan_limit && mpm[k].scan_limit < len ? mpm[k].scan_limit : len;
 		t->stats.mpm_scans++;
-		hs_scan(t->e->dbs[mpm[k].db].db, (const char *)data, len, 0, t->scratch,
+		hs_scan(t->e->dbs[mpm[k].db].db, (const char *)data, scan, 0, t->scratch,
 			det_hs_on_match, &s);
 	}
 }

@@ -494,6 +494,36 @@ static int cmp_u32(const void *a, const void *b)
  * pktonly: one database of all the parts' rules the stream does not inspect (anyport unused). */
 enum { GP_PAYLOAD = 0, GP_PKTONLY, GP_STREAM };
 
+/*
+ * Window-limited databases. A fast pattern whose content is anchored near the start of the
+ * payload (depth, offset+depth or startswith, none of them variables, not relative) cannot be
+ * found past that window: such patterns go to a database of their own that a packet scan runs
+ * over the window only. They are mostly short binary patterns (ET's UDP rules: "|00 02|"
+ * within the first bytes), which slow a Hyperscan scan of the whole payload down the most.
+ * The stream does not use the limit (stream-inspect.c scans chunks whole).
+ */
+#define DET_MPM_WINDOW_MAX 64u
+
+/* The end of the payload window the rule's fast pattern content must lie in; 0 when none. */
+static uint32_t fp_window(const struct det_rule *dr)
+{
+	const struct rule_content *c = &dr->r->groups[dr->fp_group].m[dr->fp_match].u.content;
+	if (c->flags & (RULE_CF_DISTANCE | RULE_CF_WITHIN | RULE_CF_NEGATED))
+		return 0;
+	if (c->flags & RULE_CF_STARTSWITH)
+		return c->len;
+	if (!(c->flags & RULE_CF_DEPTH) || c->depth.var >= 0 || c->depth.value <= 0)
+		return 0;
+	int64_t start = 0;
+	if (c->flags & RULE_CF_OFFSET) {
+		if (c->offset.var >= 0 || c->offset.value < 0)
+			return 0;
+		start = c->offset.value;
+	}
+	int64_t end = start + c->depth.value;
+	return end <= DET_MPM_WINDOW_MAX ? (uint32_t)end : 0;
+}
+
 /* Does the rule's fast pattern belong in a group payload database of kind `what`? */
 static bool group_payload_wants(const struct det_rule *dr, int what)
 {
@@ -523,26 +553,36 @@ static int group_build_payload(struct detect_engine *e, struct det_group *g, uin
 		snprintf(err, errlen, "out of memory building the prefilter");
 		return -1;
 	}
-	uint32_t k = 0;
-	for (uint8_t i = 0; i < g->n_parts; i++) {
-		const struct det_part *p = &e->parts[g->parts[i]];
-		if (!pktonly && ((g->parts[i] % DET_NPG) == DET_PG_ANY) != anyport)
-			continue;
-		for (uint32_t j = 0; j < p->n_rules; j++) {
-			const struct det_rule *dr = &e->rules[p->all[j]];
-			if (!group_payload_wants(dr, what))
-				continue;
-			det_fast_pattern_bytes(dr, &ent[k].pat, &ent[k].len, &ent[k].nocase);
-			ent[k].rule = p->all[j];
-			k++;
-		}
-	}
+	/* pass 0: patterns anywhere in the payload; pass 1 (packet scans): window-limited ones */
 	int rc = 0;
-	uint32_t *np = pktonly ? &g->n_payload_pkt : what == GP_STREAM ? &g->n_stream : &g->n_payload;
-	if (k) {
+	for (int windowed = 0; windowed < (what == GP_STREAM ? 1 : 2) && rc == 0; windowed++) {
+		uint32_t k = 0, limit = 0;
+		for (uint8_t i = 0; i < g->n_parts; i++) {
+			const struct det_part *p = &e->parts[g->parts[i]];
+			if (!pktonly && ((g->parts[i] % DET_NPG) == DET_PG_ANY) != anyport)
+				continue;
+			for (uint32_t j = 0; j < p->n_rules; j++) {
+				const struct det_rule *dr = &e->rules[p->all[j]];
+				if (!group_payload_wants(dr, what))
+					continue;
+				uint32_t w = what == GP_STREAM ? 0 : fp_window(dr);
+				if ((w != 0) != (windowed != 0))
+					continue;
+				if (w > limit)
+					limit = w;
+				det_fast_pattern_bytes(dr, &ent[k].pat, &ent[k].len, &ent[k].nocase);
+				ent[k].rule = p->all[j];
+				k++;
+			}
+		}
+		if (!k)
+			continue;
+		uint32_t *np = pktonly ? &g->n_payload_pkt :
+			       what == GP_STREAM ? &g->n_stream : &g->n_payload;
 		struct det_mpm *m = pktonly ? &g->payload_pkt[*np] :
 			what == GP_STREAM ? &g->stream[*np] : &g->payload[*np];
 		m->buffer = RULES_BUF_PAYLOAD;
+		m->scan_limit = limit;
 		rc = mpm_build_one(e, m, ent, k, seed, err, errlen);
 		if (rc == 0)
 			(*np)++;
