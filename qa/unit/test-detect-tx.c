@@ -589,6 +589,19 @@ static void test_stream_split_content(void **state)
 	assert_int_equal(n, 0);
 	n = stream_feed(&h, FLOW_DIR_TO_SERVER, 10, "ayloadyyyy", 1);
 	assert_int_equal(n, 1);
+	/* the result carries the stream bytes the alert was found in, for its EVE payload */
+	struct packet p;
+	txh_packet(&h, &p, FLOW_DIR_TO_SERVER, "q", 1);
+	struct stream_chunk c = { .data = (const uint8_t *)"evilpayload", .len = 11,
+				  .dir = FLOW_DIR_TO_SERVER, .offset = 20 };
+	struct detect_thread *t2 = detect_thread_new(h.te.e);
+	assert_non_null(t2);
+	struct detect_result res;
+	detect_stream(t2, &p, &c, &res);
+	assert_int_equal(res.n_alerts, 1);
+	assert_int_equal(res.stream_len, 11);
+	assert_memory_equal(res.stream_data, "evilpayload", 11);
+	detect_thread_free(t2);
 	/* later data without the pattern: the window alone matched, no second alert */
 	n = stream_feed(&h, FLOW_DIR_TO_SERVER, 20, "zzzz", 1);
 	assert_int_equal(n, 0);

@@ -662,6 +662,20 @@ static void test_alert_payload_and_packet(void **state)
 	assert_int_equal(strlen(b64), (size_t)((t.p.caplen + 2) / 3 * 4));
 	assert_memory_equal(b64, "AAECAwQFBgcICQoLCABFEA", 22);
 	json_decref(r);
+	/* with the stream bytes the alert matched in, those are its payload (the packet stays
+	 * the packet); a packet alert keeps the packet's payload */
+	struct output_alert_info info = { .stream_payload = (const uint8_t *)"GOOD",
+					  .stream_payload_len = 4 };
+	r = one_alert(&cfg, &t.p, &a, &info);
+	assert_str_field(r, "payload", "R09PRA==");
+	assert_str_field(r, "payload_printable", "GOOD");
+	assert_int_field(r, "payload_length", 4);
+	json_decref(r);
+	a.flags = 0;
+	r = one_alert(&cfg, &t.p, &a, &info);
+	assert_str_field(r, "payload_printable", "GET /\r\n.\"");
+	assert_int_field(r, "stream", 0);
+	json_decref(r);
 }
 
 /* payload-length alone: the length, no payload or stream field. */

@@ -274,6 +274,7 @@ struct detect_thread {
 	uint32_t recursion;       /* inspection steps of the current rule/buffer */
 	uint8_t *b64_buf;
 	uint8_t *tr_buf[2];       /* transform outputs, used in turn (transform.c) */
+	uint8_t *stream_buf;      /* window + slice of detect_stream (stream-inspect.c) */
 	uint32_t tr_cap[2];
 	struct detect_thread_stats stats;
 	uint64_t app_pending;     /* candidates skipped because they need app-layer buffers */

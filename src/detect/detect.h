@@ -107,7 +107,13 @@ struct detect_result {
 	uint32_t n_dropped_alerts; /* more than DETECT_MAX_ALERTS matched (counted, not logged) */
 	struct detect_alert alerts[DETECT_MAX_ALERTS];
 	enum detect_action verdict; /* the winning action for the packet (NONE if nothing) */
+	/* detect_stream: the stream bytes its alerts were found in (the inspection window up to
+	 * the chunk's end, at most DETECT_STREAM_PAYLOAD_MAX), which EVE logs as the payload of a
+	 * stream alert as Suricata does; valid until the next detect_stream call of the thread */
+	const uint8_t *stream_data;
+	uint32_t stream_len;
 };
+#define DETECT_STREAM_PAYLOAD_MAX 4096
 
 /*
  * Inspect one decoded packet (after the flow stage set p->flow). Packet-level rules see the

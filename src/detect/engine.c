@@ -603,6 +603,7 @@ void detect_thread_free(struct detect_thread *t)
 	free(t->cand_tmp);
 	free(t->app_buf);
 	free(t->b64_buf);
+	free(t->stream_buf);
 	free(t->tr_buf[0]);
 	free(t->tr_buf[1]);
 	free(t);

@@ -379,11 +379,12 @@ void detect_stream(struct detect_thread *t, struct packet *p, const struct strea
 		sd->n_known = 0;
 		sd->n_rec = 0;
 	}
-	/* slices of the chunk, each behind the window (so memory per call stays bounded) */
-	const uint32_t slice = 65536;
-	uint8_t *buf = malloc(DET_STREAM_WINDOW + slice);
-	if (!buf)
+	/* slices of the chunk, each behind the window (so memory per call stays bounded), in the
+	 * thread's buffer */
+	const uint32_t slice = DET_STREAM_SLICE;
+	if (!t->stream_buf && !(t->stream_buf = malloc(DET_STREAM_WINDOW + slice)))
 		goto out;
+	uint8_t *buf = t->stream_buf;
 	for (uint32_t pos = 0; pos < c->len;) {
 		uint32_t n = c->len - pos < slice ? c->len - pos : slice;
 		uint32_t old = sd->len < w ? sd->len : w;
@@ -397,7 +398,10 @@ void detect_stream(struct detect_thread *t, struct packet *p, const struct strea
 		pos += n;
 	}
 	sd->end = c->offset + c->len;
-	free(buf);
+	if (res->n_alerts) {
+		res->stream_data = sd->win;
+		res->stream_len = sd->len;
+	}
 out:
 	detect_result_finalize(res, &e->order, f, e->cfg.simulate_ips);
 }

@@ -56,6 +56,7 @@ struct det_prule {
 
 /* Bytes of each direction's stream kept for matches that span segments. */
 #define DET_STREAM_WINDOW 2048
+#define DET_STREAM_SLICE 65536 /* chunk bytes inspected per step (detect_thread.stream_buf) */
 
 struct det_pending {
 	struct det_prule *rules;   /* per engine rule */

@@ -77,6 +77,8 @@ void detect_result_reset(struct detect_result *res)
 	res->n_alerts = 0;
 	res->n_dropped_alerts = 0;
 	res->verdict = DETECT_ACTION_NONE;
+	res->stream_data = NULL;
+	res->stream_len = 0;
 }
 
 static int alert_priority(const struct detect_alert *a)

@@ -217,12 +217,18 @@ void eve_log_alert(struct eve *e, const struct packet *p, const struct detect_al
 		if (meta)
 			add_alert_flow(j, f);
 	}
-	if (cfg->alert_payload && p->payload)
-		jbuf_add_base64(j, "payload", p->payload, p->payload_len);
-	if (cfg->alert_payload_printable && p->payload)
-		jbuf_add_printable(j, "payload_printable", p->payload, p->payload_len);
+	const uint8_t *pl = p->payload;
+	uint32_t pl_len = p->payload ? p->payload_len : 0;
+	if ((a->flags & DETECT_ALERT_F_STREAM) && info && info->stream_payload) {
+		pl = info->stream_payload;
+		pl_len = info->stream_payload_len;
+	}
+	if (cfg->alert_payload && pl)
+		jbuf_add_base64(j, "payload", pl, pl_len);
+	if (cfg->alert_payload_printable && pl)
+		jbuf_add_printable(j, "payload_printable", pl, pl_len);
 	if (cfg->alert_payload_length)
-		jbuf_add_uint(j, "payload_length", p->payload ? p->payload_len : 0);
+		jbuf_add_uint(j, "payload_length", pl ? pl_len : 0);
 	if (cfg->alert_payload || cfg->alert_payload_printable)
 		jbuf_add_uint(j, "stream", (a->flags & DETECT_ALERT_F_STREAM) ? 1 : 0);
 	if (cfg->alert_packet)

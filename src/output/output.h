@@ -172,6 +172,10 @@ struct output_alert_info {
 	const struct eve_http_opts *http; /* how to write that object (NULL: defaults) */
 	bool ips;                   /* drop/reject are enforced: inline mode or --simulate-ips */
 	enum detect_action verdict; /* the packet's final action (detect_result.verdict) */
+	/* stream alerts: the stream bytes they matched in, logged as their payload (Suricata logs
+	 * the stream, not the packet that carried the result); NULL: the packet's payload */
+	const uint8_t *stream_payload;
+	uint32_t stream_payload_len;
 };
 
 /*

@@ -55,7 +55,8 @@ struct worker_pend_item {
 	struct worker_pend_item *next;
 	struct app_tx *tx;          /* the transaction a transaction match is about; NULL: stream */
 	const struct app_tx *live;  /* tx, or the flow's newest one: must outlive the wait */
-	struct detect_result r;
+	struct detect_result r;     /* r.stream_data points at stream_copy */
+	uint8_t *stream_copy;       /* the stream bytes of a stream result (they change meanwhile) */
 };
 
 struct worker_pend_flow {
@@ -88,7 +89,8 @@ static void pend_log_dir(struct worker *w, struct worker_pend_flow *pf, uint8_t 
 	while (it) {
 		struct worker_pend_item *next = it->next;
 		worker_log_verdict(w, dp, &it->r, it->tx);
-		w->pend_mem -= sizeof(*it);
+		w->pend_mem -= sizeof(*it) + it->r.stream_len;
+		free(it->stream_copy);
 		free(it);
 		it = next;
 	}
@@ -122,16 +124,23 @@ static bool pend_add(struct worker *w, const struct packet *p, struct flow *f, u
 	if (dir > FLOW_DIR_TO_CLIENT || (p && p->flow == f && p->flow_dir == dir))
 		return false;
 	struct worker_pend_flow **pp = pend_find(w, f), *pf = *pp;
-	size_t need = sizeof(struct worker_pend_item) + (pf ? 0 : sizeof(*pf));
+	size_t need = sizeof(struct worker_pend_item) + r->stream_len + (pf ? 0 : sizeof(*pf));
 	struct worker_pend_item *it = NULL;
 	if ((pf && pf->n[dir] >= PEND_MAX_ITEMS) || w->pend_mem + need > PEND_MEMCAP ||
 	    !(it = malloc(sizeof(*it)))) {
 		pend_flush(w, p, f, dir, ts);
 		return false;
 	}
+	it->stream_copy = NULL;
+	if (r->stream_len && !(it->stream_copy = malloc(r->stream_len))) {
+		free(it);
+		pend_flush(w, p, f, dir, ts);
+		return false;
+	}
 	if (!pf) {
 		pf = calloc(1, sizeof(*pf));
 		if (!pf) {
+			free(it->stream_copy);
 			free(it);
 			return false;
 		}
@@ -143,6 +152,10 @@ static bool pend_add(struct worker *w, const struct packet *p, struct flow *f, u
 	it->tx = tx;
 	it->live = tx ? tx : flow_current_tx(f);
 	it->r = *r;
+	if (r->stream_len) {
+		memcpy(it->stream_copy, r->stream_data, r->stream_len);
+		it->r.stream_data = it->stream_copy;
+	}
 	if (pf->tail[dir])
 		pf->tail[dir]->next = it;
 	else
@@ -442,7 +455,9 @@ void worker_log_verdict(struct worker *w, const struct packet *p, const struct d
 	if (!tx && r->n_alerts && p->flow && p->flow->app)
 		tx = flow_current_tx(p->flow);
 	struct output_alert_info info = { .app_proto = app, .tx = tx, .http = &w->opts->http,
-					  .ips = w->ips, .verdict = r->verdict };
+					  .ips = w->ips, .verdict = r->verdict,
+					  .stream_payload = r->stream_data,
+					  .stream_payload_len = r->stream_len };
 	w->alerts += r->n_alerts;
 	if (w->log_alerts && r->n_alerts)
 		eve_log_alerts(w->eve, p, r, &info);
