@@ -265,6 +265,42 @@ static void test_tx_prefilter_memory(void **state)
 	txh_free(&h);
 }
 
+/* A "mixed" rule (payload content before a sticky buffer): its payload part is matched on the
+ * stream chunk being parsed when the packet that moved the transaction carries no payload
+ * (IDS mode: the ACK releases the data). */
+static void test_tx_mixed_rule_stream_chunk(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"mixed\"; content:\"curl/8\"; "
+		     "http.uri; content:\"/admin\"; sid:1;)", 6, 80);
+	struct packet ack;
+	txh_packet(&h, &ack, FLOW_DIR_TO_SERVER, NULL, 0);
+	struct stream_chunk c = { .data = (const uint8_t *)REQ_GET, .len = strlen(REQ_GET),
+				  .dir = FLOW_DIR_TO_SERVER };
+	detect_set_stream_chunk(h.te.t, &c);
+	struct app_result ar;
+	assert_int_equal(app_handle_data(h.app, &h.f, FLOW_DIR_TO_SERVER, c.data, c.len, 0,
+					 ack.ts_usec, &ar), 0);
+	assert_int_equal(ar.n_tx, 1);
+	struct detect_result res;
+	detect_tx(h.te.t, &ack, &h.f, ar.txs[0].tx, FLOW_DIR_TO_SERVER, &res);
+	detect_set_stream_chunk(h.te.t, NULL);
+	assert_int_equal(res.n_alerts, 1);
+	assert_int_equal(res.alerts[0].rule->sid, 1);
+	txh_free(&h);
+
+	/* without the chunk (and no payload, no stream window) the payload part fails */
+	txh_init(&h, "alert http any any -> any any (msg:\"mixed\"; content:\"curl/8\"; "
+		     "http.uri; content:\"/admin\"; sid:1;)", 6, 80);
+	txh_packet(&h, &ack, FLOW_DIR_TO_SERVER, NULL, 0);
+	assert_int_equal(app_handle_data(h.app, &h.f, FLOW_DIR_TO_SERVER, c.data, c.len, 0,
+					 ack.ts_usec, &ar), 0);
+	detect_tx(h.te.t, &ack, &h.f, ar.txs[0].tx, FLOW_DIR_TO_SERVER, &res);
+	assert_int_equal(res.n_alerts, 0);
+	txh_free(&h);
+}
+
 static void test_http_direction(void **state)
 {
 	(void)state;
@@ -779,6 +815,7 @@ int main(void)
 		cmocka_unit_test(test_http_file_data),
 		cmocka_unit_test(test_http_stat_code_with_uri),
 		cmocka_unit_test(test_tx_prefilter_memory),
+		cmocka_unit_test(test_tx_mixed_rule_stream_chunk),
 		cmocka_unit_test(test_http_direction),
 		cmocka_unit_test(test_http_negated),
 		cmocka_unit_test(test_http_user_agent_pcre),

@@ -282,6 +282,8 @@ struct detect_thread {
 	/* the current packet's payload went into TCP reassembly: its stream-inspected
 	 * payload rules wait for detect_stream() (stream-inspect.c) */
 	bool stream_added;
+	/* detect_set_stream_chunk: the chunk being parsed, or NULL */
+	const struct stream_chunk *chunk;
 };
 
 /* transform.c: the transform named `name` (enum det_transform), -1 when aegis has none */

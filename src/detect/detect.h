@@ -134,6 +134,9 @@ struct app_tx;
  * detect_packet (and say false for every other packet).
  */
 void detect_set_stream_added(struct detect_thread *t, bool added);
+/* The stream chunk the app layer is parsing while its transactions are inspected (NULL once
+ * done): the payload part of a transaction rule ("mixed" rule) is also matched on it. */
+void detect_set_stream_chunk(struct detect_thread *t, const struct stream_chunk *c);
 /* Inspect a chunk of newly contiguous stream data of p's flow (c->dir should be p's direction;
  * see detect_pseudo_packet). Alerts carry DETECT_ALERT_F_STREAM. */
 void detect_stream(struct detect_thread *t, struct packet *p, const struct stream_chunk *c,

@@ -224,7 +224,8 @@ int det_pending_build(struct detect_engine *e)
 		if (dr->flags & (DR_F_NEEDS_APP | DR_F_STREAM_ONLY)) {
 			if (prule_build(dr, pr) < 0)
 				return -1;
-			if (pr->kind != DET_PK_TX && dr->payload.n_ops && pr->reach > pd->window)
+			/* transaction rules too: their payload part is matched on the window */
+			if (dr->payload.n_ops && pr->reach > pd->window)
 				pd->window = pr->reach;
 		} else if (det_rule_stream_inspected(dr)) {
 			pd->stream_bits[i >> 6] |= 1ull << (i & 63);

@@ -59,6 +59,23 @@ struct det_stream_flow {
 	struct det_stream_dir dir[2];
 };
 
+bool det_stream_window(struct flow *f, uint8_t dir, const uint8_t **data, uint32_t *len)
+{
+	void **slot = f && dir <= FLOW_DIR_TO_CLIENT ? det_flow_stream_slot(f) : NULL;
+	const struct det_stream_flow *sf = slot ? *slot : NULL;
+	if (!sf || !sf->dir[dir].len)
+		return false;
+	*data = sf->dir[dir].win;
+	*len = sf->dir[dir].len;
+	return true;
+}
+
+void detect_set_stream_chunk(struct detect_thread *t, const struct stream_chunk *c)
+{
+	if (t)
+		t->chunk = c;
+}
+
 void detect_set_stream_added(struct detect_thread *t, bool added)
 {
 	if (t)

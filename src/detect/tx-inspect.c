@@ -13,7 +13,9 @@
  * and a rule with both-ways buffers only (http.header, file.data) is inspected in each
  * direction against that direction's message. Request buffers stay readable on to-client
  * inspection, so a rule mixing http.uri and http.stat_code alerts once the response is there.
- * Payload keywords of a transaction rule are matched on the current packet's payload.
+ * Payload keywords of a transaction rule (content before a sticky buffer) are matched on the
+ * current packet's payload or, as Suricata inspects such "mixed" rules against the raw
+ * stream, on the stream window of the direction.
  *
  * Prefilter memory: a transaction is inspected at each step of its progress, with the buffers
  * of both directions. Each buffer scanned is noted (database, direction, instance, where and
@@ -26,6 +28,7 @@
 #include <strings.h>
 
 #include "detect/tx-int.h"
+#include "stream/stream.h"
 
 /* Entries per transaction; a transaction matching more rules stops alerting new ones (the
  * memory a hostile flow can make us keep stays bounded). */
@@ -203,6 +206,26 @@ static bool txkw_match(const struct det_txkw *k, const struct app_tx *tx, const 
 
 /* ---- one rule ---------------------------------------------------------------------------- */
 
+/* The payload part of a mixed rule: the packet's payload, the chunk being parsed, or the
+ * direction's stream window (see the top of the file). */
+static bool tx_payload_match(struct detect_thread *t, const struct det_rule *dr,
+			     const struct packet *p, struct flow *f, uint8_t dir)
+{
+	if (p->payload && p->payload_len &&
+	    det_inspect_buffer(t, dr, &dr->payload, p->payload, p->payload_len, p))
+		return true;
+	const struct stream_chunk *c = t->chunk;
+	memset(t->vars, 0, sizeof(t->vars));
+	if (c && c->dir == dir && c->len &&
+	    det_inspect_buffer(t, dr, &dr->payload, c->data, c->len, p))
+		return true;
+	const uint8_t *w;
+	uint32_t wl;
+	memset(t->vars, 0, sizeof(t->vars));
+	return det_stream_window(f, dir, &w, &wl) &&
+	       det_inspect_buffer(t, dr, &dr->payload, w, wl, p);
+}
+
 static bool tx_rule_match(struct detect_thread *t, const struct det_rule *dr,
 			  const struct det_prule *pr, const struct packet *p, struct flow *f,
 			  const struct app_tx *tx, uint8_t dir)
@@ -219,9 +242,7 @@ static bool tx_rule_match(struct detect_thread *t, const struct det_rule *dr,
 		if (!txkw_match(&pr->kws[i], tx, f, dir))
 			return false;
 	memset(t->vars, 0, sizeof(t->vars));
-	if (dr->payload.n_ops &&
-	    (!p->payload || !p->payload_len ||
-	     !det_inspect_buffer(t, dr, &dr->payload, p->payload, p->payload_len, p)))
+	if (dr->payload.n_ops && !tx_payload_match(t, dr, p, f, dir))
 		return false;
 	for (uint8_t i = 0; i < pr->n_bufs; i++) {
 		const struct det_pbuf *b = &pr->bufs[i];
@@ -310,7 +331,8 @@ static void tx_note_candidates(struct detect_thread *t, struct det_tx_state *st)
  * (only what changed since the last inspection, see the top of the file), then the payload
  * patterns on the current packet and the rules without a fast pattern. */
 static void tx_candidates(struct detect_thread *t, const struct det_group *g,
-			  const struct packet *p, const struct app_tx *tx, struct det_tx_state *st)
+			  const struct packet *p, const struct app_tx *tx, uint8_t dir,
+			  struct det_tx_state *st)
 {
 	const struct detect_engine *e = t->e;
 	const struct det_pending *pd = e->pend;
@@ -339,12 +361,22 @@ static void tx_candidates(struct detect_thread *t, const struct det_group *g,
 		}
 	}
 	tx_note_candidates(t, st);
+	const uint8_t *w = NULL;
+	uint32_t wl = 0;
+	(void)det_stream_window(p->flow, dir, &w, &wl);
 	for (uint8_t i = 0; i < g->n_parts; i++) {
 		const struct det_part *part = &e->parts[g->parts[i]];
-		for (uint16_t k = 0; k < part->n_mpm; k++)
-			if (part->mpm[k].buffer == DET_BUF_PENDING_PAYLOAD &&
-			    pd->part_tx_payload[g->parts[i]] && p->payload && p->payload_len)
+		for (uint16_t k = 0; k < part->n_mpm; k++) {
+			if (part->mpm[k].buffer != DET_BUF_PENDING_PAYLOAD ||
+			    !pd->part_tx_payload[g->parts[i]])
+				continue;
+			if (p->payload && p->payload_len)
 				det_x_scan(t, &part->mpm[k], p->payload, p->payload_len);
+			if (wl)
+				det_x_scan(t, &part->mpm[k], w, wl);
+			if (t->chunk && t->chunk->dir == dir && t->chunk->len)
+				det_x_scan(t, &part->mpm[k], t->chunk->data, t->chunk->len);
+		}
 		const uint32_t *l;
 		uint32_t n = det_pending_nompm(pd, DET_PK_TX, g->parts[i], &l);
 		det_x_cand_add_sorted(t, l, n);
@@ -404,7 +436,7 @@ void detect_tx(struct detect_thread *t, struct packet *p, struct flow *f, struct
 		return;
 	t->n_cand = 0;
 	struct det_tx_state *st = tx->detect_state;
-	tx_candidates(t, g, p, tx, st);
+	tx_candidates(t, g, p, tx, dir, st);
 	det_x_cand_sort(t);
 	for (uint32_t i = 0; i < t->n_cand; i++) {
 		uint32_t idx = t->cand[i];

@@ -103,5 +103,8 @@ void det_x_cand_reset(struct detect_thread *t);
 /* flowbits.c: the slot on flow->detect where stream-inspect.c keeps its per-flow window
  * (allocated with malloc, freed by detect_flow_free); NULL without memory. */
 void **det_flow_stream_slot(struct flow *f);
+/* stream-inspect.c: the last stream bytes of direction dir raw stream inspection kept (its
+ * window, up to DET_STREAM_WINDOW); false when there are none */
+bool det_stream_window(struct flow *f, uint8_t dir, const uint8_t **data, uint32_t *len);
 
 #endif /* AEGIS_DETECT_TX_INT_H */

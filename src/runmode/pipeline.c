@@ -305,7 +305,9 @@ static void worker_stream_chunks(struct worker *w, const struct packet *p, struc
 		if (w->app) {
 			uint32_t flags = (c->gap_before ? APP_F_GAP : 0) | (c->eof ? APP_F_EOF : 0) |
 					 app_flags_offset(c->offset);
+			detect_set_stream_chunk(w->detect, c);
 			worker_app_data(w, p, f, c->dir, c->data, c->len, flags, ts);
+			detect_set_stream_chunk(w->detect, NULL);
 		}
 		if (w->detect && c->len) {
 			struct packet pseudo;
