@@ -597,6 +597,62 @@ static void test_windowed_prefilter(void **state)
 	te_free(&te);
 }
 
+/* RFC 1071 sum over n bytes, folded (the test's own, to build packets with known checksums). */
+static uint16_t t_csum(uint32_t sum, const uint8_t *d, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(d[i] << 8 | d[i + 1]);
+	if (n & 1)
+		sum += (uint32_t)d[n - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* tcpv4-csum / ipv4-csum: valid and invalid on a decoded IPv4/TCP packet, and never on a
+ * packet of another protocol. */
+static void test_checksum_keywords(void **state)
+{
+	(void)state;
+	struct tengine te;
+	te_build(&te, "alert tcp any any -> any any (msg:\"bad\"; tcpv4-csum:invalid; sid:1;)\n"
+		      "alert tcp any any -> any any (msg:\"ok\"; tcpv4-csum:valid; sid:2;)\n"
+		      "alert ip any any -> any any (msg:\"ip ok\"; ipv4-csum:valid; sid:3;)\n"
+		      "alert udp any any -> any any (msg:\"udp\"; udpv4-csum:invalid; sid:4;)\n");
+	uint8_t b[44] = { 0x45, 0, 0, 44, 0, 1, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+			  0x30, 0x39, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0x20, 0, 0, 0, 0, 0,
+			  'a', 'b', 'c', 'd' };
+	uint16_t ic = t_csum(0, b, 20);
+	b[10] = (uint8_t)(ic >> 8);
+	b[11] = (uint8_t)ic;
+	uint8_t ph[12] = { 10, 0, 0, 1, 10, 0, 0, 2, 0, 6, 0, 24 };
+	uint32_t s0 = 0;
+	for (int i = 0; i < 12; i += 2)
+		s0 += (uint32_t)(ph[i] << 8 | ph[i + 1]);
+	uint16_t tc = t_csum(s0, b + 20, 24);
+	b[36] = (uint8_t)(tc >> 8);
+	b[37] = (uint8_t)tc;
+	struct decode_ctx dc;
+	decode_ctx_init(&dc, CHECKSUM_NONE);
+	struct packet p;
+	memset(&p, 0, sizeof(p));
+	p.data = b;
+	p.caplen = p.wirelen = sizeof(b);
+	p.linktype = 101; /* raw IP */
+	assert_int_equal(decode_packet(&dc, &p), 0);
+	assert_false(te_fires(&te, &p, 1));
+	assert_true(te_fires(&te, &p, 2));
+	assert_true(te_fires(&te, &p, 3));
+	assert_false(te_fires(&te, &p, 4));
+	assert_false(p.flags & PKT_F_CSUM_CHECKED); /* asking did not validate the packet */
+	b[41] ^= 0x20; /* payload changed, checksum not */
+	assert_int_equal(decode_packet(&dc, &p), 0);
+	assert_true(te_fires(&te, &p, 1));
+	assert_false(te_fires(&te, &p, 2));
+	assert_true(te_fires(&te, &p, 3));
+	te_free(&te);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -634,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_ip_only_drop_scope),
 		cmocka_unit_test(test_windowed_prefilter),
+		cmocka_unit_test(test_checksum_keywords),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

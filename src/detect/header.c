@@ -1,6 +1,7 @@
 /*
  * header.c — the packet header keywords (ttl, tos, id, ipopts, fragbits, fragoffset, ip_proto,
- * sameip, flags, seq, ack, window, tcp.mss, itype, icode, icmp_id, icmp_seq, dsize), the
+ * sameip, flags, seq, ack, window, tcp.mss, itype, icode, icmp_id, icmp_seq, dsize, the
+ * ipv4-csum / tcpv4-csum / ... checksum keywords), the
  * `flow` keyword and the packet-header sticky buffers (ipv4.hdr, tcp.hdr, ...). Pure
  * functions over a decoded packet (and its flow); see detect-state.h for the semantics decided
  * where Suricata's documentation leaves room.
@@ -17,7 +18,8 @@
 enum hdr_kw {
 	HK_NONE = 0, HK_TTL, HK_TOS, HK_ID, HK_IPOPTS, HK_FRAGBITS, HK_FRAGOFFSET, HK_IP_PROTO,
 	HK_SAMEIP, HK_FLAGS, HK_SEQ, HK_ACK, HK_WINDOW, HK_TCP_MSS, HK_ITYPE, HK_ICODE,
-	HK_ICMP_ID, HK_ICMP_SEQ, HK_DSIZE,
+	HK_ICMP_ID, HK_ICMP_SEQ, HK_DSIZE, HK_IPV4_CSUM, HK_TCPV4_CSUM, HK_TCPV6_CSUM,
+	HK_UDPV4_CSUM, HK_UDPV6_CSUM, HK_ICMPV4_CSUM, HK_ICMPV6_CSUM,
 };
 
 static const struct {
@@ -30,7 +32,10 @@ static const struct {
 	{ "tcp.flags", HK_FLAGS },     { "seq", HK_SEQ },	  { "ack", HK_ACK },
 	{ "window", HK_WINDOW },       { "tcp.mss", HK_TCP_MSS }, { "itype", HK_ITYPE },
 	{ "icode", HK_ICODE },	       { "icmp_id", HK_ICMP_ID }, { "icmp_seq", HK_ICMP_SEQ },
-	{ "dsize", HK_DSIZE },
+	{ "dsize", HK_DSIZE },	       { "ipv4-csum", HK_IPV4_CSUM }, { "tcpv4-csum", HK_TCPV4_CSUM },
+	{ "tcpv6-csum", HK_TCPV6_CSUM }, { "udpv4-csum", HK_UDPV4_CSUM },
+	{ "udpv6-csum", HK_UDPV6_CSUM }, { "icmpv4-csum", HK_ICMPV4_CSUM },
+	{ "icmpv6-csum", HK_ICMPV6_CSUM },
 };
 
 static enum hdr_kw hdr_kw_by_name(const struct rules_keyword *kw)
@@ -175,6 +180,37 @@ static bool ipopts_match(uint64_t opt, const struct packet *p)
 	return (p->ipv4_opts & (1u << opt)) != 0;
 }
 
+/*
+ * The checksum keywords: `want_valid` against the checksum of the layer the keyword names, on
+ * packets of that IP version and protocol only. The decoder's verdict is used when it checked
+ * the packet; otherwise the checksums are summed here on a copy (the packet, its counters and
+ * events stay as they are: a rule asking is not the decoder validating).
+ */
+static bool csum_match(enum hdr_kw k, bool want_valid, const struct packet *p)
+{
+	static const struct {
+		uint8_t ipv;
+		uint8_t proto; /* 0: the IPv4 header */
+	} need[] = {
+		[HK_IPV4_CSUM] = { 4, 0 },   [HK_TCPV4_CSUM] = { 4, 6 },	 [HK_TCPV6_CSUM] = { 6, 6 },
+		[HK_UDPV4_CSUM] = { 4, 17 }, [HK_UDPV6_CSUM] = { 6, 17 },
+		[HK_ICMPV4_CSUM] = { 4, 1 }, [HK_ICMPV6_CSUM] = { 6, 58 },
+	};
+	if (p->ip_version != need[k].ipv || !p->ip_hdr ||
+	    (need[k].proto && (p->ip_proto != need[k].proto || !p->l4_hdr)))
+		return false;
+	uint32_t flags = p->flags;
+	if (!(flags & PKT_F_CSUM_CHECKED)) {
+		struct packet q = *p;
+		struct decode_ctx ctx;
+		decode_ctx_init(&ctx, CHECKSUM_AUTO);
+		(void)decode_packet_validate_checksums(&ctx, &q);
+		flags = q.flags;
+	}
+	uint32_t bad = need[k].proto ? PKT_F_L4_CSUM_BAD : PKT_F_IPV4_CSUM_BAD;
+	return ((flags & bad) == 0) == want_valid;
+}
+
 bool detect_header_match(const struct rule_match *m, const struct packet *p)
 {
 	const struct rule_num *n = &m->u.num;
@@ -219,6 +255,14 @@ bool detect_header_match(const struct rule_match *m, const struct packet *p)
 		return pkt_is_icmp(p) && p->icmp_has_id && detect_num_match(n, p->icmp_seq);
 	case HK_DSIZE: /* the packet's own payload, never reassembled data */
 		return p->ip_version && detect_num_match(n, p->payload_len);
+	case HK_IPV4_CSUM:
+	case HK_TCPV4_CSUM:
+	case HK_TCPV6_CSUM:
+	case HK_UDPV4_CSUM:
+	case HK_UDPV6_CSUM:
+	case HK_ICMPV4_CSUM:
+	case HK_ICMPV6_CSUM:
+		return csum_match(hdr_kw_of(m->kw), n->lo != 0, p);
 	case HK_NONE:
 		break;
 	}
