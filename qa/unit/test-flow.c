@@ -522,6 +522,41 @@ static void test_tcp_handshake(void **state)
 	flow_table_destroy(ft);
 }
 
+/* stats.tcp.syn/synack/rst count packets; the stream stage's per-flow counters are added to
+ * the table's stats when the flow ends (here set by hand, as the stream stage would). */
+static void test_tcp_flag_and_stream_counters(void **state)
+{
+	(void)state;
+	struct flow_config cfg;
+	struct rec r;
+	cfg_small(&cfg);
+	struct flow_table *ft = mk_table(&cfg, &r);
+	struct flow *f = tcp(ft, 1, TH_SYN, 1000, 0, 0, T0, NULL);
+	tcp(ft, 1, TH_SYN, 1000, 0, 0, T0 + 1, NULL); /* resent SYN */
+	tcp(ft, 0, TH_SYN | TH_ACK, 5000, 1001, 0, T0 + 2, NULL);
+	tcp(ft, 1, TH_ACK, 1001, 5001, 0, T0 + 3, NULL);
+	f->stream_cnt.gaps = 3;
+	f->stream_cnt.overlaps = 2;
+	f->stream_cnt.overlaps_diff = 1;
+	f->stream_cnt.depth_reached = 2;
+	f->stream_cnt.seg_memcap_drops = 5;
+	tcp(ft, 0, TH_RST | TH_ACK, 5001, 1001, 0, T0 + 4, NULL);
+	struct flow_stats st = stats(ft);
+	assert_int_equal(st.tcp_syn, 2);
+	assert_int_equal(st.tcp_synack, 1);
+	assert_int_equal(st.tcp_rst, 1);
+	assert_int_equal(st.tcp_reassembly_gap, 0); /* the flow has not ended yet */
+	flow_table_flush(ft);
+	st = stats(ft);
+	assert_int_equal(st.tcp_reassembly_gap, 3);
+	assert_int_equal(st.tcp_overlap, 2);
+	assert_int_equal(st.tcp_overlap_diff_data, 1);
+	assert_int_equal(st.tcp_stream_depth_reached, 2);
+	assert_int_equal(st.tcp_segment_memcap_drop, 5);
+	assert_int_equal(st.tcp_ssn_memcap_drop, 0);
+	flow_table_destroy(ft);
+}
+
 static void test_tcp_synack_wrong_ack(void **state)
 {
 	(void)state;
@@ -1277,6 +1312,7 @@ int main(void)
 		cmocka_unit_test(test_pool_reuse_memuse),
 		cmocka_unit_test(test_time_backwards),
 		cmocka_unit_test(test_tcp_handshake),
+		cmocka_unit_test(test_tcp_flag_and_stream_counters),
 		cmocka_unit_test(test_tcp_synack_wrong_ack),
 		cmocka_unit_test(test_tcp_fin_client_first),
 		cmocka_unit_test(test_tcp_fin_server_first),

@@ -509,8 +509,9 @@ static void test_gap_released_by_ack(void **s)
 	env_done(&e);
 }
 
-/* Data lost with nothing queued: the next segment after the ACKed hole carries gap_before. */
-/* Data lost with nothing queued: the next segment after the ACKed hole carries gap_before. */
+/* Data lost with nothing queued: an ACK beyond everything seen proves no gap on its own (as
+ * Suricata's check); once data after the hole is seen and ACKed, the hole is a gap and that
+ * data carries gap_before. */
 static void test_gap_without_queue(void **s)
 {
 	(void)s;
@@ -520,12 +521,70 @@ static void test_gap_without_queue(void **s)
 	seg(&e, 0, C(0), S(0), A, "AAAAA");
 	ack_c(&e, 10); /* server acks bytes we never saw */
 	assert_string_equal(e.got[0], "AAAAA");
-	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_SEQ_GAP], 1);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_SEQ_GAP], 0);
 	seg(&e, 0, C(10), S(0), A, "CCCCC");
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_SEQ_GAP], 0);
 	ack_c(&e, 15);
 	assert_int_equal(e.r.n, 1);
 	assert_true(e.r.chunks[0].gap_before);
 	assert_int_equal(e.r.chunks[0].offset, 10);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_SEQ_GAP], 1);
+	assert_int_equal(e.f.stream_cnt.gaps, 1);
+	assert_false(e.f.flags & (FLOW_F_APP_STALL_TS | FLOW_F_APP_STALL_TC));
+	env_done(&e);
+}
+
+/* tcp-rst-unacked-stream-11: the receiver ACKs past a hole with no data seen before its ACK,
+ * then RSTs; data beyond the RST's ACK reaches only the raw stream at flow end: no gap is
+ * counted and the app layer is told to stop at the hole. */
+static void test_rst_hole_beyond_seen(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 1, S(0), C(0), A, "body");
+	seg(&e, 0, C(0), S(4), A, NULL);
+	assert_string_equal(e.got[1], "body");
+	seg(&e, 1, S(20), C(0), A, "late"); /* after a hole 4..20 */
+	seg(&e, 0, C(0), S(10), A | TH_RST, NULL); /* ACKs into the hole, not past "late" */
+	assert_int_equal(e.got_len[1], 4);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_REASSEMBLY_SEQ_GAP], 0);
+	stream_flow_flush(e.sc, &e.f, &e.r);
+	collect(&e);
+	assert_string_equal(e.got[1], "bodylate");
+	assert_true(e.gap[1]);
+	assert_true(e.eof[1]);
+	assert_true(e.f.flags & FLOW_F_APP_STALL_TC);
+	assert_false(e.f.flags & FLOW_F_APP_STALL_TS);
+	assert_int_equal(e.f.stream_cnt.gaps, 0);
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_int_equal(st.gaps, 0);
+	env_done(&e);
+}
+
+/* Overlaps and the depth are counted on the flow too (the stats record's stats.tcp.*). */
+static void set_depth8(struct stream_config *c)
+{
+	c->reassembly_depth = 8;
+	c->inline_mode = STREAM_INLINE_YES;
+}
+
+static void test_flow_counters(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, set_depth8);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(2), S(0), A, "CC");
+	seg(&e, 0, C(2), S(0), A, "XX"); /* overlaps queued bytes with other bytes */
+	seg(&e, 0, C(0), S(0), A, "AA");
+	seg(&e, 0, C(4), S(0), A, "DDDDDD"); /* crosses the depth */
+	assert_int_equal(e.f.stream_cnt.overlaps, 1);
+	assert_int_equal(e.f.stream_cnt.overlaps_diff, 1);
+	assert_int_equal(e.f.stream_cnt.depth_reached, 1);
+	assert_int_equal(e.f.stream_cnt.seg_memcap_drops, 0);
 	env_done(&e);
 }
 
@@ -848,9 +907,12 @@ static void test_flush_at_flow_end(void **s)
 	assert_false(e.gap[1]);
 	assert_true(e.eof[0]);
 	assert_true(e.eof[1]);
+	/* holes nobody ACKed past: given to the raw stream only, not counted as gaps */
 	struct stream_stats st;
 	stream_get_stats(e.sc, &st);
-	assert_int_equal(st.gaps, 2);
+	assert_int_equal(st.gaps, 0);
+	assert_true(e.f.flags & FLOW_F_APP_STALL_TS);
+	assert_false(e.f.flags & FLOW_F_APP_STALL_TC);
 	env_done(&e);
 }
 
@@ -987,7 +1049,8 @@ static void test_session_memcap(void **s)
 	assert_null(e.f.stream);
 	struct stream_stats st;
 	stream_get_stats(e.sc, &st);
-	assert_true(st.memcap_drops >= 1);
+	assert_true(st.ssn_memcap_drops >= 1);
+	assert_int_equal(e.f.stream_cnt.ssn_memcap_drop, 1);
 	env_done(&e);
 }
 
@@ -1302,6 +1365,8 @@ int main(void)
 		cmocka_unit_test(test_host_os_policy_tcp),
 		cmocka_unit_test(test_gap_released_by_ack),
 		cmocka_unit_test(test_gap_without_queue),
+		cmocka_unit_test(test_rst_hole_beyond_seen),
+		cmocka_unit_test(test_flow_counters),
 		cmocka_unit_test(test_fin_eof),
 		cmocka_unit_test(test_inline_fin_eof),
 		cmocka_unit_test(test_fin_with_hole),

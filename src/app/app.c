@@ -341,6 +341,7 @@ struct app_detect_dir {
 	uint32_t seen;     /* bytes seen so far */
 	bool failed;       /* no protocol matched this direction */
 	bool pending_gap;  /* bytes were dropped: tell the parser with APP_F_GAP */
+	bool stalled;      /* a hole the receiver never ACKed: no more data (FLOW_F_APP_STALL_*) */
 };
 
 struct app_flow {
@@ -891,6 +892,15 @@ int app_handle_data(struct app_ctx *ctx, struct flow *flow, uint8_t dir, const u
 	dir &= 1;
 	if (!data)
 		len = 0;
+	uint32_t stall = dir == FLOW_DIR_TO_SERVER ? FLOW_F_APP_STALL_TS : FLOW_F_APP_STALL_TC;
+	if ((flags & APP_F_GAP) && (flow->flags & stall))
+		af->det[dir].stalled = true;
+	if (af->det[dir].stalled) {
+		/* The stream stage went past a hole only for the raw-stream rules: the parsers
+		 * wait at it, as Suricata's do; app_flow_finish still closes the direction. */
+		out->proto = af->proto;
+		return 0;
+	}
 	if (flags & APP_F_GAP)
 		ctx->stats.gaps++;
 

@@ -215,6 +215,14 @@ static void flow_end(struct flow_table *ft, struct flow_entry *e, enum flow_end_
 	f->end_reason = (uint8_t)reason;
 	if (ft->on_end)
 		ft->on_end(f, ft->user);
+	/* the stream stage's per-flow counters are final once the end callback ran */
+	const struct flow_stream_counts *sc = &f->stream_cnt;
+	ft->st.tcp_reassembly_gap += sc->gaps;
+	ft->st.tcp_segment_memcap_drop += sc->seg_memcap_drops;
+	ft->st.tcp_overlap += sc->overlaps;
+	ft->st.tcp_overlap_diff_data += sc->overlaps_diff;
+	ft->st.tcp_stream_depth_reached += sc->depth_reached;
+	ft->st.tcp_ssn_memcap_drop += sc->ssn_memcap_drop;
 
 	ft->st.active--;
 	entry_release(ft, e);

@@ -55,6 +55,22 @@ enum {
 	FLOW_F_DROP = 1u << 7,        /* a drop verdict applies to the rest of the flow (IPS) */
 	FLOW_F_DROP_LOGGED_TS = 1u << 8, /* an EVE drop record was written for this direction */
 	FLOW_F_DROP_LOGGED_TC = 1u << 9,
+	/* Set by the stream stage at flow end when it skips a hole the receiver never ACKed past
+	 * (to give the raw-stream rules what follows): the app layer stops at that hole in this
+	 * direction, as Suricata's app-layer reassembly waits there for data that never comes. */
+	FLOW_F_APP_STALL_TS = 1u << 10,
+	FLOW_F_APP_STALL_TC = 1u << 11,
+};
+
+/* TCP reassembly counters of one flow, kept by the stream stage and added to the flow table's
+ * stats (flow_stats.tcp_*) when the flow ends: the stats record's stats.tcp.* reads them. */
+struct flow_stream_counts {
+	uint32_t gaps;             /* holes given up on and reported to the app layer */
+	uint32_t seg_memcap_drops; /* segments refused by stream.reassembly.memcap */
+	uint32_t overlaps;         /* segments overlapping data already held or delivered */
+	uint32_t overlaps_diff;    /* ... with different bytes */
+	uint8_t depth_reached;     /* directions that reached stream.reassembly.depth (0-2) */
+	uint8_t ssn_memcap_drop;   /* no session state: stream.memcap reached */
 };
 
 struct flow {
@@ -92,6 +108,8 @@ struct flow {
 	void *stream;
 	void *app;
 	void *detect;
+
+	struct flow_stream_counts stream_cnt; /* written by the stream stage */
 };
 
 /* Timeouts in seconds per protocol class and state, as suricata.yaml's flow-timeouts. */
@@ -120,6 +138,11 @@ struct flow_stats {
 	uint64_t emergency_mode_entered, emergency_mode_over;
 	uint64_t tcp_sessions, tcp_midstream, tcp_reused, tcp_invalid_state;
 	uint64_t memuse;
+	/* TCP packets by flag, as Suricata's stats.tcp.syn / synack / rst */
+	uint64_t tcp_syn, tcp_synack, tcp_rst;
+	/* the stream stage's counters of the flows that ended (flow_stream_counts) */
+	uint64_t tcp_reassembly_gap, tcp_segment_memcap_drop, tcp_overlap, tcp_overlap_diff_data,
+		tcp_stream_depth_reached, tcp_ssn_memcap_drop;
 };
 
 struct flow_table;

@@ -224,6 +224,14 @@ void flow_tcp_handle_packet(struct flow_entry *e, const struct packet *p, uint8_
 	uint8_t flags = p->tcp_flags;
 	uint8_t d = *dir;
 
+	if (flags & TH_SYN) {
+		if (flags & TH_ACK)
+			st->tcp_synack++;
+		else
+			st->tcp_syn++;
+	}
+	if (flags & TH_RST)
+		st->tcp_rst++;
 	if (f->tcp_state == TCP_STATE_NONE) {
 		tcp_start(e, p, dir, midstream, st);
 		return;

@@ -1,7 +1,9 @@
 /*
  * eve-stats.c — the EVE "stats" record: engine counters under Suricata's key names
  * (stats.decoder.*, stats.decoder.event.<layer>.<event>, stats.flow.*, stats.tcp.*,
- * stats.capture.*, stats.app_layer.{flow,tx,error}.<proto>). Only counters aegis really keeps
+ * stats.capture.*, stats.app_layer.{flow,tx,error}.<proto>). The stats.tcp stream counters
+ * (reassembly_gap, overlap, ...) come from the flows that ended (flow_stats.tcp_*), which at
+ * the final record is every flow. Only counters aegis really keeps
  * are written, each under a name Suricata's EVE schema defines, so dashboards built for
  * Suricata read them unchanged.
  */
@@ -184,6 +186,15 @@ void eve_log_stats(struct eve *e, const struct aegis_stats *s)
 		jbuf_add_uint(j, "midstream_pickups", s->flow.tcp_midstream);
 		jbuf_add_uint(j, "invalid_checksum",
 			      s->decode.events[DECODE_EVENT_TCP_CHECKSUM_INVALID]);
+		jbuf_add_uint(j, "ssn_memcap_drop", s->flow.tcp_ssn_memcap_drop);
+		jbuf_add_uint(j, "syn", s->flow.tcp_syn);
+		jbuf_add_uint(j, "synack", s->flow.tcp_synack);
+		jbuf_add_uint(j, "rst", s->flow.tcp_rst);
+		jbuf_add_uint(j, "segment_memcap_drop", s->flow.tcp_segment_memcap_drop);
+		jbuf_add_uint(j, "stream_depth_reached", s->flow.tcp_stream_depth_reached);
+		jbuf_add_uint(j, "reassembly_gap", s->flow.tcp_reassembly_gap);
+		jbuf_add_uint(j, "overlap", s->flow.tcp_overlap);
+		jbuf_add_uint(j, "overlap_diff_data", s->flow.tcp_overlap_diff_data);
 		jbuf_close_object(j);
 		add_app_layer(j, &s->app);
 	}

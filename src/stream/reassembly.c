@@ -106,6 +106,7 @@ struct stream_ctx {
 	const uint8_t *direct[STREAM_MAX_CHUNKS];
 	size_t soff[STREAM_MAX_CHUNKS];
 	struct stream_result *out;
+	struct flow *cur; /* the flow of the current call: its per-flow counters */
 };
 
 void stream_config_defaults(struct stream_config *cfg)
@@ -600,6 +601,7 @@ static void depth_event(struct stream_ctx *sc, struct stream_dir *dd)
 		return;
 	dd->depth_ev = true;
 	sc->st.depth_reached++;
+	sc->cur->stream_cnt.depth_reached++;
 	ev(sc, STREAM_EVENT_STREAM_REASSEMBLY_DEPTH_REACHED);
 }
 
@@ -613,7 +615,7 @@ static void check_depth(struct stream_ctx *sc, struct stream_dir *dd)
 	dir_free_segs(sc, dd);
 }
 
-/* Skip base forward to `to` over bytes we never saw. */
+/* Skip base forward to `to` over bytes we never saw: a gap the app layer is told about. */
 static void skip_gap(struct stream_ctx *sc, struct stream_dir *dd, uint64_t to)
 {
 	if (to <= dd->base_off)
@@ -623,7 +625,53 @@ static void skip_gap(struct stream_ctx *sc, struct stream_dir *dd, uint64_t to)
 	dd->hist_len = 0; /* history must stay contiguous with base */
 	dd->hist_end = 0;
 	sc->st.gaps++;
+	sc->cur->stream_cnt.gaps++;
 	ev(sc, STREAM_EVENT_STREAM_REASSEMBLY_SEQ_GAP);
+}
+
+/*
+ * Skip a hole the receiver never ACKed past, only because the flow ends (IDS mode): the raw
+ * stream rules still get what follows it, but it is no gap in Suricata's sense (not counted,
+ * no event) and the app layer stops at it (FLOW_F_APP_STALL_*), as Suricata's app-layer
+ * reassembly waits there for bytes that never come. Inline, such holes are plain gaps.
+ */
+static void skip_hole(struct stream_ctx *sc, uint8_t d, struct stream_dir *dd, uint64_t to)
+{
+	if (sc->inline_mode) {
+		skip_gap(sc, dd, to);
+		return;
+	}
+	if (to <= dd->base_off)
+		return;
+	advance(dd, to - dd->base_off);
+	dd->gap_pending = true;
+	dd->hist_len = 0;
+	dd->hist_end = 0;
+	sc->cur->flags |= d == FLOW_DIR_TO_SERVER ? FLOW_F_APP_STALL_TS : FLOW_F_APP_STALL_TC;
+}
+
+/*
+ * Is the hole at base a gap: did the receiver ACK past it? As Suricata's app-layer check: an
+ * ACK beyond everything the sender was seen sending in order only proves lost bytes when data
+ * was seen between the hole and that ACK (ACKs of bytes we never saw at all, e.g. captured
+ * before a SACKed retransmission, are not trusted on their own). *to: where the gap ends.
+ */
+static bool hole_is_gap(const struct stream_dir *dd, const struct seg *s, uint64_t *to)
+{
+	if (dd->ack_off <= dd->base_off)
+		return false;
+	uint64_t next_off = dd->base_off;
+	int32_t rel = (int32_t)(dd->next_seq - dd->base_seq);
+	if (dd->next_init && rel > 0)
+		next_off += (uint64_t)rel;
+	if (dd->ack_off > next_off) {
+		if (!s || s->start >= dd->ack_off)
+			return false;
+		*to = s->start;
+		return true;
+	}
+	*to = (s && s->start < dd->ack_off) ? s->start : dd->ack_off;
+	return true;
 }
 
 /* Data of direction d goes on as it arrives: inline mode, or a one-sided (async) session
@@ -677,19 +725,18 @@ static void deliver(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d, bo
 		}
 		/* a hole at base (or nothing held) */
 		uint64_t to;
-		if (force && s)
-			to = s->start;
-		else if (dd->ack_off > dd->base_off)
-			to = (s && s->start < dd->ack_off) ? s->start : dd->ack_off;
+		if (hole_is_gap(dd, s, &to))
+			skip_gap(sc, dd, to);
+		else if (force && s)
+			skip_hole(sc, d, dd, s->start);
 		else
 			break;
-		skip_gap(sc, dd, to);
 		check_depth(sc, dd);
 		if (!s)
 			break;
 	}
 	if (force && dd->fin_seen && dd->fin_off > dd->base_off && !dd->depth_hit)
-		skip_gap(sc, dd, dd->fin_off);
+		skip_hole(sc, d, dd, dd->fin_off);
 	/* after a RST in IDS mode, what the receiver never ACKed waits for the flow's end */
 	bool rst_done = dd->rst && (!dd->segs || dd->depth_hit || dir_immediate(sc, sf, d));
 	if (rst_done || force || (dd->fin_seen && (dd->base_off >= dd->fin_off || dd->depth_hit)))
@@ -708,6 +755,7 @@ static void check_old_bytes(struct stream_ctx *sc, struct stream_dir *dd, uint64
 	}
 	if (hist_cmp(dd, (uint32_t)(dd->base_off - cs), data + (cs - ns), (uint32_t)(ne - cs)) != 0) {
 		sc->st.overlaps_diff_data++;
+		sc->cur->stream_cnt.overlaps_diff++;
 		ev(sc, STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA);
 	}
 }
@@ -743,6 +791,7 @@ static void queue_data(struct stream_ctx *sc, struct stream_dir *dd, uint64_t ns
 		struct seg *n = seg_new(sc, ns, ne, ns, ne, data);
 		if (!n) {
 			sc->st.memcap_drops++;
+			sc->cur->stream_cnt.seg_memcap_drops++;
 			return;
 		}
 		n->orig_end = oend;
@@ -791,13 +840,17 @@ static void queue_data(struct stream_ctx *sc, struct stream_dir *dd, uint64_t ns
 	}
 	if (overlap) {
 		sc->st.overlaps++;
+		sc->cur->stream_cnt.overlaps++;
 		if (different) {
 			sc->st.overlaps_diff_data++;
+			sc->cur->stream_cnt.overlaps_diff++;
 			ev(sc, STREAM_EVENT_STREAM_REASSEMBLY_OVERLAP_DIFFERENT_DATA);
 		}
 	}
-	if (refused)
+	if (refused) {
 		sc->st.memcap_drops++;
+		sc->cur->stream_cnt.seg_memcap_drops++;
+	}
 }
 
 /* The payload of a packet in direction d. */
@@ -838,6 +891,7 @@ static void handle_data(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d
 			return;
 		}
 		sc->st.overlaps++;
+		sc->cur->stream_cnt.overlaps++;
 		data += dd->base_off - ns;
 		ns = dd->base_off;
 	}
@@ -911,12 +965,14 @@ static struct stream_flow *flow_state(struct stream_ctx *sc, struct flow *f)
 	if (f->stream)
 		return f->stream;
 	if (sc->st.memuse + sizeof(struct stream_flow) > sc->cfg.memcap) {
-		sc->st.memcap_drops++;
+		sc->st.ssn_memcap_drops++;
+		f->stream_cnt.ssn_memcap_drop = 1;
 		return NULL;
 	}
 	struct stream_flow *sf = calloc(1, sizeof(*sf));
 	if (!sf) {
-		sc->st.memcap_drops++;
+		sc->st.ssn_memcap_drops++;
+		f->stream_cnt.ssn_memcap_drop = 1;
 		return NULL;
 	}
 	sc->st.memuse += sizeof(*sf);
@@ -932,6 +988,7 @@ void stream_handle_packet(struct stream_ctx *sc, struct packet *p, struct stream
 	sc->out = out;
 	sc->scratch_len = 0;
 	struct flow *f = p->flow;
+	sc->cur = f;
 	if (!f || p->ip_proto != 6 || !p->l4_hdr || p->flow_dir > 1) {
 		out->ignored = true;
 		return;
@@ -1081,6 +1138,7 @@ void stream_flow_flush(struct stream_ctx *sc, struct flow *f, struct stream_resu
 		out->ignored = true;
 		return;
 	}
+	sc->cur = f;
 	deliver(sc, sf, FLOW_DIR_TO_SERVER, true);
 	deliver(sc, sf, FLOW_DIR_TO_CLIENT, true);
 	finish_result(sc);

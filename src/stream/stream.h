@@ -235,6 +235,7 @@ struct stream_stats {
 	uint64_t sessions, midstream_pickups, segments, segments_ooo, retransmissions, overlaps,
 		overlaps_diff_data, gaps, depth_reached, memcap_drops, invalid_checksum;
 	uint64_t ignored_midstream, out_of_window, bytes_delivered, flows_active;
+	uint64_t ssn_memcap_drops; /* packets that got no session state (stream.memcap) */
 	uint64_t memuse, reassembly_memuse;
 	uint64_t events[STREAM_EVENT_MAX];
 };
