@@ -249,6 +249,64 @@ static void test_detect_response_first(void **state)
 	h_free(&h);
 }
 
+/* CONNECT answered 200: the tunnel's bytes are detected anew (here HTTP again: this test
+ * binary has no TLS parser; test-app-tls covers TLS); the CONNECT transaction stays and the
+ * flow remembers HTTP as its first protocol. */
+static void test_connect_proto_change(void **state)
+{
+	(void)state;
+	struct h h;
+	h_init(&h);
+	h_send(&h, FLOW_DIR_TO_SERVER, "CONNECT abc:80 HTTP/1.1\r\nUser-Agent: x\r\n\r\n");
+	assert_int_equal(app_flow_proto(&h.f), APP_PROTO_HTTP);
+	h_send(&h, FLOW_DIR_TO_CLIENT, "HTTP/1.1 200 OK\r\nServer: y\r\n\r\n");
+	assert_int_equal(h.completed, 1);
+	assert_non_null(strstr(h.log, "|CONNECT|"));
+	assert_int_equal(app_flow_proto(&h.f), APP_PROTO_UNKNOWN);
+	assert_int_equal(app_flow_proto_orig(&h.f), APP_PROTO_HTTP);
+	h_send(&h, FLOW_DIR_TO_SERVER, "GET /inner HTTP/1.1\r\nHost: abc\r\n\r\n");
+	assert_int_equal(h.r.proto, APP_PROTO_HTTP);
+	assert_true(h.r.proto_detected);
+	h_send(&h, FLOW_DIR_TO_CLIENT, "HTTP/1.1 204 No Content\r\n\r\n");
+	assert_int_equal(h.completed, 2);
+	assert_non_null(strstr(h.log, "|GET|/inner|abc|204|"));
+	/* once per flow: a second CONNECT inside the tunnel changes nothing */
+	assert_int_equal(app_flow_proto_orig(&h.f), APP_PROTO_HTTP);
+	h_finish(&h);
+	h_free(&h);
+}
+
+/* A CONNECT refused (407) keeps the flow HTTP: no protocol change. */
+static void test_connect_refused_stays_http(void **state)
+{
+	(void)state;
+	struct h h;
+	h_init(&h);
+	h_send(&h, FLOW_DIR_TO_SERVER, "CONNECT abc:443 HTTP/1.1\r\n\r\n");
+	h_send(&h, FLOW_DIR_TO_CLIENT, "HTTP/1.1 407 Auth\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(app_flow_proto(&h.f), APP_PROTO_HTTP);
+	assert_int_equal(app_flow_proto_orig(&h.f), APP_PROTO_UNKNOWN);
+	h_free(&h);
+}
+
+/* The stream stage skipped a hole nobody ACKed (FLOW_F_APP_STALL_*): the parser stops there. */
+static void test_stalled_direction_ignored(void **state)
+{
+	(void)state;
+	struct h h;
+	h_init(&h);
+	h_send(&h, FLOW_DIR_TO_SERVER, REQ1);
+	h.f.flags |= FLOW_F_APP_STALL_TS;
+	h_feed(&h, FLOW_DIR_TO_SERVER, "GET /second HTTP/1.1\r\nHost: h\r\n\r\n", 35,
+	       APP_F_GAP);
+	h_send(&h, FLOW_DIR_TO_SERVER, "GET /third HTTP/1.1\r\nHost: h\r\n\r\n");
+	h_finish(&h);
+	assert_null(strstr(h.log, "/second"));
+	assert_null(strstr(h.log, "/third"));
+	assert_non_null(strstr(h.log, "|GET|/a/c d?x=A|"));
+	h_free(&h);
+}
+
 static void test_detect_need_more(void **state)
 {
 	(void)state;
@@ -610,7 +668,9 @@ static void test_http_connect_stops(void **state)
 	h_send(&h, FLOW_DIR_TO_CLIENT, "\x16\x03\x03\x00\x02hi");
 	assert_int_equal(h.completed, 1);
 	assert_int_equal(h.events, ev);
-	assert_int_equal(h.r.proto, APP_PROTO_HTTP);
+	/* the tunnel went through detection anew: no TLS parser in this binary, so it failed */
+	assert_int_equal(h.r.proto, APP_PROTO_FAILED);
+	assert_int_equal(app_flow_proto_orig(&h.f), APP_PROTO_HTTP);
 	assert_int_equal(h_live_tx(&h), 0);
 	h_free(&h);
 }
@@ -1343,6 +1403,9 @@ int main(void)
 		cmocka_unit_test(test_http_event_rules_known),
 		cmocka_unit_test(test_detect_request_any_port),
 		cmocka_unit_test(test_detect_response_first),
+		cmocka_unit_test(test_connect_proto_change),
+		cmocka_unit_test(test_connect_refused_stays_http),
+		cmocka_unit_test(test_stalled_direction_ignored),
 		cmocka_unit_test(test_detect_need_more),
 		cmocka_unit_test(test_detect_failed_garbage),
 		cmocka_unit_test(test_detect_gives_up_after_limit),

@@ -514,6 +514,31 @@ static void test_fingerprints_auto(void **state)
 
 /* ---- hellos ------------------------------------------------------------------------------- */
 
+/* HTTP CONNECT answered 200 hands the flow over to TLS: the ClientHello in the tunnel is
+ * parsed as TLS, and the flow's first protocol stays known (EVE flow app_proto_orig). */
+static void test_connect_tunnel_to_tls(void **state)
+{
+	(void)state;
+	struct h h;
+	struct buf ch, rec;
+	h_init(&h, false);
+	static const char req[] = "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n";
+	static const char resp[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+	h_send(&h, 0, (const uint8_t *)req, sizeof(req) - 1);
+	assert_int_equal(app_flow_proto(&h.f), APP_PROTO_HTTP);
+	h_send(&h, 1, (const uint8_t *)resp, sizeof(resp) - 1);
+	assert_int_equal(app_flow_proto_orig(&h.f), APP_PROTO_HTTP);
+	client_hello(&ch);
+	records(&rec, 22, ch.b, ch.n, 16384);
+	h_send(&h, 0, rec.b, rec.n);
+	assert_int_equal(app_flow_proto(&h.f), APP_PROTO_TLS);
+	assert_int_equal(app_flow_proto_orig(&h.f), APP_PROTO_HTTP);
+	const struct tls_state *ts = h_ts(&h);
+	assert_true(ts->flags & TLS_F_CLIENT_HELLO);
+	assert_int_equal(ts->sni_len, 11);
+	h_free(&h);
+}
+
 static void test_client_hello_fields(void **state)
 {
 	(void)state;
@@ -1254,6 +1279,7 @@ int main(void)
 		cmocka_unit_test(test_app_stats),
 		cmocka_unit_test(test_pcap_subjectaltname),
 		cmocka_unit_test(test_client_hello_fields),
+		cmocka_unit_test(test_connect_tunnel_to_tls),
 		cmocka_unit_test(test_server_hello_tls13),
 		cmocka_unit_test(test_split_every_byte),
 		cmocka_unit_test(test_handshake_across_records),

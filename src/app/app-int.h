@@ -97,6 +97,14 @@ void app_event_raise(struct app_parse_ctx *pc, struct app_tx *tx, enum app_event
  * and transport (the parser decides whether it goes on). */
 void app_parser_error(struct app_parse_ctx *pc, enum app_error_kind kind);
 
+/*
+ * The parser hands the flow over: what follows the current chunk is another protocol, found by
+ * detection anew (HTTP CONNECT answered 2xx: a tunnel, usually TLS). The parser returns -1 from
+ * this call and is not called again; its transactions stay. Once per flow, as Suricata;
+ * app_flow_proto_orig() then names the first protocol.
+ */
+void app_request_proto_change(struct app_parse_ctx *pc);
+
 /* The flow's transactions, oldest first (the parser may walk them; freed ones are gone). */
 struct app_tx *app_pc_tx_first(struct app_parse_ctx *pc);
 struct app_tx *app_pc_tx_last(struct app_parse_ctx *pc);

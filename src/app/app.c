@@ -349,6 +349,12 @@ struct app_flow {
 	const struct app_parser *parser;
 	void *state;
 	bool stopped;      /* the parser gave up, or an allocation failed */
+	bool change_req;   /* the parser asked for a protocol change (app_request_proto_change) */
+	/* after a protocol change: the first protocol, and its parser state, kept until the flow
+	 * ends since its transactions may still point into it */
+	enum app_proto proto_orig;
+	const struct app_parser *orig_parser;
+	void *orig_state;
 	struct app_detect_dir det[2];
 	struct app_tx *tx_head, *tx_tail;
 	uint32_t n_tx;
@@ -473,6 +479,8 @@ void app_flow_free(struct app_ctx *ctx, struct flow *flow)
 	}
 	if (af->parser && af->parser->state_free && af->state)
 		af->parser->state_free(af->state);
+	if (af->orig_parser && af->orig_parser->state_free && af->orig_state)
+		af->orig_parser->state_free(af->orig_state);
 	free(af->det[0].buf);
 	free(af->det[1].buf);
 	free(af);
@@ -483,6 +491,12 @@ enum app_proto app_flow_proto(const struct flow *flow)
 {
 	const struct app_flow *af = flow ? flow->app : NULL;
 	return af ? af->proto : APP_PROTO_UNKNOWN;
+}
+
+enum app_proto app_flow_proto_orig(const struct flow *flow)
+{
+	const struct app_flow *af = flow ? flow->app : NULL;
+	return af ? af->proto_orig : APP_PROTO_UNKNOWN;
 }
 
 struct app_tx *app_flow_tx_first(const struct flow *flow)
@@ -607,6 +621,32 @@ void app_parser_error(struct app_parse_ctx *pc, enum app_error_kind kind)
 	}
 }
 
+void app_request_proto_change(struct app_parse_ctx *pc)
+{
+	if (pc->af->proto_orig == APP_PROTO_UNKNOWN)
+		pc->af->change_req = true;
+}
+
+/* Carry out a requested protocol change: the old parser is set aside and both directions go
+ * through detection again from their next byte. */
+static void app_proto_change(struct app_parse_ctx *pc)
+{
+	struct app_flow *af = pc->af;
+	af->change_req = false;
+	af->proto_orig = af->proto;
+	af->orig_parser = af->parser;
+	af->orig_state = af->state;
+	af->parser = NULL;
+	af->state = NULL;
+	af->proto = APP_PROTO_UNKNOWN;
+	af->stopped = false;
+	for (int i = 0; i < 2; i++) {
+		free(af->det[i].buf);
+		memset(&af->det[i], 0, sizeof(af->det[i]));
+	}
+	pc->out->proto = APP_PROTO_UNKNOWN;
+}
+
 struct app_tx *app_pc_tx_first(struct app_parse_ctx *pc)
 {
 	return pc->af->tx_head;
@@ -712,6 +752,8 @@ static int app_parse(struct app_parse_ctx *pc, uint8_t dir, const uint8_t *data,
 	pc->ctx->stats.bytes += len;
 	if (af->parser->parse(pc, af->state, dir, data, len, flags) < 0)
 		af->stopped = true;
+	if (af->change_req)
+		app_proto_change(pc);
 	return 0;
 }
 

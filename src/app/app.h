@@ -765,6 +765,9 @@ void app_flow_free(struct app_ctx *ctx, struct flow *flow);
 
 /* The flow's detected protocol (APP_PROTO_UNKNOWN if none yet / no state). */
 enum app_proto app_flow_proto(const struct flow *flow);
+/* The protocol the flow had before a protocol change (HTTP CONNECT to TLS: HTTP, EVE flow's
+ * app_proto_orig); APP_PROTO_UNKNOWN when it never changed. */
+enum app_proto app_flow_proto_orig(const struct flow *flow);
 /* Iterate over the flow's live transactions (oldest first). */
 struct app_tx *app_flow_tx_first(const struct flow *flow);
 static inline struct app_tx *app_flow_tx_next(const struct app_tx *tx)

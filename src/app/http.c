@@ -753,6 +753,10 @@ static void http_headers_done(struct app_parse_ctx *pc, struct http_state *hs, u
 	if (t->is_connect && st >= 200 && st < 300) {
 		http_msg_done(pc, d, tx, dir);
 		hs->tunnel = true;
+		/* the tunnel's bytes get protocol detection anew (TLS, or HTTP again), as
+		 * Suricata does for the flow's first transaction only */
+		if (tx->tx_id == 0)
+			app_request_proto_change(pc);
 		return;
 	}
 	if (st == 101) {

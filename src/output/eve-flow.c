@@ -46,6 +46,10 @@ void eve_log_flow(struct eve *e, const struct flow *f)
 	const char *app = app_proto_name(app_flow_proto(f));
 	if (app)
 		jbuf_add_str(j, "app_proto", app);
+	/* a protocol change (HTTP CONNECT to TLS): what the flow was first */
+	enum app_proto orig = app_flow_proto_orig(f);
+	if (orig != APP_PROTO_UNKNOWN && orig != app_flow_proto(f) && app_proto_name(orig))
+		jbuf_add_str(j, "app_proto_orig", app_proto_name(orig));
 
 	jbuf_open_object(j, "flow");
 	eve_add_flow_counters(j, f);
