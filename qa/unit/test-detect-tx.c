@@ -301,6 +301,48 @@ static void test_tx_mixed_rule_stream_chunk(void **state)
 	txh_free(&h);
 }
 
+/* pcre captures into flow variables ("flow:name" targets and (?P<flow_name>) groups) are kept
+ * when the rule matches, listed with the flow's flowbits for EVE metadata; a rule that fails
+ * after its pcre matched keeps nothing. */
+static void test_pcre_flowvars(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"kv\"; http.user_agent; "
+		     "pcre:\"/^(\\w+)\\/(\\d+)/, flow:tool,flow:major\"; flowbits:set,seen; sid:1;)\n"
+		     "alert http any any -> any any (msg:\"named\"; http.host; "
+		     "pcre:\"/^(?P<flow_site>[a-z.]+)/i\"; sid:2;)\n"
+		     "alert http any any -> any any (msg:\"fails\"; http.uri; "
+		     "pcre:\"/(?P<flow_path>\\/admin)/\"; content:\"nothere\"; sid:3;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 1);
+	assert_int_equal(h.hits[3], 0);
+	struct detect_var v[16];
+	size_t n = detect_flow_vars_list(h.te.e, &h.f, v, 16);
+	bool bit = false, tool = false, major = false, site = false, path = false;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].kind == DETECT_VAR_FLOWBIT && !strcmp(v[i].name, "seen"))
+			bit = true;
+		if (v[i].kind != DETECT_VAR_FLOWVAR)
+			continue;
+		if (!strcmp(v[i].name, "tool"))
+			tool = v[i].len == 4 && !memcmp(v[i].val, "curl", 4);
+		if (!strcmp(v[i].name, "major"))
+			major = v[i].len == 1 && v[i].val[0] == '8';
+		if (!strcmp(v[i].name, "site"))
+			site = v[i].len == 15 && !memcmp(v[i].val, "www.example.com", 15);
+		if (!strcmp(v[i].name, "path"))
+			path = true;
+	}
+	assert_true(bit);
+	assert_true(tool);
+	assert_true(major);
+	assert_true(site);
+	assert_false(path);
+	txh_free(&h);
+}
+
 static void test_http_direction(void **state)
 {
 	(void)state;
@@ -816,6 +858,7 @@ int main(void)
 		cmocka_unit_test(test_http_stat_code_with_uri),
 		cmocka_unit_test(test_tx_prefilter_memory),
 		cmocka_unit_test(test_tx_mixed_rule_stream_chunk),
+		cmocka_unit_test(test_pcre_flowvars),
 		cmocka_unit_test(test_http_direction),
 		cmocka_unit_test(test_http_negated),
 		cmocka_unit_test(test_http_user_agent_pcre),

@@ -16,6 +16,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs/hs.h>
 #include <pcre2.h>
+#include <string.h>
 
 #include "detect/detect-state.h"
 #include "detect/detect.h"
@@ -51,12 +52,20 @@ enum det_op_type {
 	DET_OP_UNSUPPORTED, /* a keyword this engine cannot evaluate in a buffer: never matches */
 };
 
+#define DET_MAX_CAPTURES 4
+#define DET_FLOWVAR_MAX 256 /* bytes of a captured value kept */
+
 struct det_op {
 	uint8_t type;          /* enum det_op_type */
 	bool rel_next;         /* a later op is relative to where this one leaves the cursor */
 	bool skip;             /* fast_pattern:only content proven by the prefilter */
 	const struct rule_match *m;
 	pcre2_code *re;        /* DET_OP_PCRE: the engine's own JIT-compiled copy */
+	/* DET_OP_PCRE: capture groups stored into flow variables when the rule matches ("flow:x"
+	 * capture names, or named groups flow_x); pkt: targets are not kept */
+	uint8_t n_cap;
+	uint8_t cap_group[DET_MAX_CAPTURES];
+	uint32_t cap_var[DET_MAX_CAPTURES];
 };
 
 /* The inspection program of one buffer of one rule. */
@@ -271,6 +280,12 @@ struct detect_thread {
 	bool cand_overflow;
 	/* per-rule evaluation state */
 	int64_t vars[DET_MAX_VARS];
+	uint8_t n_cap;            /* pcre captures of the rule being evaluated (det_rule_begin) */
+	struct {
+		uint32_t var;
+		uint16_t len;
+		uint8_t val[DET_FLOWVAR_MAX];
+	} cap[DET_MAX_CAPTURES];
 	uint32_t recursion;       /* inspection steps of the current rule/buffer */
 	uint8_t *b64_buf;
 	uint8_t *tr_buf[2];       /* transform outputs, used in turn (transform.c) */
@@ -293,6 +308,17 @@ int det_transform_lookup(const char *name);
  * too long for them */
 bool det_transform_run(struct detect_thread *t, const struct det_prog *prog,
 		       const uint8_t **data, uint32_t *len);
+
+/* A rule's evaluation starts: byte_extract variables and pcre captures cleared. */
+static inline void det_rule_begin(struct detect_thread *t)
+{
+	memset(t->vars, 0, sizeof(t->vars));
+	t->n_cap = 0;
+}
+/* flowbits.c: a matching rule's pcre captures become the flow's variables */
+void det_captures_commit(struct detect_thread *t, struct flow *f);
+/* engine.c: the capture targets of a rule's pcre ops (interned flowvar names) */
+int det_rule_captures_compile(struct detect_engine *e, struct det_rule *dr);
 
 /* pending.c: a plain TCP payload rule the stream inspects (not the packets the stream took) */
 bool det_rule_stream_inspected(const struct det_rule *dr);

@@ -158,6 +158,20 @@ void detect_tx_state_free(void *state, void *user);
 void detect_pseudo_packet(struct packet *out, struct flow *f, uint8_t dir, uint64_t ts_usec,
 			  uint64_t pcap_cnt);
 
+/* The flow's rule variables, for EVE metadata: the flowbits set, the flowvars pcre captured
+ * and the flowints, with their names in engine e (at most max; the strings live as long as
+ * the engine, values as long as the flow's state is not changed). */
+enum detect_var_kind { DETECT_VAR_FLOWBIT = 0, DETECT_VAR_FLOWVAR, DETECT_VAR_FLOWINT };
+struct detect_var {
+	enum detect_var_kind kind;
+	const char *name;
+	const uint8_t *val; /* flowvar */
+	uint32_t len;
+	uint32_t ival;      /* flowint */
+};
+size_t detect_flow_vars_list(const struct detect_engine *e, const struct flow *f,
+			     struct detect_var *out, size_t max);
+
 /* Free the per-flow detection state (flowbits, flowints) as the flow ends. */
 void detect_flow_free(struct flow *f);
 

@@ -248,6 +248,60 @@ static bool rule_is_ip_only(const struct det_rule *dr)
 	return true;
 }
 
+/* One capture target of a pcre op: group g into flow variable `name`. */
+static int capture_add(struct detect_engine *e, struct det_op *op, uint32_t g, const char *name)
+{
+	if (op->n_cap == DET_MAX_CAPTURES || g == 0 || !name[0])
+		return 0;
+	int id = detect_vars_intern(&e->vars, name);
+	if (id < 0)
+		return -1;
+	op->cap_group[op->n_cap] = (uint8_t)(g < 255 ? g : 255);
+	op->cap_var[op->n_cap] = (uint32_t)id;
+	op->n_cap++;
+	return 0;
+}
+
+static int prog_captures(struct detect_engine *e, struct det_prog *prog)
+{
+	for (uint32_t i = 0; i < prog->n_ops; i++) {
+		struct det_op *op = &prog->ops[i];
+		if (op->type != DET_OP_PCRE || !op->re)
+			continue;
+		/* "flow:name" targets after the regex take groups 1 and 2 in order */
+		for (uint32_t k = 0; k < 2; k++) {
+			const char *n = op->m->u.pcre.capture_names[k];
+			if (n && strncmp(n, "flow:", 5) == 0 && capture_add(e, op, k + 1, n + 5) < 0)
+				return -1;
+		}
+		/* named groups (?P<flow_name>...) */
+		uint32_t count = 0, entry = 0;
+		PCRE2_SPTR table = NULL;
+		if (pcre2_pattern_info(op->re, PCRE2_INFO_NAMECOUNT, &count) != 0 || !count ||
+		    pcre2_pattern_info(op->re, PCRE2_INFO_NAMEENTRYSIZE, &entry) != 0 ||
+		    pcre2_pattern_info(op->re, PCRE2_INFO_NAMETABLE, &table) != 0 || !table)
+			continue;
+		for (uint32_t k = 0; k < count; k++) {
+			const uint8_t *ent = (const uint8_t *)table + (size_t)k * entry;
+			const char *n = (const char *)ent + 2;
+			if (strncmp(n, "flow_", 5) == 0 &&
+			    capture_add(e, op, (uint32_t)(ent[0] << 8 | ent[1]), n + 5) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int det_rule_captures_compile(struct detect_engine *e, struct det_rule *dr)
+{
+	if (prog_captures(e, &dr->payload) < 0 || prog_captures(e, &dr->b64) < 0)
+		return -1;
+	for (uint16_t i = 0; i < dr->n_other; i++)
+		if (prog_captures(e, &dr->other[i]) < 0)
+			return -1;
+	return 0;
+}
+
 int det_rule_compile(struct detect_engine *e, struct det_rule *dr, const struct rule *r,
 		     char *err, size_t errlen)
 {
@@ -306,6 +360,10 @@ int det_rule_compile(struct detect_engine *e, struct det_rule *dr, const struct 
 	}
 	if (rule_is_ip_only(dr))
 		dr->flags |= DR_F_FLOW_SCOPE;
+	if (det_rule_captures_compile(e, dr) < 0) {
+		snprintf(err, errlen, "out of memory compiling rule %u", r->sid);
+		return -1;
+	}
 	det_fast_pattern_select(dr);
 	/* JIT only what can match now: JIT code costs ~10 KiB of executable memory per regex,
 	 * and most ET Open regexes sit in app-layer rules that wait for later stages. Without

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/detect-int.h"
 #include "detect/detect-state.h"
 
 /* ---- name interning ----------------------------------------------------------------------- */
@@ -109,11 +110,21 @@ struct flowint_slot {
 
 /* flow->detect: a bitmap of flowbits and a small array of set flowints (sorted by nothing;
  * rules use a handful per flow, so a linear search beats anything fancier). */
+/* A flow variable a pcre captured (at most DET_FLOWVARS_MAX per flow, values bounded). */
+#define DET_FLOWVARS_MAX 32
+struct flowvar_slot {
+	uint32_t id;
+	uint16_t len;
+	uint8_t *val;
+};
+
 struct detect_flow_vars {
 	uint64_t *bits;
 	uint32_t n_words;
 	uint32_t n_ints, cap_ints;
 	struct flowint_slot *ints;
+	uint32_t n_fvars;
+	struct flowvar_slot *fvars; /* DET_FLOWVARS_MAX slots once the first is stored */
 	void *stream; /* stream-inspect.c's window (one allocation, freed here) */
 };
 
@@ -124,6 +135,9 @@ void detect_flow_free(struct flow *f)
 		return;
 	free(v->bits);
 	free(v->ints);
+	for (uint32_t i = 0; i < v->n_fvars; i++)
+		free(v->fvars[i].val);
+	free(v->fvars);
 	free(v->stream);
 	free(v);
 	f->detect = NULL;
@@ -215,6 +229,71 @@ static int flowint_store(struct flow *f, uint32_t id, uint32_t value)
 	}
 	v->ints[v->n_ints++] = (struct flowint_slot){ .id = id, .value = value };
 	return 0;
+}
+
+static int flowvar_store(struct flow *f, uint32_t id, const uint8_t *val, uint16_t len)
+{
+	struct detect_flow_vars *v = flow_vars_get(f);
+	if (!v)
+		return -1;
+	struct flowvar_slot *s = NULL;
+	for (uint32_t i = 0; i < v->n_fvars && !s; i++)
+		if (v->fvars[i].id == id)
+			s = &v->fvars[i];
+	if (!s) {
+		if (v->n_fvars == DET_FLOWVARS_MAX)
+			return -1; /* bounded: later names are not kept */
+		if (!v->fvars && !(v->fvars = calloc(DET_FLOWVARS_MAX, sizeof(*v->fvars))))
+			return -1;
+		s = &v->fvars[v->n_fvars++];
+		s->id = id;
+	}
+	uint8_t *copy = malloc(len ? len : 1);
+	if (!copy)
+		return -1;
+	memcpy(copy, val, len);
+	free(s->val);
+	s->val = copy;
+	s->len = len;
+	return 0;
+}
+
+void det_captures_commit(struct detect_thread *t, struct flow *f)
+{
+	for (uint8_t i = 0; f && i < t->n_cap; i++)
+		(void)flowvar_store(f, t->cap[i].var, t->cap[i].val, t->cap[i].len);
+	t->n_cap = 0;
+}
+
+size_t detect_flow_vars_list(const struct detect_engine *e, const struct flow *f,
+			     struct detect_var *out, size_t max)
+{
+	const struct detect_flow_vars *v = f ? f->detect : NULL;
+	size_t n = 0;
+	if (!v || !e)
+		return 0;
+	for (uint32_t w = 0; w < v->n_words; w++)
+		for (uint64_t bits = v->bits[w]; bits && n < max; bits &= bits - 1) {
+			uint32_t id = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			const char *name = detect_vars_name(&e->vars, id);
+			if (name)
+				out[n++] = (struct detect_var){ .kind = DETECT_VAR_FLOWBIT,
+								.name = name };
+		}
+	for (uint32_t i = 0; i < v->n_fvars && n < max; i++) {
+		const char *name = detect_vars_name(&e->vars, v->fvars[i].id);
+		if (name)
+			out[n++] = (struct detect_var){ .kind = DETECT_VAR_FLOWVAR, .name = name,
+							.val = v->fvars[i].val,
+							.len = v->fvars[i].len };
+	}
+	for (uint32_t i = 0; i < v->n_ints && n < max; i++) {
+		const char *name = detect_vars_name(&e->vars, v->ints[i].id);
+		if (name)
+			out[n++] = (struct detect_var){ .kind = DETECT_VAR_FLOWINT, .name = name,
+							.ival = v->ints[i].value };
+	}
+	return n;
 }
 
 /* ---- host table --------------------------------------------------------------------------- */

@@ -313,8 +313,9 @@ static bool rule_match(struct detect_thread *t, const struct det_rule *dr, const
 		return false;
 	if (!det_header_match(dr, p) || !det_pops_cheap(dr, p, false))
 		return false;
+	t->n_cap = 0;
 	if (dr->payload.n_ops || dr->n_other)
-		memset(t->vars, 0, sizeof(t->vars));
+		det_rule_begin(t);
 	/* packet-header buffers (ipv4.hdr, tcp.hdr, ...); app-layer ones never get here */
 	for (uint16_t i = 0; i < dr->n_other; i++) {
 		const uint8_t *d;
@@ -334,6 +335,8 @@ static bool rule_match(struct detect_thread *t, const struct det_rule *dr, const
 
 static void post_match(struct detect_thread *t, const struct det_rule *dr, struct packet *p)
 {
+	if (t->n_cap)
+		det_captures_commit(t, p->flow);
 	if (!(dr->flags & DR_F_BITS_ACTION))
 		return;
 	for (uint16_t i = 0; i < dr->n_pops; i++) {

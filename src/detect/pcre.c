@@ -3,9 +3,35 @@
  * the regex. R (relative) starts the subject at the cursor, as Suricata does, so `^` anchors
  * there; B is a no-op for packet payloads; O lifts the configured match limits. A match limit
  * hit counts as no match. Like content, a relative successor that fails makes the regex retry
- * one byte after its previous match start. Captures into pkt/flow variables are not stored.
+ * one byte after its previous match start. Captures into flow variables ("flow:name" capture
+ * targets, named groups flow_name) are noted on each match and kept when the rule matches
+ * (det_captures_commit); pkt: targets are not stored.
  */
 #include "detect/detect-int.h"
+
+/* Note the op's capture groups of this match (a later match of the same variable replaces). */
+static void note_captures(struct detect_thread *t, const struct det_op *op, const PCRE2_SIZE *ov,
+			  uint32_t n_groups, const uint8_t *subject)
+{
+	for (uint8_t k = 0; k < op->n_cap; k++) {
+		uint32_t g = op->cap_group[k];
+		if (g >= n_groups || ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] < ov[2 * g])
+			continue;
+		uint8_t slot = 0;
+		while (slot < t->n_cap && t->cap[slot].var != op->cap_var[k])
+			slot++;
+		if (slot == DET_MAX_CAPTURES)
+			continue;
+		if (slot == t->n_cap)
+			t->n_cap++;
+		size_t len = ov[2 * g + 1] - ov[2 * g];
+		if (len > DET_FLOWVAR_MAX)
+			len = DET_FLOWVAR_MAX;
+		t->cap[slot].var = op->cap_var[k];
+		t->cap[slot].len = (uint16_t)len;
+		memcpy(t->cap[slot].val, subject + ov[2 * g], len);
+	}
+}
 
 int det_op_pcre(struct det_ictx *c, uint32_t i, uint32_t pos)
 {
@@ -32,6 +58,9 @@ int det_op_pcre(struct det_ictx *c, uint32_t i, uint32_t pos)
 		if (neg)
 			return fail;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(t->md);
+		if (op->n_cap) /* rc 0: more groups than the match data holds, keep what it has */
+			note_captures(t, op, ov, rc ? (uint32_t)rc : pcre2_get_ovector_count(t->md),
+				      c->buf + base);
 		PCRE2_SIZE ms = ov[0], me = ov[1];
 		if (me < ms || me > c->len - base) /* \K can put the end before the start */
 			me = ms;

@@ -299,6 +299,8 @@ bool det_x_alert(struct detect_thread *t, const struct det_rule *dr, struct pack
 		 struct detect_result *res, uint32_t flags, uint64_t tx_id)
 {
 	const struct detect_engine *e = t->e;
+	if (t->n_cap)
+		det_captures_commit(t, p->flow);
 	if (dr->flags & DR_F_BITS_ACTION) {
 		for (uint16_t i = 0; i < dr->n_pops; i++) {
 			const struct det_pop *op = &dr->pops[i];

@@ -346,11 +346,11 @@ static void stream_inspect(struct detect_thread *t, struct packet *p, struct det
 		t->stats.rules_checked++;
 		if (!det_header_match(dr, p) || !det_pops_cheap(dr, p, true))
 			continue;
-		memset(t->vars, 0, sizeof(t->vars));
+		det_rule_begin(t);
 		if (!det_inspect_buffer(t, dr, &dr->payload, buf, len, p))
 			continue;
 		if (old) {
-			memset(t->vars, 0, sizeof(t->vars));
+			det_rule_begin(t);
 			if (det_inspect_buffer(t, dr, &dr->payload, buf, old, p))
 				continue; /* the window alone matches: not new */
 		}
@@ -457,7 +457,7 @@ void detect_app_packet(struct detect_thread *t, struct packet *p, struct detect_
 		t->stats.rules_checked++;
 		if (!det_header_match(dr, p) || !det_pops_cheap(dr, p, false))
 			continue;
-		memset(t->vars, 0, sizeof(t->vars));
+		det_rule_begin(t);
 		if (dr->payload.n_ops &&
 		    !det_inspect_buffer(t, dr, &dr->payload, p->payload, p->payload_len, p))
 			continue;

@@ -215,13 +215,13 @@ static bool tx_payload_match(struct detect_thread *t, const struct det_rule *dr,
 	    det_inspect_buffer(t, dr, &dr->payload, p->payload, p->payload_len, p))
 		return true;
 	const struct stream_chunk *c = t->chunk;
-	memset(t->vars, 0, sizeof(t->vars));
+	det_rule_begin(t);
 	if (c && c->dir == dir && c->len &&
 	    det_inspect_buffer(t, dr, &dr->payload, c->data, c->len, p))
 		return true;
 	const uint8_t *w;
 	uint32_t wl;
-	memset(t->vars, 0, sizeof(t->vars));
+	det_rule_begin(t);
 	return det_stream_window(f, dir, &w, &wl) &&
 	       det_inspect_buffer(t, dr, &dr->payload, w, wl, p);
 }
@@ -241,7 +241,7 @@ static bool tx_rule_match(struct detect_thread *t, const struct det_rule *dr,
 	for (uint8_t i = 0; i < pr->n_kws; i++)
 		if (!txkw_match(&pr->kws[i], tx, f, dir))
 			return false;
-	memset(t->vars, 0, sizeof(t->vars));
+	det_rule_begin(t);
 	if (dr->payload.n_ops && !tx_payload_match(t, dr, p, f, dir))
 		return false;
 	for (uint8_t i = 0; i < pr->n_bufs; i++) {

@@ -35,6 +35,7 @@ struct eve {
 	bool write_logged; /* the error was logged once already */
 	struct eve_counters counters;
 	bool own_types[EVE_TYPE_MAX]; /* this output's types (cfg.types is the chain's union) */
+	const struct detect_engine *engine; /* names of the flows' rule variables, or NULL */
 	struct eve *next;             /* the next output, NULL for the last */
 };
 
@@ -379,6 +380,92 @@ void eve_set_pcap_filename(struct eve *e, const char *name)
 	}
 }
 
+void eve_set_detect_engine(struct eve *e, const struct detect_engine *engine)
+{
+	for (; e; e = e->next)
+		e->engine = engine;
+}
+
+/*
+ * The flow's rule variables, as Suricata's EVE metadata: "metadata": {"flowbits": [...],
+ * "flowvars": [{"name": "value"}], "flowints": {"name": n}}. Flowbits named traffic/id/X and
+ * traffic/label/X go to "traffic": {"id": [X], "label": [X]} instead (Suricata 7's traffic
+ * tagging).
+ */
+#define EVE_VARS_MAX 64
+static void add_flow_vars(struct eve *e, struct jbuf *j, const struct flow *f)
+{
+	struct detect_var v[EVE_VARS_MAX];
+	size_t n = detect_flow_vars_list(e->engine, f, v, EVE_VARS_MAX);
+	if (!n)
+		return;
+	static const char *const traffic_kind[2] = { "id", "label" };
+	size_t n_meta = 0, n_traffic[2] = { 0, 0 };
+	for (size_t i = 0; i < n; i++) {
+		bool traffic = false;
+		for (int k = 0; k < 2 && v[i].kind == DETECT_VAR_FLOWBIT; k++) {
+			size_t pl = k ? 14 : 11; /* "traffic/label/", "traffic/id/" */
+			if (strncmp(v[i].name, k ? "traffic/label/" : "traffic/id/", pl) == 0) {
+				n_traffic[k]++;
+				traffic = true;
+			}
+		}
+		n_meta += !traffic;
+	}
+	if (n_meta) {
+		jbuf_open_object(j, "metadata");
+		static const char *const keys[] = { [DETECT_VAR_FLOWBIT] = "flowbits",
+						    [DETECT_VAR_FLOWVAR] = "flowvars",
+						    [DETECT_VAR_FLOWINT] = "flowints" };
+		for (int kind = DETECT_VAR_FLOWBIT; kind <= DETECT_VAR_FLOWINT; kind++) {
+			bool opened = false;
+			for (size_t i = 0; i < n; i++) {
+				if ((int)v[i].kind != kind || (kind == DETECT_VAR_FLOWBIT &&
+							       strncmp(v[i].name, "traffic/", 8) == 0))
+					continue;
+				if (!opened) {
+					if (kind == DETECT_VAR_FLOWINT)
+						jbuf_open_object(j, keys[kind]);
+					else
+						jbuf_open_array(j, keys[kind]);
+					opened = true;
+				}
+				if (kind == DETECT_VAR_FLOWBIT) {
+					jbuf_add_str(j, NULL, v[i].name);
+				} else if (kind == DETECT_VAR_FLOWINT) {
+					jbuf_add_uint(j, v[i].name, v[i].ival);
+				} else {
+					jbuf_open_object(j, NULL);
+					jbuf_add_strn(j, v[i].name, (const char *)v[i].val, v[i].len);
+					jbuf_close_object(j);
+				}
+			}
+			if (opened) {
+				if (kind == DETECT_VAR_FLOWINT)
+					jbuf_close_object(j);
+				else
+					jbuf_close_array(j);
+			}
+		}
+		jbuf_close_object(j);
+	}
+	if (n_traffic[0] || n_traffic[1]) {
+		jbuf_open_object(j, "traffic");
+		for (int k = 0; k < 2; k++) {
+			if (!n_traffic[k])
+				continue;
+			size_t pl = k ? 14 : 11;
+			jbuf_open_array(j, traffic_kind[k]);
+			for (size_t i = 0; i < n; i++)
+				if (v[i].kind == DETECT_VAR_FLOWBIT &&
+				    strncmp(v[i].name, k ? "traffic/label/" : "traffic/id/", pl) == 0)
+					jbuf_add_str(j, NULL, v[i].name + pl);
+			jbuf_close_array(j);
+		}
+		jbuf_close_object(j);
+	}
+}
+
 void eve_get_counters(const struct eve *e, struct eve_counters *out)
 {
 	/* The sum over the outputs: a record written to two files counts twice. */
@@ -562,6 +649,8 @@ static void begin_record(struct eve *e, struct jbuf *j, const char *event_type, 
 		add_community_id(e, j, f);
 	if (e->cfg.ethernet)
 		add_ether(j, p, tm);
+	if (f && f->detect && e->engine && !e->cfg.no_metadata)
+		add_flow_vars(e, j, f);
 }
 
 static void eve_write_record(struct eve *e, const struct jbuf *j, enum eve_type type)

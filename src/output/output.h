@@ -84,6 +84,8 @@ struct eve_config {
 	bool types[EVE_TYPE_MAX];
 	bool anomaly_decode;   /* anomaly.types.decode (default true) */
 	bool community_id;     /* add community_id to flow-bearing records */
+	bool no_metadata;      /* metadata: no — leave out the flow's rule variables (top-level
+				* "metadata" with flowbits/flowvars/flowints, and "traffic") */
 	uint16_t community_id_seed;
 	bool stats_totals;     /* stats.totals (default true) */
 	size_t buffer_size;    /* write buffer in bytes (default 64 KiB) */
@@ -144,6 +146,9 @@ int eve_close(struct eve *e, char *err, size_t errlen);
 
 /* The file name being read, logged as pcap_filename (NULL for none). */
 void eve_set_pcap_filename(struct eve *e, const char *name);
+/* The detection engine whose flowbit/flowint/flowvar names flow-bearing records use for their
+ * top-level "metadata" and "traffic" objects (NULL: none); set for every output of the chain. */
+void eve_set_detect_engine(struct eve *e, const struct detect_engine *engine);
 
 void eve_log_flow(struct eve *e, const struct flow *f);
 /* One record per decoder event on the packet. */

@@ -362,6 +362,8 @@ int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, 
 	w->id = id;
 	w->eve = eve;
 	w->fast = fast;
+	if (eve)
+		eve_set_detect_engine(eve, o->engine);
 	w->opts = o;
 	w->ips = o->simulate_ips;
 	decode_ctx_init(&w->decode, o->checksum);

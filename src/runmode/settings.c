@@ -277,6 +277,9 @@ static int read_eve_output(struct runmode_options *o, struct eve_config *e,
 	if (conf_node_get_bool(n, "community-id", e->community_id, &b, err, errlen))
 		return -1;
 	e->community_id = b;
+	if (conf_node_get_bool(n, "metadata", !e->no_metadata, &b, err, errlen))
+		return -1;
+	e->no_metadata = !b;
 	int64_t seed;
 	if (conf_node_get_int(n, "community-id-seed", 0, 65535, e->community_id_seed, &seed, err,
 			      errlen))
