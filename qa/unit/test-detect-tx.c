@@ -343,6 +343,27 @@ static void test_pcre_flowvars(void **state)
 	txh_free(&h);
 }
 
+/* base64_decode in a sticky buffer (and after a legacy-moved content): base64_data is the
+ * decoded bytes of the URI. */
+static void test_base64_in_sticky_buffer(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"s\"; http.uri; content:\"arg=\"; "
+		     "base64_decode:relative; base64_data; content:\"thisisatest\"; sid:1;)\n"
+		     "alert http any any -> any any (msg:\"l\"; content:\"arg\"; http_uri; "
+		     "base64_decode:bytes 17, offset 1, relative; base64_data; content:\"isatest\"; "
+		     "sid:2;)\n"
+		     "alert http any any -> any any (msg:\"n\"; http.uri; content:\"arg=\"; "
+		     "base64_decode:relative; base64_data; content:\"toast\"; sid:3;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER,
+		  "GET /?arg=dGhpc2lzYXRlc3QK HTTP/1.1\r\nHost: a\r\n\r\n");
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 1);
+	assert_int_equal(h.hits[3], 0);
+	txh_free(&h);
+}
+
 static void test_http_direction(void **state)
 {
 	(void)state;
@@ -859,6 +880,7 @@ int main(void)
 		cmocka_unit_test(test_tx_prefilter_memory),
 		cmocka_unit_test(test_tx_mixed_rule_stream_chunk),
 		cmocka_unit_test(test_pcre_flowvars),
+		cmocka_unit_test(test_base64_in_sticky_buffer),
 		cmocka_unit_test(test_http_direction),
 		cmocka_unit_test(test_http_negated),
 		cmocka_unit_test(test_http_user_agent_pcre),

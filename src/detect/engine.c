@@ -350,11 +350,14 @@ int det_rule_compile(struct detect_engine *e, struct det_rule *dr, const struct 
 		if (rc < 0)
 			return -1;
 	}
-	/* base64_data is only filled by a base64_decode in the payload */
+	/* base64_data is only filled by a base64_decode (in the payload or a sticky buffer) */
 	if (dr->b64.n_ops) {
 		bool dec = false;
 		for (uint32_t i = 0; i < dr->payload.n_ops; i++)
 			dec |= dr->payload.ops[i].type == DET_OP_BASE64_DECODE;
+		for (uint16_t k = 0; k < dr->n_other; k++)
+			for (uint32_t i = 0; i < dr->other[k].n_ops; i++)
+				dec |= dr->other[k].ops[i].type == DET_OP_BASE64_DECODE;
 		if (!dec)
 			dr->flags |= DR_F_UNSUPPORTED;
 	}

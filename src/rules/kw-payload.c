@@ -918,7 +918,12 @@ RULES_KW_PARSER(kw_base64_decode)
 						       val ? " " : "", val ? val : "");
 		}
 	}
-	struct pmatch *pm = rules_match_new(ctx, ctx->cur_buf);
+	/* relative after a content a legacy modifier moved (content:"arg"; http_uri;
+	 * base64_decode:relative): it decodes in that content's buffer, as in Suricata */
+	uint16_t buf = ctx->cur_buf;
+	if (rel && buf == RULES_BUF_PAYLOAD && ctx->last_content >= 0)
+		buf = VEC_AT(&ctx->matches, struct pmatch, (size_t)ctx->last_content)->buffer;
+	struct pmatch *pm = rules_match_new(ctx, buf);
 	if (!pm)
 		return rules_opt_error(ctx, "memory", "out of memory");
 	pm->m.u.base64.bytes = bytes;
