@@ -333,10 +333,46 @@ static void test_detect_failed_garbage(void **state)
 	for (size_t i = 0; i < sizeof(junk); i++)
 		junk[i] = (uint8_t)(i * 7 + 1);
 	h_feed(&h, FLOW_DIR_TO_SERVER, junk, sizeof(junk), 0);
-	assert_int_equal(h.r.proto, APP_PROTO_FAILED);
-	h_send(&h, FLOW_DIR_TO_SERVER, REQ1); /* no second chance */
-	assert_int_equal(h.r.proto, APP_PROTO_FAILED);
+	/* the other direction may still speak a protocol: not failed yet */
+	assert_int_equal(h.r.proto, APP_PROTO_UNKNOWN);
+	h_send(&h, FLOW_DIR_TO_SERVER, REQ1); /* no second chance for this direction */
+	assert_int_equal(h.r.proto, APP_PROTO_UNKNOWN);
+	h_feed(&h, FLOW_DIR_TO_CLIENT, junk + 1, 100, 0);
+	assert_int_equal(h.r.proto, APP_PROTO_FAILED); /* both directions failed */
+	assert_true(h.r.proto_detected);
 	assert_int_equal(h_live_tx(&h), 0);
+	h_free(&h);
+}
+
+/* Junk from the client, an HTTP answer from the server: detected on the response side. */
+static void test_detect_on_response_after_junk(void **state)
+{
+	(void)state;
+	struct h h;
+	h_init(&h);
+	static const uint8_t junk[] = { 0x85, 0x00, 0x00, 0x00, 0x25, 0x6c, 0x47, 0x81, 0x95 };
+	h_feed(&h, FLOW_DIR_TO_SERVER, junk, sizeof(junk), 0);
+	assert_int_equal(h.r.proto, APP_PROTO_UNKNOWN);
+	h_send(&h, FLOW_DIR_TO_CLIENT, RESP1);
+	assert_int_equal(h.r.proto, APP_PROTO_HTTP);
+	assert_true(h.r.proto_detected);
+	h_finish(&h);
+	assert_int_equal(h.completed, 1);
+	h_free(&h);
+}
+
+/* One side sent junk and the other never spoke: failed when the flow ends. */
+static void test_detect_one_sided_junk_fails_at_end(void **state)
+{
+	(void)state;
+	struct h h;
+	h_init(&h);
+	static const uint8_t junk[] = { 0x01, 0x02, 0x03, 0x04, 0x05 };
+	h_feed(&h, FLOW_DIR_TO_CLIENT, junk, sizeof(junk), 0);
+	assert_int_equal(app_flow_proto(&h.f), APP_PROTO_UNKNOWN);
+	h_finish(&h);
+	assert_int_equal(h.r.proto, APP_PROTO_FAILED);
+	assert_int_equal(app_flow_proto(&h.f), APP_PROTO_FAILED);
 	h_free(&h);
 }
 
@@ -354,6 +390,8 @@ static void test_detect_gives_up_after_limit(void **state)
 	h_send(&h, FLOW_DIR_TO_SERVER, "ROPFIND");
 	assert_int_equal(h.r.proto, APP_PROTO_UNKNOWN);
 	h_send(&h, FLOW_DIR_TO_SERVER, "XXXXXXXXXXXXXXXXXXXX");
+	assert_int_equal(h.r.proto, APP_PROTO_UNKNOWN); /* the server may still answer */
+	h_finish(&h);
 	assert_int_equal(h.r.proto, APP_PROTO_FAILED);
 	h_free(&h);
 }
@@ -367,6 +405,7 @@ static void test_detect_disabled(void **state)
 	struct h h;
 	h_init_cfg(&h, &cfg, 6);
 	h_send(&h, FLOW_DIR_TO_SERVER, REQ1);
+	h_send(&h, FLOW_DIR_TO_CLIENT, RESP1);
 	assert_int_equal(h.r.proto, APP_PROTO_FAILED);
 	h_free(&h);
 }
@@ -1408,6 +1447,8 @@ int main(void)
 		cmocka_unit_test(test_stalled_direction_ignored),
 		cmocka_unit_test(test_detect_need_more),
 		cmocka_unit_test(test_detect_failed_garbage),
+		cmocka_unit_test(test_detect_on_response_after_junk),
+		cmocka_unit_test(test_detect_one_sided_junk_fails_at_end),
 		cmocka_unit_test(test_detect_gives_up_after_limit),
 		cmocka_unit_test(test_detect_disabled),
 		cmocka_unit_test(test_detect_udp_not_http),

@@ -812,13 +812,17 @@ static int app_detect_matched(struct app_parse_ctx *pc, const struct app_parser 
 	return 0;
 }
 
-/* Both directions failed, or one failed and the other has nothing pending: give up. */
-static void app_detect_check_failed(struct app_parse_ctx *pc)
+/*
+ * Give up when both directions failed. A direction that failed while the other sent nothing
+ * yet waits for it, as Suricata detects per direction: a server may answer junk with a
+ * protocol it speaks (an HTTP error page). `at_end`: the flow is ending, nothing more comes.
+ */
+static void app_detect_check_failed(struct app_parse_ctx *pc, bool at_end)
 {
 	struct app_flow *af = pc->af;
 	struct app_detect_dir *d0 = &af->det[0], *d1 = &af->det[1];
-	bool pending0 = !d0->failed && d0->seen > 0;
-	bool pending1 = !d1->failed && d1->seen > 0;
+	bool pending0 = !d0->failed && (d0->seen > 0 || !at_end);
+	bool pending1 = !d1->failed && (d1->seen > 0 || !at_end);
 	if ((d0->failed || d1->failed) && !pending0 && !pending1) {
 		af->proto = APP_PROTO_FAILED;
 		af->stopped = true;
@@ -842,7 +846,7 @@ static void app_detect_fail_dir(struct app_parse_ctx *pc, uint8_t dir)
 	free(d->buf);
 	d->buf = NULL;
 	d->len = 0;
-	app_detect_check_failed(pc);
+	app_detect_check_failed(pc, false);
 }
 
 /* Detection for one direction's new bytes. Parses them too once a protocol matched. */
@@ -969,6 +973,9 @@ void app_flow_finish(struct app_ctx *ctx, struct flow *flow, struct app_result *
 	struct app_parse_ctx pc = {
 		.cfg = &ctx->cfg, .flow = flow, .ctx = ctx, .af = af, .out = out,
 	};
+	/* a direction that failed detection while the other stayed silent: the flow failed */
+	if (af->proto == APP_PROTO_UNKNOWN)
+		app_detect_check_failed(&pc, true);
 	/* Let the parser close what EOF completes (a body delimited by the connection's end). */
 	for (uint8_t dir = 0; dir < 2; dir++)
 		if (af->parser && !af->stopped)
