@@ -311,7 +311,7 @@ static void test_rule_counts(void **state)
 	te_build(&te, "alert tcp any any -> any any (content:\"a\"; sid:1;)\n"
 		      "# alert tcp any any -> any any (content:\"b\"; sid:2;)\n"
 		      "alert http any any -> any any (http.uri; content:\"/x\"; sid:3;)\n"
-		      "alert tcp any any -> any any (content:\"c\"; tcpv4-csum:invalid; sid:4;)\n");
+		      "alert tcp any any -> any any (content:\"c\"; igmp-csum:valid; sid:4;)\n");
 	struct detect_engine_stats es;
 	detect_engine_get_stats(te.e, &es);
 	assert_int_equal(es.rules_total, 4);

@@ -679,6 +679,29 @@ static void test_alert_payload_and_packet(void **state)
 }
 
 /* payload-length alone: the length, no payload or stream field. */
+/* detect.guess-applayer-tx: a packet alert logs the tx_id of the flow's only transaction;
+ * without the guess it has none. */
+static void test_alert_guessed_tx_id(void **state)
+{
+	(void)state;
+	struct test_pkt t;
+	pkt_tcp4(&t, "abc", true);
+	struct eve_config cfg;
+	eve_config_defaults(&cfg);
+	struct app_tx tx;
+	memset(&tx, 0, sizeof(tx));
+	tx.tx_id = 5;
+	struct detect_alert a = alert_for(basic_rule(), DETECT_ACTION_ALERT);
+	struct output_alert_info info = { .tx = &tx, .tx_guessed = true };
+	json_t *r = one_alert(&cfg, &t.p, &a, &info);
+	assert_int_field(r, "tx_id", 5);
+	json_decref(r);
+	info.tx_guessed = false;
+	r = one_alert(&cfg, &t.p, &a, &info);
+	assert_null(json_object_get(r, "tx_id"));
+	json_decref(r);
+}
+
 static void test_alert_payload_length_only(void **state)
 {
 	(void)state;
@@ -1348,6 +1371,7 @@ int main(void)
 		cmocka_unit_test(test_alert_target_dest),
 		cmocka_unit_test(test_alert_target_src_icmp),
 		cmocka_unit_test(test_alert_payload_and_packet),
+		cmocka_unit_test(test_alert_guessed_tx_id),
 		cmocka_unit_test(test_alert_payload_length_only),
 		cmocka_unit_test(test_alert_action_words),
 		cmocka_unit_test(test_alert_tx_id),

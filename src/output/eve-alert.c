@@ -201,6 +201,8 @@ void eve_log_alert(struct eve *e, const struct packet *p, const struct detect_al
 	eve_begin_record(e, j, "alert", p->ts_usec, p, f);
 	if (a->flags & DETECT_ALERT_F_TX)
 		jbuf_add_uint(j, "tx_id", a->tx_id);
+	else if (info && info->tx_guessed && info->tx)
+		jbuf_add_uint(j, "tx_id", info->tx->tx_id);
 	add_alert_object(e, j, p, a, info);
 	if (f) {
 		if (meta && info && info->app_proto && info->app_proto[0])

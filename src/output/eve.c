@@ -35,7 +35,8 @@ struct eve {
 	bool write_logged; /* the error was logged once already */
 	struct eve_counters counters;
 	bool own_types[EVE_TYPE_MAX]; /* this output's types (cfg.types is the chain's union) */
-	const struct detect_engine *engine; /* names of the flows' rule variables, or NULL */
+	eve_flow_vars_fn flow_vars;   /* the flows' rule variables (eve_set_flow_vars_source) */
+	const void *flow_vars_ctx;
 	struct eve *next;             /* the next output, NULL for the last */
 };
 
@@ -380,10 +381,12 @@ void eve_set_pcap_filename(struct eve *e, const char *name)
 	}
 }
 
-void eve_set_detect_engine(struct eve *e, const struct detect_engine *engine)
+void eve_set_flow_vars_source(struct eve *e, eve_flow_vars_fn fn, const void *ctx)
 {
-	for (; e; e = e->next)
-		e->engine = engine;
+	for (; e; e = e->next) {
+		e->flow_vars = fn;
+		e->flow_vars_ctx = ctx;
+	}
 }
 
 /*
@@ -396,7 +399,7 @@ void eve_set_detect_engine(struct eve *e, const struct detect_engine *engine)
 static void add_flow_vars(struct eve *e, struct jbuf *j, const struct flow *f)
 {
 	struct detect_var v[EVE_VARS_MAX];
-	size_t n = detect_flow_vars_list(e->engine, f, v, EVE_VARS_MAX);
+	size_t n = e->flow_vars(e->flow_vars_ctx, f, v, EVE_VARS_MAX);
 	if (!n)
 		return;
 	static const char *const traffic_kind[2] = { "id", "label" };
@@ -649,7 +652,7 @@ static void begin_record(struct eve *e, struct jbuf *j, const char *event_type, 
 		add_community_id(e, j, f);
 	if (e->cfg.ethernet)
 		add_ether(j, p, tm);
-	if (f && f->detect && e->engine && !e->cfg.no_metadata)
+	if (f && f->detect && e->flow_vars && !e->cfg.no_metadata)
 		add_flow_vars(e, j, f);
 }
 

@@ -146,9 +146,13 @@ int eve_close(struct eve *e, char *err, size_t errlen);
 
 /* The file name being read, logged as pcap_filename (NULL for none). */
 void eve_set_pcap_filename(struct eve *e, const char *name);
-/* The detection engine whose flowbit/flowint/flowvar names flow-bearing records use for their
- * top-level "metadata" and "traffic" objects (NULL: none); set for every output of the chain. */
-void eve_set_detect_engine(struct eve *e, const struct detect_engine *engine);
+/* Where flow-bearing records get the flow's rule variables for their top-level "metadata" and
+ * "traffic" objects: fn(ctx, ...) fills out like detect_flow_vars_list (the runmode passes the
+ * engine; a callback keeps this stage from linking the detection engine). fn NULL: none. Set
+ * for every output of the chain. */
+typedef size_t (*eve_flow_vars_fn)(const void *ctx, const struct flow *f, struct detect_var *out,
+				   size_t max);
+void eve_set_flow_vars_source(struct eve *e, eve_flow_vars_fn fn, const void *ctx);
 
 void eve_log_flow(struct eve *e, const struct flow *f);
 /* One record per decoder event on the packet. */
@@ -181,6 +185,8 @@ struct output_alert_info {
 	 * the stream, not the packet that carried the result); NULL: the packet's payload */
 	const uint8_t *stream_payload;
 	uint32_t stream_payload_len;
+	bool tx_guessed;            /* tx is the flow's only one: packet/stream alerts log its
+				     * tx_id (detect.guess-applayer-tx) */
 };
 
 /*

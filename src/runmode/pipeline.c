@@ -355,6 +355,13 @@ static void worker_on_flow_end(struct flow *f, void *user)
 
 /* ---- setup ------------------------------------------------------------------------------------ */
 
+/* EVE metadata's view of the flows' rule variables (eve_set_flow_vars_source). */
+static size_t worker_flow_vars(const void *engine, const struct flow *f, struct detect_var *out,
+			       size_t max)
+{
+	return detect_flow_vars_list(engine, f, out, max);
+}
+
 int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, struct eve *eve,
 		struct fast_log *fast, char *err, size_t errlen)
 {
@@ -362,8 +369,8 @@ int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, 
 	w->id = id;
 	w->eve = eve;
 	w->fast = fast;
-	if (eve)
-		eve_set_detect_engine(eve, o->engine);
+	if (eve && o->engine)
+		eve_set_flow_vars_source(eve, worker_flow_vars, o->engine);
 	w->opts = o;
 	w->ips = o->simulate_ips;
 	decode_ctx_init(&w->decode, o->checksum);
@@ -456,12 +463,17 @@ void worker_log_verdict(struct worker *w, const struct packet *p, const struct d
 			const struct app_tx *tx)
 {
 	const char *app = p->flow ? app_proto_name(app_flow_proto(p->flow)) : NULL;
-	if (!tx && r->n_alerts && p->flow && p->flow->app)
+	bool guessed = false;
+	if (!tx && r->n_alerts && p->flow && p->flow->app) {
 		tx = flow_current_tx(p->flow);
+		/* detect.guess-applayer-tx: the flow's only transaction is the alert's */
+		const struct app_tx *first = app_flow_tx_first(p->flow);
+		guessed = w->opts->guess_tx && tx && first == tx;
+	}
 	struct output_alert_info info = { .app_proto = app, .tx = tx, .http = &w->opts->http,
 					  .ips = w->ips, .verdict = r->verdict,
 					  .stream_payload = r->stream_data,
-					  .stream_payload_len = r->stream_len };
+					  .stream_payload_len = r->stream_len, .tx_guessed = guessed };
 	w->alerts += r->n_alerts;
 	if (w->log_alerts && r->n_alerts)
 		eve_log_alerts(w->eve, p, r, &info);

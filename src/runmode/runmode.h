@@ -41,6 +41,8 @@ struct runmode_options {
 	struct eve_tls_options tls;
 	enum checksum_mode checksum;
 	bool simulate_ips;
+	bool guess_tx;                /* detect.guess-applayer-tx: a packet/stream alert in a flow
+				       * with a single transaction logs its tx_id */
 	bool progress;                /* progress line on stderr */
 	bool fail_open;               /* AEGIS_FAIL_OPEN=1 */
 	const struct detect_engine *engine; /* NULL: no detection (no rules) */

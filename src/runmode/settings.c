@@ -463,7 +463,8 @@ int runmode_options_from_conf(struct runmode_options *o, const struct conf *c, c
 	 * sensors and for measuring the stages apart; the app layer runs when any protocol is
 	 * enabled (app-layer.protocols.X.enabled) and TCP data needs the stream stage. */
 	if (conf_get_bool(c, "stream.enabled", true, &o->stream_enabled, err, errlen) ||
-	    conf_get_bool(c, "defrag.enabled", true, &o->defrag_enabled, err, errlen))
+	    conf_get_bool(c, "defrag.enabled", true, &o->defrag_enabled, err, errlen) ||
+	    conf_get_bool(c, "detect.guess-applayer-tx", false, &o->guess_tx, err, errlen))
 		return -1;
 	o->app_enabled = false;
 	for (int i = 0; i < APP_PROTO_MAX; i++)
