@@ -746,6 +746,10 @@ static enum app_probe tls_probe(const uint8_t *data, uint32_t len, uint8_t dir, 
 		return APP_PROBE_NEED_MORE;
 	if (data[1] != 3 || data[2] > 4)
 		return APP_PROBE_NOMATCH;
+	/* a handshake record of SSL 3.0 - TLS 1.2: Suricata's detection patterns are these three
+	 * bytes (a tunnel's first record may even be empty, as in CONNECT tunnels) */
+	if (data[2] <= 3)
+		return APP_PROBE_MATCH;
 	if (len < 6)
 		return APP_PROBE_NEED_MORE;
 	uint32_t rl = (uint32_t)data[3] << 8 | data[4];
