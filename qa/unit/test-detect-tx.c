@@ -364,6 +364,22 @@ static void test_base64_in_sticky_buffer(void **state)
 	txh_free(&h);
 }
 
+/* file.name: the name of a file an HTTP body carries (here the URI path of the response's
+ * request). */
+static void test_file_name(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"fn\"; file.name; content:\"index.php\"; "
+		     "endswith; sid:1;)\nalert http any any -> any any (msg:\"no\"; file.name; "
+		     "content:\"eicar\"; sid:2;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	txh_sends(&h, FLOW_DIR_TO_CLIENT, RESP_404);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0);
+	txh_free(&h);
+}
+
 static void test_http_direction(void **state)
 {
 	(void)state;
@@ -881,6 +897,7 @@ int main(void)
 		cmocka_unit_test(test_tx_mixed_rule_stream_chunk),
 		cmocka_unit_test(test_pcre_flowvars),
 		cmocka_unit_test(test_base64_in_sticky_buffer),
+		cmocka_unit_test(test_file_name),
 		cmocka_unit_test(test_http_direction),
 		cmocka_unit_test(test_http_negated),
 		cmocka_unit_test(test_http_user_agent_pcre),

@@ -113,7 +113,8 @@ enum app_proto app_buffer_proto(enum app_buffer b)
 	if ((unsigned)b >= APP_BUF_MAX)
 		return APP_PROTO_UNKNOWN;
 	const char *n = app_buffer_names[b];
-	if (b == APP_BUF_FILE_DATA || strncmp(n, "http.", 5) == 0)
+	/* file.data and file.name: files are HTTP bodies (the one parser that has files) */
+	if (b == APP_BUF_FILE_DATA || b == APP_BUF_FILE_NAME || strncmp(n, "http.", 5) == 0)
 		return APP_PROTO_HTTP;
 	if (strncmp(n, "dns.", 4) == 0)
 		return APP_PROTO_DNS;

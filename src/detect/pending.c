@@ -137,6 +137,7 @@ static int prule_build(const struct det_rule *dr, struct det_prule *pr)
 			sides |= 1u << b->side;
 		if (pr->app_proto == APP_PROTO_UNKNOWN && b->app_buf >= 0)
 			pr->app_proto = b->app_buf == APP_BUF_FILE_DATA ||
+						b->app_buf == APP_BUF_FILE_NAME ||
 						!strncmp(det_app_buf_names[b->app_buf], "http.", 5)
 					? APP_PROTO_HTTP
 				: !strncmp(det_app_buf_names[b->app_buf], "dns.", 4) ? APP_PROTO_DNS

@@ -435,7 +435,7 @@ static const struct rules_keyword keywords[] = {
 	UNSUP("filename", RULES_KW_APP),
 	UNSUP("fileext", RULES_KW_APP),
 	UNSUP("filesize", RULES_KW_APP),
-	STICKY_UNSUP("file.name", NULL, FILE_NAME),
+	STICKY("file.name", NULL, FILE_NAME),
 	STICKY_UNSUP("file.magic", NULL, FILE_MAGIC),
 	UNSUP("replace", RULES_KW_POSTMATCH),
 	UNSUP("bypass", RULES_KW_POSTMATCH),
