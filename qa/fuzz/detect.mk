@@ -7,6 +7,7 @@ FUZZ_DETECT_SRCS = $(addprefix $(top_srcdir)/src/detect/,$(DETECT_CORE_SRCS) hea
 	$(top_srcdir)/src/conf/conf-get.c $(top_srcdir)/src/conf/conf-keys.c \
 	$(top_srcdir)/src/conf/conf-root.c $(top_srcdir)/src/util/log.c \
 	$(top_srcdir)/src/util/text.c $(top_srcdir)/src/util/hash.c \
+	$(top_srcdir)/src/util/digest.c $(top_srcdir)/src/util/md5.c $(top_srcdir)/src/util/sha256.c \
 	$(addprefix $(top_srcdir)/,$(DECODE_SRCS))
 qa/fuzz/fuzz-detect: $(top_srcdir)/qa/fuzz/fuzz-detect.c $(FUZZ_DETECT_SRCS)
 	@mkdir -p qa/fuzz

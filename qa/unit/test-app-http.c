@@ -944,7 +944,7 @@ static void test_http_gap_request_mid_line(void **state)
 	struct h h;
 	h_init(&h);
 	h_send(&h, FLOW_DIR_TO_SERVER, "POST /a HTTP/1.1\r\nContent-Length: 50\r\n\r\nxx");
-	h_feed(&h, FLOW_DIR_TO_SERVER, "zzGETX no\r\nyyGET /b HTTP/1.1\r\n\r\n", 35,
+	h_feed(&h, FLOW_DIR_TO_SERVER, "zzGETX no\r\nyyGET /b HTTP/1.1\r\n\r\n", 32,
 	       APP_F_GAP);
 	struct app_tx *tx = h_last_tx(&h);
 	assert_int_equal(tx->tx_id, 1);

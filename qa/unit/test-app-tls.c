@@ -141,6 +141,8 @@ static void p24(struct buf *m, uint32_t v)
 }
 static void pb(struct buf *m, const void *p, uint32_t n)
 {
+	if (!n)
+		return; /* p may be NULL then (memcpy wants a pointer even for 0 bytes) */
 	memcpy(m->b + m->n, p, n);
 	m->n += n;
 }

@@ -323,7 +323,8 @@ static void tx_note_candidates(struct detect_thread *t, struct det_tx_state *st)
 		st->fp = fp;
 		st->cap_fp = cap;
 	}
-	memcpy(st->fp, t->cand, t->n_cand * sizeof(*st->fp));
+	if (t->n_cand)
+		memcpy(st->fp, t->cand, t->n_cand * sizeof(*st->fp));
 	st->n_fp = t->n_cand;
 }
 

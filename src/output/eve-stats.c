@@ -155,6 +155,28 @@ static void add_app_layer(struct jbuf *j, const struct app_stats *a)
 	jbuf_close_object(j);
 }
 
+/* stats.ips (IPS mode): accepted, blocked and the drop reasons under Suricata's keys (the drop
+ * record's reason words joined by underscores; the default policies have no counter there). */
+static void add_ips(struct jbuf *j, const struct ips_stats *s)
+{
+	jbuf_open_object(j, "ips");
+	jbuf_add_uint(j, "accepted", s->accepted);
+	jbuf_add_uint(j, "blocked", s->blocked);
+	jbuf_open_object(j, "drop_reason");
+	for (unsigned r = 0; r < EVE_DROP_REASON_MAX; r++) {
+		if (r == EVE_DROP_DEFAULT_PACKET || r == EVE_DROP_DEFAULT_APP)
+			continue;
+		char key[48];
+		util_strlcpy(key, eve_drop_reason_name((enum eve_drop_reason)r), sizeof(key));
+		for (char *c = key; *c; c++)
+			if (*c == ' ')
+				*c = '_';
+		jbuf_add_uint(j, key, s->drop_reason[r]);
+	}
+	jbuf_close_object(j);
+	jbuf_close_object(j);
+}
+
 void eve_log_stats(struct eve *e, const struct aegis_stats *s)
 {
 	const struct eve_config *cfg = eve_get_config(e);
@@ -197,6 +219,8 @@ void eve_log_stats(struct eve *e, const struct aegis_stats *s)
 		jbuf_add_uint(j, "overlap_diff_data", s->flow.tcp_overlap_diff_data);
 		jbuf_close_object(j);
 		add_app_layer(j, &s->app);
+		if (s->ips)
+			add_ips(j, &s->ips_counters);
 	}
 	jbuf_close_object(j);
 	eve_end_record(e, j, EVE_TYPE_STATS);

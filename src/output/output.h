@@ -124,6 +124,33 @@ bool eve_config_type_enabled(const struct eve_config *cfg, enum eve_type type);
 struct eve;
 
 /* Everything that goes into a stats record. */
+/* Why a packet was dropped (EVE drop.reason, Suricata's words). */
+enum eve_drop_reason {
+	EVE_DROP_RULES = 0,         /* "rules": a drop/reject rule matched this packet */
+	EVE_DROP_FLOW,              /* "flow drop": an earlier drop verdict on the flow */
+	EVE_DROP_THRESHOLD,         /* "threshold detection_filter": rate_filter made it a drop */
+	EVE_DROP_DECODE,            /* "decode error" */
+	EVE_DROP_DEFRAG_ERROR,      /* "defrag error" */
+	EVE_DROP_DEFRAG_MEMCAP,     /* "defrag memcap" */
+	EVE_DROP_FLOW_MEMCAP,       /* "flow memcap" */
+	EVE_DROP_STREAM_ERROR,      /* "stream error" */
+	EVE_DROP_STREAM_MEMCAP,     /* "stream memcap" */
+	EVE_DROP_STREAM_MIDSTREAM,  /* "stream midstream" */
+	EVE_DROP_STREAM_REASSEMBLY, /* "stream reassembly" */
+	EVE_DROP_APPLAYER_ERROR,    /* "applayer error" */
+	EVE_DROP_APPLAYER_MEMCAP,   /* "applayer memcap" */
+	EVE_DROP_DEFAULT_PACKET,    /* "default packet policy" */
+	EVE_DROP_DEFAULT_APP,       /* "default app policy" */
+	EVE_DROP_REASON_MAX
+};
+
+/* IPS mode (inline or --simulate-ips): every packet is accepted or blocked, a block counted
+ * under its first drop reason (stats.ips) */
+struct ips_stats {
+	uint64_t accepted, blocked;
+	uint64_t drop_reason[EVE_DROP_REASON_MAX];
+};
+
 struct aegis_stats {
 	uint64_t ts_usec; /* record timestamp (packet time when reading files); 0 = wall clock */
 	uint64_t uptime_s;
@@ -131,6 +158,8 @@ struct aegis_stats {
 	struct decode_stats decode;
 	struct flow_stats flow;
 	struct app_stats app;     /* stats.app_layer.* (summed over the workers) */
+	bool ips;                 /* IPS mode: stats.ips is written */
+	struct ips_stats ips_counters;
 };
 
 /* Default config: enabled, eve.json, alert+anomaly+flow+stats+drop+http+dns+tls+files. */
@@ -201,25 +230,7 @@ void eve_log_alert(struct eve *e, const struct packet *p, const struct detect_al
 void eve_log_alerts(struct eve *e, const struct packet *p, const struct detect_result *res,
 		    const struct output_alert_info *info);
 
-/* Why a packet was dropped (EVE drop.reason, Suricata's words). */
-enum eve_drop_reason {
-	EVE_DROP_RULES = 0,         /* "rules": a drop/reject rule matched this packet */
-	EVE_DROP_FLOW,              /* "flow drop": an earlier drop verdict on the flow */
-	EVE_DROP_THRESHOLD,         /* "threshold detection_filter": rate_filter made it a drop */
-	EVE_DROP_DECODE,            /* "decode error" */
-	EVE_DROP_DEFRAG_ERROR,      /* "defrag error" */
-	EVE_DROP_DEFRAG_MEMCAP,     /* "defrag memcap" */
-	EVE_DROP_FLOW_MEMCAP,       /* "flow memcap" */
-	EVE_DROP_STREAM_ERROR,      /* "stream error" */
-	EVE_DROP_STREAM_MEMCAP,     /* "stream memcap" */
-	EVE_DROP_STREAM_MIDSTREAM,  /* "stream midstream" */
-	EVE_DROP_STREAM_REASSEMBLY, /* "stream reassembly" */
-	EVE_DROP_APPLAYER_ERROR,    /* "applayer error" */
-	EVE_DROP_APPLAYER_MEMCAP,   /* "applayer memcap" */
-	EVE_DROP_DEFAULT_PACKET,    /* "default packet policy" */
-	EVE_DROP_DEFAULT_APP,       /* "default app policy" */
-	EVE_DROP_REASON_MAX
-};
+
 const char *eve_drop_reason_name(enum eve_drop_reason r);
 
 /*

@@ -196,6 +196,11 @@ int runmode_run_autofp(const struct runmode_options *o, volatile sig_atomic_t *s
 		struct flow_stats fs;
 		flow_table_get_stats(aw[i].w.flows, &fs);
 		runmode_stats_add(&result->stats, &aw[i].w.decode.stats, &fs);
+		result->stats.ips = aw[i].w.ips;
+		result->stats.ips_counters.accepted += aw[i].w.ips_stats.accepted;
+		result->stats.ips_counters.blocked += aw[i].w.ips_stats.blocked;
+		for (unsigned k = 0; k < EVE_DROP_REASON_MAX; k++)
+			result->stats.ips_counters.drop_reason[k] += aw[i].w.ips_stats.drop_reason[k];
 		if (aw[i].w.app) {
 			struct app_stats as;
 			app_get_stats(aw[i].w.app, &as);

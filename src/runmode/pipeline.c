@@ -366,6 +366,7 @@ int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, 
 		struct fast_log *fast, char *err, size_t errlen)
 {
 	memset(w, 0, sizeof(*w));
+	w->pkt_drop = -1;
 	w->id = id;
 	w->eve = eve;
 	w->fast = fast;
@@ -449,6 +450,15 @@ static void worker_log_drop(struct worker *w, const struct packet *p, enum eve_d
 			    const struct detect_alert *a, const struct output_alert_info *info);
 static void worker_log_flow_drop(struct worker *w, const struct packet *p);
 
+/* The packet being processed is dropped (its first reason counts, once); verdicts carried by a
+ * flow's end pseudo packets drop no packet. */
+static void worker_note_drop(struct worker *w, const struct packet *p, enum eve_drop_reason r)
+{
+	if ((p->flags & PKT_F_PSEUDO) || w->pkt_drop >= 0)
+		return;
+	w->pkt_drop = (int)r;
+}
+
 /* The transaction an alert on a packet of flow f belongs to: its newest one (Suricata logs the
  * current transaction's app-layer fields with packet alerts too). */
 static const struct app_tx *flow_current_tx(const struct flow *f)
@@ -481,10 +491,10 @@ void worker_log_verdict(struct worker *w, const struct packet *p, const struct d
 		fast_log_alerts(w->fast, p, r, &info);
 	if (!w->ips || (r->verdict != DETECT_ACTION_DROP && r->verdict != DETECT_ACTION_REJECT))
 		return;
-	w->dropped++;
 	const struct detect_alert *a = output_drop_alert(r);
 	enum eve_drop_reason reason =
 		a && (a->flags & DETECT_ALERT_F_RATE_CHANGED) ? EVE_DROP_THRESHOLD : EVE_DROP_RULES;
+	worker_note_drop(w, p, reason);
 	worker_log_drop(w, p, reason, a, &info);
 }
 
@@ -509,7 +519,7 @@ static void worker_log_flow_drop(struct worker *w, const struct packet *p)
 	const char *app = app_proto_name(app_flow_proto(p->flow));
 	struct output_alert_info info = { .app_proto = app, .ips = true,
 					  .verdict = DETECT_ACTION_DROP };
-	w->dropped++;
+	worker_note_drop(w, p, EVE_DROP_FLOW);
 	worker_log_drop(w, p, EVE_DROP_FLOW, NULL, &info);
 }
 
@@ -618,9 +628,25 @@ static void worker_process_fragment(struct worker *w, struct packet *p)
 	worker_process_ip(w, &rp);
 }
 
+static void worker_process_decoded(struct worker *w, struct packet *p, int rc);
+
 void worker_process_packet(struct worker *w, struct packet *p)
 {
-	int rc = decode_packet(&w->decode, p);
+	w->pkt_drop = -1;
+	worker_process_decoded(w, p, decode_packet(&w->decode, p));
+	if (!w->ips)
+		return;
+	if (w->pkt_drop < 0) {
+		w->ips_stats.accepted++;
+		return;
+	}
+	w->dropped++;
+	w->ips_stats.blocked++;
+	w->ips_stats.drop_reason[w->pkt_drop]++;
+}
+
+static void worker_process_decoded(struct worker *w, struct packet *p, int rc)
+{
 	if (p->event_count && w->log_anomalies)
 		eve_log_anomalies(w->eve, p);
 	if (rc != 0) {

@@ -26,6 +26,8 @@ struct worker {
 	bool ips;              /* --simulate-ips: drop/reject verdicts are enforced */
 	uint64_t alerts;
 	uint64_t dropped;      /* packets an IPS verdict dropped */
+	struct ips_stats ips_stats; /* IPS mode: packets accepted / blocked (first drop reason) */
+	int pkt_drop;          /* the current packet's first drop reason, -1 while none */
 	/* inspection results of stream data and transactions waiting for the next packet of
 	 * their direction (pipeline.c): a hash of flows by address, and the bytes they hold */
 	struct worker_pend_flow **pend;

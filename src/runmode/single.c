@@ -192,6 +192,8 @@ int runmode_run(const struct runmode_options *o, volatile sig_atomic_t *stop,
 		detect_thread_get_stats(w.detect, &result->detect);
 	if (w.app)
 		app_get_stats(w.app, &result->stats.app);
+	result->stats.ips = w.ips;
+	result->stats.ips_counters = w.ips_stats;
 	worker_finish(&w);
 	result->wall_usec = util_monotonic_usec() - start;
 	result->stats.uptime_s = result->wall_usec / USEC_PER_SEC;
