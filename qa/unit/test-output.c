@@ -1107,9 +1107,14 @@ static void test_eve_stats(void **state)
 	s.flow.tcp_sessions = 40;
 	eve_log_stats(e, &s);
 
-	/* a file source has no kernel counters: no "capture" object */
+	/* a file source has no kernel counters: no "capture" object; IPS mode adds stats.ips */
 	s.capture.files_read = 1;
 	s.ts_usec = 0; /* wall clock */
+	s.ips = true;
+	s.ips_counters.accepted = 990;
+	s.ips_counters.blocked = 10;
+	s.ips_counters.drop_reason[EVE_DROP_RULES] = 7;
+	s.ips_counters.drop_reason[EVE_DROP_FLOW] = 3;
 	eve_log_stats(e, &s);
 
 	struct records rs;
@@ -1141,8 +1146,15 @@ static void test_eve_stats(void **state)
 	assert_int_field(r, "stats.flow.emerg_mode_entered", 1);
 	assert_int_field(r, "stats.flow.memuse", 123456);
 	assert_int_field(r, "stats.flow.mgr.flows_timeout", 70);
+	assert_absent(r, "stats.ips"); /* IDS */
 	assert_absent(rs.r[1], "stats.capture");
 	assert_int_field(rs.r[1], "stats.decoder.pkts", 1000);
+	assert_int_field(rs.r[1], "stats.ips.accepted", 990);
+	assert_int_field(rs.r[1], "stats.ips.blocked", 10);
+	assert_int_field(rs.r[1], "stats.ips.drop_reason.rules", 7);
+	assert_int_field(rs.r[1], "stats.ips.drop_reason.flow_drop", 3);
+	assert_int_field(rs.r[1], "stats.ips.drop_reason.threshold_detection_filter", 0);
+	assert_absent(rs.r[1], "stats.ips.drop_reason.default_packet_policy");
 	records_free(&rs);
 }
 
