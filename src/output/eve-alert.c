@@ -205,12 +205,19 @@ void eve_log_alert(struct eve *e, const struct packet *p, const struct detect_al
 		jbuf_add_uint(j, "tx_id", info->tx->tx_id);
 	add_alert_object(e, j, p, a, info);
 	if (f) {
-		if (meta && info && info->app_proto && info->app_proto[0])
+		/* app_proto stays with metadata: no (which drops the flow and app-layer objects
+		 * and the rule metadata), as in Suricata */
+		if (info && info->app_proto && info->app_proto[0])
 			jbuf_add_str(j, "app_proto", info->app_proto);
 		if (meta && info && info->tx) {
-			/* the app-layer record of the transaction, as Suricata adds it */
-			static const struct eve_http_opts http_defaults = { .extended = true };
-			eve_http_fields(j, info->tx, info->http ? info->http : &http_defaults);
+			/* the app-layer record of the transaction, as Suricata adds it: the http
+			 * object of an alert always has the extended fields */
+			struct eve_http_opts ho = { .extended = true };
+			if (info->http) {
+				ho = *info->http;
+				ho.extended = true;
+			}
+			eve_http_fields(j, info->tx, &ho);
 			eve_tls_fields(j, info->tx, NULL);
 			eve_dns_fields(j, info->tx);
 		}

@@ -59,17 +59,19 @@ void eve_http_fields(struct jbuf *j, const struct app_tx *tx, const struct eve_h
 		size_t n = semi ? (size_t)((const uint8_t *)semi - ct->value) : ct->value_len;
 		jbuf_add_strn(j, "http_content_type", (const char *)ct->value, n);
 	}
-	if (!o || o->extended)
+	/* the extended fields (Suricata's `extended: yes`; alerts always have them) */
+	if (!o || o->extended) {
 		eve_http_header(j, "http_refer", &t->req, "Referer");
-	eve_http_buf(j, "http_method", &t->method);
-	eve_http_buf(j, "protocol", &t->req.protocol);
-	if (t->status >= 0)
-		jbuf_add_uint(j, "status", (uint64_t)t->status);
-	else
-		/* a status line whose code is not a number ("2XX"): Suricata 8 logs the text */
-		eve_http_buf(j, "status_string", &t->status_code);
-	eve_http_header(j, "redirect", &t->resp, "Location");
-	jbuf_add_uint(j, "length", t->resp.body_len);
+		eve_http_buf(j, "http_method", &t->method);
+		eve_http_buf(j, "protocol", &t->req.protocol);
+		if (t->status >= 0)
+			jbuf_add_uint(j, "status", (uint64_t)t->status);
+		else
+			/* a non-numeric status code ("2XX"): Suricata 8 logs the text */
+			eve_http_buf(j, "status_string", &t->status_code);
+		eve_http_header(j, "redirect", &t->resp, "Location");
+		jbuf_add_uint(j, "length", t->resp.body_len);
+	}
 	if (o && o->dump_request_headers)
 		eve_http_headers(j, "request_headers", &t->req);
 	if (o && o->dump_response_headers)

@@ -96,7 +96,7 @@ struct eve_config {
 	bool alert_payload_printable; /* payload-printable */
 	bool alert_payload_length;    /* payload-length */
 	bool alert_packet;            /* packet: base64 packet + packet_info */
-	bool alert_no_metadata;       /* metadata: no (drops rule metadata, flow object, app_proto) */
+	bool alert_no_metadata;       /* metadata: no (drops rule metadata, flow object, app layer) */
 	bool alert_verdict;           /* verdict: the packet's final action */
 
 	/* types.drop options (all default false, as Suricata) */

@@ -21,7 +21,7 @@ void runmode_options_defaults(struct runmode_options *o)
 	stream_config_defaults(&o->stream);
 	app_config_defaults(&o->app);
 	o->defrag_enabled = o->stream_enabled = o->app_enabled = true;
-	o->http.extended = true;
+	o->http.extended = false; /* Suricata's default when the key is absent */
 	o->dns = o->eve.dns;
 	eve_tls_options_defaults(&o->tls);
 	o->checksum = CHECKSUM_AUTO;
