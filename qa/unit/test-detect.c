@@ -300,6 +300,14 @@ static void test_byte_test_string_bitmask(void **state)
 static void test_byte_jump(void **state)
 {
 	(void)state;
+	/* 0 bytes: the cursor moves by post_offset only (backwards here), as Suricata */
+	assert_true(opts_match("content:\"cd\"; byte_jump:0,0,relative,post_offset -4; "
+			       "pcre:\"/^abcd/R\";",
+			       "xxabcdyy"));
+	assert_false(opts_match("content:\"cd\"; byte_jump:0,0,relative,post_offset -3; "
+				"pcre:\"/^abcd/R\";",
+				"xxabcdyy"));
+	assert_false(opts_match("content:\"cd\"; byte_test:0,=,0,0,relative;", "xxabcdyy"));
 	/* length byte 3 skips "abc" and lands on "Z" */
 	assert_true(opts_match("content:\"L\"; byte_jump:1,0,relative,string; "
 			       "content:\"Z\"; distance:0; within:1;",

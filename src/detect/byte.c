@@ -171,15 +171,19 @@ int det_op_byte(struct det_ictx *c, const struct det_op *op, uint32_t pos, uint3
 	case DET_OP_BYTE_JUMP: {
 		const struct rule_byte *b = &m->u.byte;
 		int64_t at = read_pos(c, b, pos);
-		uint64_t v;
-		if (!byte_read(c, b, at, &v))
+		uint64_t v = 0;
+		/* 0 bytes: no number, the cursor moves by post_offset only (Suricata, bug 4623) */
+		bool zero = b->nbytes_var < 0 && b->nbytes == 0;
+		if (zero && (at < 0 || at > (int64_t)c->len))
+			return fail_code(b);
+		if (!zero && !byte_read(c, b, at, &v))
 			return fail_code(b);
 		v = scale(b, v);
 		if (v > UINT32_MAX)
 			return fail_code(b);
 		int64_t from = (b->flags & RULE_BF_FROM_BEGINNING) ? 0
 			       : (b->flags & RULE_BF_FROM_END) ? (int64_t)c->len
-							       : at + byte_count(c, b);
+							       : at + (zero ? 0 : byte_count(c, b));
 		int64_t np = from + (int64_t)v + b->post_offset;
 		if (np < 0)
 			np = 0;

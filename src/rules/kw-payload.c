@@ -622,8 +622,11 @@ static int byte_check_nbytes(struct rules_parse_ctx *ctx, const char *kwn, struc
 	if (b->nbytes_var >= 0)
 		return 0; /* checked at run time */
 	if (b->nbytes == 0 && !math) {
-		/* Suricata loads it (ET ships a few); it reads nothing and cannot match */
-		rules_opt_warning(ctx, "byte-range", "%s reads 0 bytes; it can never match", kwn);
+		/* Suricata loads it (ET ships a few); byte_jump then moves by its post_offset
+		 * only, the others read nothing and cannot match */
+		if (strcmp(kwn, "byte_jump") != 0)
+			rules_opt_warning(ctx, "byte-range", "%s reads 0 bytes; it can never match",
+					  kwn);
 		return 0;
 	}
 	if (b->flags & RULE_BF_STRING) {
