@@ -380,6 +380,23 @@ static void test_file_name(void **state)
 	txh_free(&h);
 }
 
+/* urilen counts the normalized URI, or the raw one with ",raw". */
+static void test_urilen_raw_norm(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"rw\"; urilen:6,raw; sid:1;)\n"
+		     "alert http any any -> any any (msg:\"n6\"; urilen:6; sid:2;)\n"
+		     "alert http any any -> any any (msg:\"n4\"; urilen:4,norm; sid:3;)\n"
+		     "alert http any any -> any any (msg:\"r4\"; urilen:4,raw; sid:4;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, "GET /a%20b HTTP/1.1\r\nHost: a\r\n\r\n");
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0);
+	assert_int_equal(h.hits[3], 1);
+	assert_int_equal(h.hits[4], 0);
+	txh_free(&h);
+}
+
 static void test_http_direction(void **state)
 {
 	(void)state;
@@ -898,6 +915,7 @@ int main(void)
 		cmocka_unit_test(test_pcre_flowvars),
 		cmocka_unit_test(test_base64_in_sticky_buffer),
 		cmocka_unit_test(test_file_name),
+		cmocka_unit_test(test_urilen_raw_norm),
 		cmocka_unit_test(test_http_direction),
 		cmocka_unit_test(test_http_negated),
 		cmocka_unit_test(test_http_user_agent_pcre),

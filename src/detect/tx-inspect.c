@@ -165,7 +165,8 @@ static bool txkw_match(const struct det_txkw *k, const struct app_tx *tx, const 
 	switch (k->type) {
 	case DET_TXKW_URILEN: {
 		uint32_t len;
-		return app_tx_get_urilen(tx, false, &len) == 0 && detect_num_match(&m->u.num, len);
+		return app_tx_get_urilen(tx, m->u.num.raw, &len) == 0 &&
+		       detect_num_match(&m->u.num, len);
 	}
 	case DET_TXKW_DNS_OPCODE: {
 		uint8_t op;

@@ -147,6 +147,7 @@ RULES_KW_PARSER(kw_num)
 	char tmp[128];
 	snprintf(tmp, sizeof(tmp), "%s", arg);
 	char *a = tmp;
+	bool raw = false;
 	if (strcmp(kw->name, "urilen") == 0) {
 		char *comma = strchr(a, ',');
 		if (comma) {
@@ -156,6 +157,7 @@ RULES_KW_PARSER(kw_num)
 						       "urilen: expected norm or raw after the comma, "
 						       "got \"%s\"",
 						       w);
+			raw = strcmp(w, "raw") == 0;
 			*comma = '\0';
 		}
 	}
@@ -200,6 +202,7 @@ RULES_KW_PARSER(kw_num)
 	if (!pm)
 		return rules_opt_error(ctx, "memory", "out of memory");
 	pm->m.u.num = n;
+	pm->m.u.num.raw = raw;
 	return 0;
 }
 

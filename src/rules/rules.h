@@ -263,6 +263,7 @@ enum rule_num_op {
 };
 struct rule_num {
 	uint8_t op; /* enum rule_num_op */
+	bool raw;   /* urilen:...,raw — the raw URI's length (default: the normalized one) */
 	uint64_t lo, hi;
 };
 
