@@ -661,6 +661,33 @@ static void test_checksum_keywords(void **state)
 	te_free(&te);
 }
 
+/* Host bits (xbits, hostbits) live in one table for all workers: a bit one thread sets on a
+ * host is seen by another thread's rule (autofp sends a host's flows to different workers). */
+static void test_hostbits_shared_by_threads(void **state)
+{
+	(void)state;
+	struct tengine te;
+	te_build(&te, "alert tcp any any -> any any (msg:\"set\"; content:\"login\"; "
+		      "xbits:set,seen,track ip_src; noalert; sid:1;)\n"
+		      "alert tcp any any -> any any (msg:\"chk\"; content:\"exfil\"; "
+		      "xbits:isset,seen,track ip_src; sid:2;)\n");
+	struct detect_thread *t2 = detect_thread_new(te.e);
+	assert_non_null(t2);
+	struct packet p;
+	pkt_make(&p, 6, "10.0.0.7", 1000, "10.0.0.2", 80, "login", 5);
+	struct detect_result res;
+	detect_packet(te.t, &p, &res);
+	pkt_make(&p, 6, "10.0.0.7", 2000, "10.0.0.3", 443, "exfil", 5);
+	detect_packet(t2, &p, &res);
+	assert_int_equal(res.n_alerts, 1);
+	assert_int_equal(res.alerts[0].rule->sid, 2);
+	pkt_make(&p, 6, "10.0.0.8", 2000, "10.0.0.3", 443, "exfil", 5);
+	detect_packet(t2, &p, &res);
+	assert_int_equal(res.n_alerts, 0); /* another host */
+	detect_thread_free(t2);
+	te_free(&te);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -699,6 +726,7 @@ int main(void)
 		cmocka_unit_test(test_ip_only_drop_scope),
 		cmocka_unit_test(test_windowed_prefilter),
 		cmocka_unit_test(test_checksum_keywords),
+		cmocka_unit_test(test_hostbits_shared_by_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -251,6 +251,7 @@ struct detect_engine {
 	/* threshold/rate state shared by the engine's worker threads (locked inside): the one
 	 * mutable part of an engine, touched only when a thresholded rule matches */
 	struct detect_thresholds *thr_shared;
+	struct detect_hosts *hosts_shared;   /* xbits/hostbits of all workers (flowbits.c) */
 	uint32_t recursion_limit;
 	uint32_t rules_pending;   /* in the engine, but waiting for app-layer / stream stages */
 	uint32_t rules_unsupported; /* status OK but using something the engine can't evaluate */

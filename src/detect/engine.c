@@ -473,6 +473,9 @@ static bool rule_wanted(const struct rule *r)
 	return r->status == RULE_STATUS_OK && !r->disabled && r->action != RULE_ACTION_CONFIG;
 }
 
+/* Entries of the engine's host table (xbits / hostbits), least recently used out first. */
+#define DET_HOSTS_MAX 65536
+
 int detect_engine_build(struct detect_engine **out, const struct rules_ruleset *rs,
 			const struct detect_config *cfg, char *err, size_t errlen)
 {
@@ -565,6 +568,11 @@ int detect_engine_build(struct detect_engine **out, const struct rules_ruleset *
 		snprintf(err, errlen, "out of memory for the threshold table");
 		goto fail;
 	}
+	e->hosts_shared = detect_hosts_new(DET_HOSTS_MAX);
+	if (!e->hosts_shared) {
+		snprintf(err, errlen, "out of memory for the host table");
+		goto fail;
+	}
 	if (det_groups_build(e, err, errlen) < 0 || det_mpm_build(e, err, errlen) < 0)
 		goto fail;
 	if (det_pending_build(e) < 0) {
@@ -597,6 +605,7 @@ void detect_engine_free(struct detect_engine *e)
 	free(e->portmap[1]);
 	detect_vars_names_free(&e->vars);
 	detect_thresholds_free(e->thr_shared);
+	detect_hosts_free(e->hosts_shared);
 	detect_threshold_config_free(e->thr_cfg);
 	free(e);
 }
@@ -610,7 +619,6 @@ void detect_engine_get_stats(const struct detect_engine *e, struct detect_engine
 
 /* ---- thread context ---------------------------------------------------------------------- */
 
-#define DET_HOSTS_MAX 65536
 
 struct detect_thread *detect_thread_new(const struct detect_engine *e)
 {
@@ -628,7 +636,7 @@ struct detect_thread *detect_thread_new(const struct detect_engine *e)
 	t->mctx = pcre2_match_context_create(NULL);
 	t->mctx_unlimited = pcre2_match_context_create(NULL);
 	t->jit_stack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
-	t->hosts = detect_hosts_new(DET_HOSTS_MAX);
+	t->hosts = e->hosts_shared; /* one table for all workers (its own lock) */
 	t->thr = e->thr_shared;
 	if (!t->cand_bits || !t->cand || !t->cand_sorted || !t->cand_tmp || !t->b64_buf || !t->md || !t->mctx ||
 	    !t->mctx_unlimited || !t->jit_stack || !t->hosts || !t->thr)
@@ -657,7 +665,7 @@ void detect_thread_free(struct detect_thread *t)
 	pcre2_match_context_free(t->mctx);
 	pcre2_match_context_free(t->mctx_unlimited);
 	pcre2_jit_stack_free(t->jit_stack);
-	detect_hosts_free(t->hosts);
+	t->hosts = NULL; /* the engine's */
 	free(t->cand_bits);
 	free(t->cand);
 	free(t->cand_sorted);

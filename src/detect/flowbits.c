@@ -6,8 +6,10 @@
  * detect_flow_free as the flow ends). Host bits live in a per-worker table keyed by one address
  * (track ip_src / ip_dst, hostbits) or by an unordered address pair (track ip_pair), with a cap
  * on entries: when full, the least recently used entry goes (counted as "expired" when none of
- * its bits was still alive, else as "evicted").
+ * its bits was still alive, else as "evicted"). The engine keeps one host table for all workers
+ * (a host's flows may go to different workers in autofp), behind a mutex; flow state needs none.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -314,6 +316,7 @@ struct host_entry {
 };
 
 struct detect_hosts {
+	pthread_mutex_t lock; /* held by detect_bits_check / detect_bits_apply for host bits */
 	struct host_entry **buckets;
 	uint32_t n_buckets;
 	uint32_t count, max;
@@ -338,6 +341,11 @@ struct detect_hosts *detect_hosts_new(uint32_t max_entries)
 	}
 	h->n_buckets = nb;
 	h->max = max_entries;
+	if (pthread_mutex_init(&h->lock, NULL) != 0) {
+		free(h->buckets);
+		free(h);
+		return NULL;
+	}
 	return h;
 }
 
@@ -357,6 +365,7 @@ void detect_hosts_free(struct detect_hosts *h)
 		host_entry_free(e);
 		e = next;
 	}
+	pthread_mutex_destroy(&h->lock);
 	free(h->buckets);
 	free(h);
 }
@@ -633,10 +642,15 @@ bool detect_bits_check(const struct detect_bits_op *op, const struct packet *p,
 	if (op->track == RULE_TRACK_FLOW && !p->flow)
 		return false;
 	bool want_set = op->cmd == RULE_BITS_ISSET;
+	bool host = op->track != RULE_TRACK_FLOW && hosts;
 	uint32_t hits = 0;
+	if (host)
+		pthread_mutex_lock(&hosts->lock);
 	for (uint16_t i = 0; i < op->n; i++)
 		if (bit_is_set(op, p, hosts, op->ids[i]) == want_set)
 			hits++;
+	if (host)
+		pthread_mutex_unlock(&hosts->lock);
 	return op->and_group ? hits == op->n : hits > 0;
 }
 
@@ -661,6 +675,9 @@ int detect_bits_apply(const struct detect_bits_op *op, const struct packet *p,
 	if (op->track == RULE_TRACK_FLOW && !p->flow)
 		return 0; /* nothing to hang the bit on, as in Suricata */
 	int rc = 0;
+	bool host = op->track != RULE_TRACK_FLOW && hosts;
+	if (host)
+		pthread_mutex_lock(&hosts->lock);
 	for (uint16_t i = 0; i < op->n; i++) {
 		int r;
 		if (op->track == RULE_TRACK_FLOW) {
@@ -675,6 +692,8 @@ int detect_bits_apply(const struct detect_bits_op *op, const struct packet *p,
 		if (r < 0)
 			rc = -1;
 	}
+	if (host)
+		pthread_mutex_unlock(&hosts->lock);
 	return rc;
 }
 
