@@ -162,19 +162,19 @@ static bool file_is_space(uint8_t c)
 	return c == ' ' || c == '\t';
 }
 
-/* Parameters are split at ';' and trimmed; the first "filename=" one gives the name, its
- * surrounding double quotes removed (Suricata does not unescape inside them either). */
-int app_file_disposition_name(const uint8_t *v, size_t n, const uint8_t **name, size_t *len)
+/* Parameter `key` (with '=') of a header value: parameters are split at ';' and trimmed, the
+ * first `key` one gives the value with its surrounding double quotes removed (Suricata does not
+ * unescape inside them either). */
+static int header_param(const uint8_t *v, size_t n, const char *key, const uint8_t **out,
+			size_t *olen)
 {
-	static const char key[] = "filename=";
-	const size_t kl = sizeof(key) - 1;
+	size_t kl = strlen(key);
 	size_t i = 0;
 	while (i < n) {
 		size_t s = i;
 		while (i < n && v[i] != ';')
 			i++;
-		size_t e = i;
-		i++; /* past ';' */
+		size_t e = i++;
 		while (s < e && file_is_space(v[s]))
 			s++;
 		while (e > s && file_is_space(v[e - 1]))
@@ -187,11 +187,17 @@ int app_file_disposition_name(const uint8_t *v, size_t n, const uint8_t **name, 
 			if (e > s && v[e - 1] == '"')
 				e--;
 		}
-		*name = v + s;
-		*len = e - s;
+		*out = v + s;
+		*olen = e - s;
 		return 0;
 	}
 	return -1;
+}
+
+/* The file name of a Content-Disposition value: its "filename=" parameter. */
+int app_file_disposition_name(const uint8_t *v, size_t n, const uint8_t **name, size_t *len)
+{
+	return header_param(v, n, "filename=", name, len);
 }
 
 /* ---- multipart/form-data ------------------------------------------------------------------- */
@@ -221,36 +227,6 @@ struct http_multipart {
 	size_t name_len;
 };
 
-/* Find parameter `key` (with '=') in a header value; quotes removed. */
-static int mp_param(const uint8_t *v, size_t n, const char *key, const uint8_t **out,
-		    size_t *olen)
-{
-	size_t kl = strlen(key);
-	size_t i = 0;
-	while (i < n) {
-		size_t s = i;
-		while (i < n && v[i] != ';')
-			i++;
-		size_t e = i++;
-		while (s < e && file_is_space(v[s]))
-			s++;
-		while (e > s && file_is_space(v[e - 1]))
-			e--;
-		if (e - s < kl || strncasecmp((const char *)v + s, key, kl) != 0)
-			continue;
-		s += kl;
-		if (s < e && v[s] == '"') {
-			s++;
-			if (e > s && v[e - 1] == '"')
-				e--;
-		}
-		*out = v + s;
-		*olen = e - s;
-		return 0;
-	}
-	return -1;
-}
-
 struct http_multipart *http_multipart_new(const uint8_t *ctype, size_t n)
 {
 	static const char mt[] = "multipart/form-data";
@@ -261,7 +237,7 @@ struct http_multipart *http_multipart_new(const uint8_t *ctype, size_t n)
 		return NULL;
 	const uint8_t *b;
 	size_t bl;
-	if (mp_param(ctype, n, "boundary=", &b, &bl) < 0 || bl == 0 || bl > MP_BOUNDARY_MAX)
+	if (header_param(ctype, n, "boundary=", &b, &bl) < 0 || bl == 0 || bl > MP_BOUNDARY_MAX)
 		return NULL;
 	for (size_t k = 0; k < bl; k++)
 		if (b[k] == '\r' || b[k] == '\n')
