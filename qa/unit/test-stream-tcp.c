@@ -366,6 +366,22 @@ static void test_retransmission_after_history_wrap(void **s)
 	env_done(&e);
 }
 
+/* A SYN/ACK sent again after the handshake, while the client's request waits for its ACK,
+ * leaves that data alone (it is not TCP Fast Open data the server refused). */
+static void test_synack_resend_keeps_data(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "GET /x\r\n");
+	seg(&e, 1, ISN_S, C(0), TH_SYN | TH_ACK, NULL);
+	assert_int_equal(e.got_len[0], 0);
+	ack_c(&e, 8);
+	assert_string_equal(e.got[0], "GET /x\r\n");
+	env_done(&e);
+}
+
 /* Delivered bytes never change; different data in a retransmission is an event. */
 static void test_retransmission_different(void **s)
 {
@@ -1360,6 +1376,7 @@ int main(void)
 		cmocka_unit_test(test_retransmission_same),
 		cmocka_unit_test(test_retransmission_different),
 		cmocka_unit_test(test_retransmission_after_history_wrap),
+		cmocka_unit_test(test_synack_resend_keeps_data),
 		cmocka_unit_test(test_partial_overlap),
 		cmocka_unit_test(test_tcp_policies),
 		cmocka_unit_test(test_host_os_policy_tcp),

@@ -1051,9 +1051,10 @@ void stream_handle_packet(struct stream_ctx *sc, struct packet *p, struct stream
 			else
 				out->ignored = true;
 		}
-		if ((flags & TH_ACK) && od->base_off == 0 && od->segs) {
+		if ((flags & TH_ACK) && od->base_off == 0 && od->segs && sf->hs != HS_DONE) {
 			/* the SYN/ACK acknowledges the SYN's data (taken: it goes on) or only the
-			 * SYN (refused: the client sends it again after the handshake) */
+			 * SYN (refused: the client sends it again after the handshake); a SYN/ACK
+			 * sent again after the handshake leaves the client's data alone */
 			if (p->tcp_ack == od->base_seq) {
 				dir_free_segs(sc, od);
 			} else {
