@@ -16,7 +16,7 @@
 #include "eve-validate.h"
 #include <jansson.h>
 
-#include "app/file.h"
+#include "app/file-int.h"
 #include "output/output.h"
 #include "util/util.h"
 

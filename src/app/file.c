@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "app/file.h"
+#include "app/file-int.h"
 #include "util/util.h"
 
 /* Digests in progress of an open file. */

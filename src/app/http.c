@@ -25,7 +25,7 @@
 #include <zlib.h>
 
 #include "app/app-int.h"
-#include "app/file.h"
+#include "app/file-int.h"
 #include "app/http-int.h"
 
 /* Parser state of one direction. */

@@ -4,7 +4,7 @@ noinst_LIBRARIES += src/app/libapp.a
 src_app_libapp_a_SOURCES = src/app/app.h src/app/app-int.h src/app/app.c
 # HTTP/1 parser
 src_app_libapp_a_SOURCES += src/app/http-int.h src/app/http.c src/app/http-buffers.c \
-	src/app/uri-normalize.c src/app/file.h src/app/file.c
+	src/app/uri-normalize.c src/app/file-int.h src/app/file.c
 # The sources the app fuzz targets compile with clang (core + parsers).
 APP_SRCS = src/app/app.c src/app/http.c src/app/http-buffers.c src/app/uri-normalize.c \
 	src/app/file.c

@@ -1,5 +1,5 @@
 /*
- * file.h — file tracking inside the app layer (file.c): what the parsers call to open a file,
+ * file-int.h — file tracking inside the app layer (file.c): what the parsers call to open a file,
  * feed it bytes or lost bytes and close it, plus the HTTP helpers that name files
  * (Content-Disposition, the URI path) and split multipart/form-data request bodies into files.
  * Only src/app/ includes this; other stages see struct app_file through app.h.
