@@ -641,7 +641,7 @@ static void test_checksum_keywords(void **state)
 	b[36] = (uint8_t)(tc >> 8);
 	b[37] = (uint8_t)tc;
 	struct decode_ctx dc;
-	decode_ctx_init(&dc, CHECKSUM_NONE);
+	decode_ctx_init(&dc, CHECKSUM_AUTO);
 	struct packet p;
 	memset(&p, 0, sizeof(p));
 	p.data = b;
@@ -658,6 +658,11 @@ static void test_checksum_keywords(void **state)
 	assert_true(te_fires(&te, &p, 1));
 	assert_false(te_fires(&te, &p, 2));
 	assert_true(te_fires(&te, &p, 3));
+	/* validation off (-k none): every checksum counts as valid, as in Suricata */
+	decode_ctx_init(&dc, CHECKSUM_NONE);
+	assert_int_equal(decode_packet(&dc, &p), 0);
+	assert_false(te_fires(&te, &p, 1));
+	assert_true(te_fires(&te, &p, 2));
 	te_free(&te);
 }
 

@@ -156,6 +156,8 @@ int decode_packet(struct decode_ctx *ctx, struct packet *p)
 	st->pkts++;
 	if (st->pkts == DECODE_CSUM_SAMPLE && ctx->checksum_mode == CHECKSUM_AUTO)
 		checksum_auto_check(ctx);
+	if (ctx->checksum_mode == CHECKSUM_NONE)
+		p->flags |= PKT_F_CSUM_IGNORE;
 	st->bytes += len;
 	if (len > st->max_pkt_size)
 		st->max_pkt_size = len;

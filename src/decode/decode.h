@@ -166,6 +166,8 @@ enum {
 	PKT_F_CSUM_CHECKED = 1u << 7,  /* checksums were verified (the *_CSUM_BAD flags are final) */
 	PKT_F_PSEUDO = 1u << 8,        /* made up by the engine for a flow (its end, the other
 					* side's data): no bytes were captured */
+	PKT_F_CSUM_IGNORE = 1u << 9,   /* checksums are not validated (-k none, or auto mode
+					* assuming offload): checksum keywords see them valid */
 };
 
 /* tcp_flags bits */

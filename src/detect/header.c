@@ -184,7 +184,8 @@ static bool ipopts_match(uint64_t opt, const struct packet *p)
  * The checksum keywords: `want_valid` against the checksum of the layer the keyword names, on
  * packets of that IP version and protocol only. The decoder's verdict is used when it checked
  * the packet; otherwise the checksums are summed here on a copy (the packet, its counters and
- * events stay as they are: a rule asking is not the decoder validating).
+ * events stay as they are: a rule asking is not the decoder validating). Where validation is
+ * off (-k none, offload assumed) every checksum counts as valid, as in Suricata.
  */
 static bool csum_match(enum hdr_kw k, bool want_valid, const struct packet *p)
 {
@@ -200,6 +201,8 @@ static bool csum_match(enum hdr_kw k, bool want_valid, const struct packet *p)
 	    (need[k].proto && (p->ip_proto != need[k].proto || !p->l4_hdr)))
 		return false;
 	uint32_t flags = p->flags;
+	if (flags & PKT_F_CSUM_IGNORE)
+		return want_valid; /* as Suricata: ignored checksums count as valid */
 	if (!(flags & PKT_F_CSUM_CHECKED)) {
 		struct packet q = *p;
 		struct decode_ctx ctx;
