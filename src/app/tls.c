@@ -345,22 +345,36 @@ static int tls_parse_hello(struct app_parse_ctx *pc, void *tpv, const uint8_t *b
 
 /* ---- handshake messages ---------------------------------------------------------------------- */
 
-static int tls_on_client_hello(struct app_parse_ctx *pc, struct tls_parser *tp,
-			       const uint8_t *body, uint32_t len)
+/* A hello message parsed into *out (freed by the caller); a malformed one raises the event.
+ * 1 when the session's state is gone (nothing to do), -1 out of memory. */
+static int tls_hello_read(struct app_parse_ctx *pc, struct tls_parser *tp, const uint8_t *body,
+			  uint32_t len, bool client, struct tls_state **ts, struct tls_hello **out)
 {
-	struct tls_state *ts = tls_tx_get(pc, tp);
-	if (!ts)
-		return tp->done ? 0 : -1;
+	*ts = tls_tx_get(pc, tp);
+	if (!*ts)
+		return tp->done ? 1 : -1;
 	struct tls_hello *h = malloc(sizeof(*h));
 	if (!h)
 		return -1;
-	int rc = tls_parse_hello(pc, tp, body, len, true, h, ts);
+	int rc = tls_parse_hello(pc, tp, body, len, client, h, *ts);
 	if (rc < 0) {
 		free(h);
 		return -1;
 	}
 	if (rc > 0)
 		tls_event(pc, tp, APP_EVENT_TLS_INVALID_HANDSHAKE_MESSAGE);
+	*out = h;
+	return 0;
+}
+
+static int tls_on_client_hello(struct app_parse_ctx *pc, struct tls_parser *tp,
+			       const uint8_t *body, uint32_t len)
+{
+	struct tls_state *ts;
+	struct tls_hello *h;
+	int rc = tls_hello_read(pc, tp, body, len, true, &ts, &h);
+	if (rc)
+		return rc > 0 ? 0 : -1;
 	ts->flags |= TLS_F_CLIENT_HELLO;
 	ts->client_version = h->version;
 	if (!(ts->flags & TLS_F_SERVER_HELLO))
@@ -383,19 +397,11 @@ static int tls_on_client_hello(struct app_parse_ctx *pc, struct tls_parser *tp,
 static int tls_on_server_hello(struct app_parse_ctx *pc, struct tls_parser *tp,
 			       const uint8_t *body, uint32_t len)
 {
-	struct tls_state *ts = tls_tx_get(pc, tp);
-	if (!ts)
-		return tp->done ? 0 : -1;
-	struct tls_hello *h = malloc(sizeof(*h));
-	if (!h)
-		return -1;
-	int rc = tls_parse_hello(pc, tp, body, len, false, h, ts);
-	if (rc < 0) {
-		free(h);
-		return -1;
-	}
-	if (rc > 0)
-		tls_event(pc, tp, APP_EVENT_TLS_INVALID_HANDSHAKE_MESSAGE);
+	struct tls_state *ts;
+	struct tls_hello *h;
+	int rc = tls_hello_read(pc, tp, body, len, false, &ts, &h);
+	if (rc)
+		return rc > 0 ? 0 : -1;
 	ts->flags |= TLS_F_SERVER_HELLO;
 	ts->version = h->n_versions ? h->versions[0] : h->version;
 	ts->cipher = h->n_ciphers ? h->ciphers[0] : 0;

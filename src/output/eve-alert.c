@@ -210,14 +210,8 @@ void eve_log_alert(struct eve *e, const struct packet *p, const struct detect_al
 		if (info && info->app_proto && info->app_proto[0])
 			jbuf_add_str(j, "app_proto", info->app_proto);
 		if (meta && info && info->tx) {
-			/* the app-layer record of the transaction, as Suricata adds it: the http
-			 * object of an alert always has the extended fields */
-			struct eve_http_opts ho = { .extended = true };
-			if (info->http) {
-				ho = *info->http;
-				ho.extended = true;
-			}
-			eve_http_fields(j, info->tx, &ho);
+			/* the app-layer record of the transaction, as Suricata adds it */
+			eve_http_fields_extended(j, info->tx, info->http);
 			eve_tls_fields(j, info->tx, NULL);
 			eve_dns_fields(j, info->tx);
 		}

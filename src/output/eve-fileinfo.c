@@ -23,13 +23,7 @@ void eve_log_fileinfo(struct eve *e, const struct packet *p, const struct flow *
 	struct jbuf *j = eve_jbuf(e);
 	eve_begin_dir_record(e, j, "fileinfo", ts_usec, p, f, file->dir);
 	if (tx->proto == APP_PROTO_HTTP) {
-		/* as in alerts, the transaction's http object with the extended fields */
-		struct eve_http_opts o = { .extended = true };
-		if (ho) {
-			o = *ho;
-			o.extended = true;
-		}
-		eve_http_fields(j, tx, &o);
+		eve_http_fields_extended(j, tx, ho);
 		jbuf_add_str(j, "app_proto", "http");
 	}
 	jbuf_open_object(j, "fileinfo");

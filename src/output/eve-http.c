@@ -36,6 +36,17 @@ static void eve_http_headers(struct jbuf *j, const char *key, const struct http_
 	jbuf_close_array(j);
 }
 
+void eve_http_fields_extended(struct jbuf *j, const struct app_tx *tx,
+			      const struct eve_http_opts *o)
+{
+	struct eve_http_opts x = { .extended = true };
+	if (o) {
+		x = *o;
+		x.extended = true;
+	}
+	eve_http_fields(j, tx, &x);
+}
+
 void eve_http_fields(struct jbuf *j, const struct app_tx *tx, const struct eve_http_opts *o)
 {
 	const struct http_tx *t = tx->proto_tx;

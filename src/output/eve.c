@@ -396,46 +396,56 @@ void eve_set_flow_vars_source(struct eve *e, eve_flow_vars_fn fn, const void *ct
  * tagging).
  */
 #define EVE_VARS_MAX 64
+
+/* A flowbit's traffic tag: 0 for traffic/id/X, 1 for traffic/label/X, -1 for any other bit;
+ * *tag is X. */
+static int traffic_kind(const struct detect_var *v, const char **tag)
+{
+	static const char *const prefix[2] = { "traffic/id/", "traffic/label/" };
+	for (int k = 0; k < 2 && v->kind == DETECT_VAR_FLOWBIT; k++) {
+		size_t pl = strlen(prefix[k]);
+		if (strncmp(v->name, prefix[k], pl) == 0) {
+			*tag = v->name + pl;
+			return k;
+		}
+	}
+	return -1;
+}
+
 static void add_flow_vars(struct eve *e, struct jbuf *j, const struct flow *f)
 {
 	struct detect_var v[EVE_VARS_MAX];
 	size_t n = e->flow_vars(e->flow_vars_ctx, f, v, EVE_VARS_MAX);
-	if (!n)
-		return;
-	static const char *const traffic_kind[2] = { "id", "label" };
+	int kind[EVE_VARS_MAX];
+	const char *tag[EVE_VARS_MAX];
 	size_t n_meta = 0, n_traffic[2] = { 0, 0 };
 	for (size_t i = 0; i < n; i++) {
-		bool traffic = false;
-		for (int k = 0; k < 2 && v[i].kind == DETECT_VAR_FLOWBIT; k++) {
-			size_t pl = k ? 14 : 11; /* "traffic/label/", "traffic/id/" */
-			if (strncmp(v[i].name, k ? "traffic/label/" : "traffic/id/", pl) == 0) {
-				n_traffic[k]++;
-				traffic = true;
-			}
-		}
-		n_meta += !traffic;
+		kind[i] = traffic_kind(&v[i], &tag[i]);
+		if (kind[i] < 0)
+			n_meta++;
+		else
+			n_traffic[kind[i]]++;
 	}
 	if (n_meta) {
-		jbuf_open_object(j, "metadata");
 		static const char *const keys[] = { [DETECT_VAR_FLOWBIT] = "flowbits",
 						    [DETECT_VAR_FLOWVAR] = "flowvars",
 						    [DETECT_VAR_FLOWINT] = "flowints" };
-		for (int kind = DETECT_VAR_FLOWBIT; kind <= DETECT_VAR_FLOWINT; kind++) {
+		jbuf_open_object(j, "metadata");
+		for (int vk = DETECT_VAR_FLOWBIT; vk <= DETECT_VAR_FLOWINT; vk++) {
 			bool opened = false;
 			for (size_t i = 0; i < n; i++) {
-				if ((int)v[i].kind != kind || (kind == DETECT_VAR_FLOWBIT &&
-							       strncmp(v[i].name, "traffic/", 8) == 0))
+				if ((int)v[i].kind != vk || kind[i] >= 0)
 					continue;
 				if (!opened) {
-					if (kind == DETECT_VAR_FLOWINT)
-						jbuf_open_object(j, keys[kind]);
+					if (vk == DETECT_VAR_FLOWINT)
+						jbuf_open_object(j, keys[vk]);
 					else
-						jbuf_open_array(j, keys[kind]);
+						jbuf_open_array(j, keys[vk]);
 					opened = true;
 				}
-				if (kind == DETECT_VAR_FLOWBIT) {
+				if (vk == DETECT_VAR_FLOWBIT) {
 					jbuf_add_str(j, NULL, v[i].name);
-				} else if (kind == DETECT_VAR_FLOWINT) {
+				} else if (vk == DETECT_VAR_FLOWINT) {
 					jbuf_add_uint(j, v[i].name, v[i].ival);
 				} else {
 					jbuf_open_object(j, NULL);
@@ -443,26 +453,23 @@ static void add_flow_vars(struct eve *e, struct jbuf *j, const struct flow *f)
 					jbuf_close_object(j);
 				}
 			}
-			if (opened) {
-				if (kind == DETECT_VAR_FLOWINT)
-					jbuf_close_object(j);
-				else
-					jbuf_close_array(j);
-			}
+			if (opened && vk == DETECT_VAR_FLOWINT)
+				jbuf_close_object(j);
+			else if (opened)
+				jbuf_close_array(j);
 		}
 		jbuf_close_object(j);
 	}
 	if (n_traffic[0] || n_traffic[1]) {
+		static const char *const traffic_key[2] = { "id", "label" };
 		jbuf_open_object(j, "traffic");
 		for (int k = 0; k < 2; k++) {
 			if (!n_traffic[k])
 				continue;
-			size_t pl = k ? 14 : 11;
-			jbuf_open_array(j, traffic_kind[k]);
+			jbuf_open_array(j, traffic_key[k]);
 			for (size_t i = 0; i < n; i++)
-				if (v[i].kind == DETECT_VAR_FLOWBIT &&
-				    strncmp(v[i].name, k ? "traffic/label/" : "traffic/id/", pl) == 0)
-					jbuf_add_str(j, NULL, v[i].name + pl);
+				if (kind[i] == k)
+					jbuf_add_str(j, NULL, tag[i]);
 			jbuf_close_array(j);
 		}
 		jbuf_close_object(j);

@@ -325,6 +325,10 @@ struct eve_http_opts {
 
 /* The "http" object of a transaction (also used by alerts' app-layer metadata). */
 void eve_http_fields(struct jbuf *j, const struct app_tx *tx, const struct eve_http_opts *o);
+/* The same with the extended fields whatever o says: the http object of alert and fileinfo
+ * records, as Suricata writes it (o NULL: defaults). */
+void eve_http_fields_extended(struct jbuf *j, const struct app_tx *tx,
+			      const struct eve_http_opts *o);
 /* One "http" record with tx_id for a completed HTTP transaction of flow `f` (p may be NULL). */
 void eve_log_http(struct eve *e, const struct packet *p, const struct flow *f,
 		  const struct app_tx *tx, uint64_t ts_usec, const struct eve_http_opts *o);

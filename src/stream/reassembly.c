@@ -256,6 +256,24 @@ static int hist_cmp(const struct stream_dir *dd, uint32_t back, const uint8_t *d
 
 /* ---- output -------------------------------------------------------------------------------- */
 
+/* Copy bytes to the end of the result's scratch buffer, growing it; false out of memory. */
+static bool scratch_append(struct stream_ctx *sc, const uint8_t *data, uint32_t len)
+{
+	if (sc->scratch_len + len > sc->scratch_cap) {
+		size_t cap = sc->scratch_cap ? sc->scratch_cap : 4096;
+		while (cap < sc->scratch_len + len)
+			cap *= 2;
+		uint8_t *nb = realloc(sc->scratch, cap);
+		if (!nb)
+			return false;
+		sc->scratch = nb;
+		sc->scratch_cap = cap;
+	}
+	memcpy(sc->scratch + sc->scratch_len, data, len);
+	sc->scratch_len += len;
+	return true;
+}
+
 /*
  * Append delivered bytes of direction d at stream offset `off` to the result. Consecutive
  * bytes of one direction extend the last chunk. `direct` data is referenced, not copied (only
@@ -270,18 +288,8 @@ static bool emit(struct stream_ctx *sc, uint8_t d, struct stream_dir *dd, uint64
 		struct stream_chunk *c = &out->chunks[i];
 		if (!direct && c->dir == d && !c->eof && !sc->direct[i] && !dd->gap_pending &&
 		    c->offset + c->len == off && sc->soff[i] + c->len == sc->scratch_len) {
-			if (sc->scratch_len + len > sc->scratch_cap) {
-				size_t cap = sc->scratch_cap ? sc->scratch_cap : 4096;
-				while (cap < sc->scratch_len + len)
-					cap *= 2;
-				uint8_t *nb = realloc(sc->scratch, cap);
-				if (!nb)
-					return false;
-				sc->scratch = nb;
-				sc->scratch_cap = cap;
-			}
-			memcpy(sc->scratch + sc->scratch_len, data, len);
-			sc->scratch_len += len;
+			if (!scratch_append(sc, data, len))
+				return false;
 			c->len += len;
 			return true;
 		}
@@ -293,20 +301,11 @@ static bool emit(struct stream_ctx *sc, uint8_t d, struct stream_dir *dd, uint64
 		sc->direct[i] = data;
 		sc->soff[i] = 0;
 	} else {
-		if (sc->scratch_len + len > sc->scratch_cap) {
-			size_t cap = sc->scratch_cap ? sc->scratch_cap : 4096;
-			while (cap < sc->scratch_len + len)
-				cap *= 2;
-			uint8_t *nb = realloc(sc->scratch, cap);
-			if (!nb)
-				return false;
-			sc->scratch = nb;
-			sc->scratch_cap = cap;
-		}
-		memcpy(sc->scratch + sc->scratch_len, data, len);
+		size_t at = sc->scratch_len;
+		if (!scratch_append(sc, data, len))
+			return false;
 		sc->direct[i] = NULL;
-		sc->soff[i] = sc->scratch_len;
-		sc->scratch_len += len;
+		sc->soff[i] = at;
 	}
 	struct stream_chunk *c = &out->chunks[i];
 	memset(c, 0, sizeof(*c));
