@@ -283,7 +283,7 @@ static void print_summary(const struct runmode_options *o, const struct runmode_
 	for (size_t i = 0; i < DECODE_EVENT_MAX; i++)
 		events += s->decode.events[i];
 	log_notice("%llu packets (%llu bytes), %llu flows, %llu decoder events, %llu invalid "
-		   "packets, %.2f s",
+		   "packets, %.3f s processing",
 		   (unsigned long long)s->decode.pkts, (unsigned long long)s->decode.bytes,
 		   (unsigned long long)s->flow.created, (unsigned long long)events,
 		   (unsigned long long)s->decode.invalid, secs);
