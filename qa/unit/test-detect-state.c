@@ -611,6 +611,71 @@ static void test_flowbits_groups(void **state)
 	vf_free(v);
 }
 
+/* Snort's flowbits groups: set/setx make members, setx clears the others, "all"/"any" work on
+ * the members, reset clears every bit of the flow. */
+static void test_flowbits_snort_groups(void **state)
+{
+	(void)state;
+	struct vars_fixture *v = vf_new(
+		"alert tcp any any -> any any (flowbits:set,a,g; sid:1;)\n"
+		"alert tcp any any -> any any (flowbits:setx,b&c,g; sid:2;)\n"
+		"alert tcp any any -> any any (flowbits:isset,any,g; sid:3;)\n"
+		"alert tcp any any -> any any (flowbits:isset,all,g; sid:4;)\n"
+		"alert tcp any any -> any any (flowbits:isnotset,all,g; sid:5;)\n"
+		"alert tcp any any -> any any (flowbits:unset,all,g; sid:6;)\n"
+		"alert tcp any any -> any any (flowbits:toggle,all,g; sid:7;)\n"
+		"alert tcp any any -> any any (flowbits:set,x; sid:8;)\n"
+		"alert tcp any any -> any any (flowbits:reset; sid:9;)\n"
+		"alert tcp any any -> any any (flowbits:isset,any,empty; sid:10;)\n");
+	struct detect_bits_op seta = vf_bits(v, 0, "flowbits", 0);
+	struct detect_bits_op setxbc = vf_bits(v, 1, "flowbits", 0);
+	struct detect_bits_op any = vf_bits(v, 2, "flowbits", 0);
+	struct detect_bits_op all = vf_bits(v, 3, "flowbits", 0);
+	struct detect_bits_op none = vf_bits(v, 4, "flowbits", 0);
+	struct detect_bits_op unset_all = vf_bits(v, 5, "flowbits", 0);
+	struct detect_bits_op toggle_all = vf_bits(v, 6, "flowbits", 0);
+	struct detect_bits_op setx = vf_bits(v, 7, "flowbits", 0);
+	struct detect_bits_op reset = vf_bits(v, 8, "flowbits", 0);
+	struct detect_bits_op empty = vf_bits(v, 9, "flowbits", 0);
+	assert_ptr_equal(seta.group, setxbc.group);
+	assert_int_equal(seta.group->n, 3); /* a, b, c */
+	uint32_t a = seta.ids[0], b = setxbc.ids[0], c = setxbc.ids[1], x = setx.ids[0];
+	struct packet p;
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	ts_tcp(&p, TH_ACK, 1);
+	p.flow = &f;
+	assert_false(detect_bits_check(&any, &p, NULL));
+	assert_true(detect_bits_check(&none, &p, NULL));
+	assert_false(detect_bits_check(&empty, &p, NULL)); /* a group without members */
+	assert_int_equal(detect_bits_apply(&seta, &p, NULL), 0);
+	assert_int_equal(detect_bits_apply(&setx, &p, NULL), 0); /* x: not in the group */
+	assert_true(detect_bits_check(&any, &p, NULL));
+	assert_false(detect_bits_check(&all, &p, NULL));
+	assert_false(detect_bits_check(&none, &p, NULL));
+	/* setx b&c: a is cleared, x (no member) stays */
+	assert_int_equal(detect_bits_apply(&setxbc, &p, NULL), 0);
+	assert_false(detect_flowbit_is_set(&f, a));
+	assert_true(detect_flowbit_is_set(&f, b) && detect_flowbit_is_set(&f, c));
+	assert_true(detect_flowbit_is_set(&f, x));
+	assert_false(detect_bits_check(&all, &p, NULL));
+	/* toggle all: a on, b and c off */
+	assert_int_equal(detect_bits_apply(&toggle_all, &p, NULL), 0);
+	assert_true(detect_flowbit_is_set(&f, a));
+	assert_false(detect_flowbit_is_set(&f, b) || detect_flowbit_is_set(&f, c));
+	assert_int_equal(detect_bits_apply(&toggle_all, &p, NULL), 0);
+	assert_int_equal(detect_bits_apply(&seta, &p, NULL), 0);
+	assert_true(detect_bits_check(&all, &p, NULL));
+	/* unset all clears the members only; reset clears everything */
+	assert_int_equal(detect_bits_apply(&unset_all, &p, NULL), 0);
+	assert_true(detect_bits_check(&none, &p, NULL));
+	assert_true(detect_flowbit_is_set(&f, x));
+	assert_int_equal(detect_bits_apply(&reset, &p, NULL), 0);
+	assert_false(detect_flowbit_is_set(&f, x));
+	detect_flow_free(&f);
+	vf_free(v);
+}
+
 /* Set-after-match: the engine calls apply only when the whole rule matched. Here a rule that
  * sets a bit and whose other condition fails must leave the bit unset; a later rule in the same
  * packet sees a bit set by an earlier matching rule. */
@@ -928,6 +993,7 @@ int main(void)
 		cmocka_unit_test(test_vars_intern),
 		cmocka_unit_test(test_flowbits_set_isset),
 		cmocka_unit_test(test_flowbits_groups),
+		cmocka_unit_test(test_flowbits_snort_groups),
 		cmocka_unit_test(test_flowbits_post_match),
 		cmocka_unit_test(test_flowint),
 		cmocka_unit_test(test_flowint_post_match),

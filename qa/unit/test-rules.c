@@ -525,6 +525,18 @@ static void test_kw_flow(void **state)
 	expect_err(HDR "(flowbits:frob,a; sid:1;)", "keyword-arg");
 	expect_err(HDR "(flowbits:set,a|b; sid:1;)", "keyword-arg");
 	expect_err(HDR "(flowbits:set; sid:1;)", "keyword-arg");
+	/* Snort's flowbits groups */
+	expect_ok(HDR "(flowbits:setx,a&b,grp; flowbits:set,c,grp; flowbits:noalert; sid:1; rev:1;)");
+	expect_ok(HDR "(flowbits:isset,any,grp; flowbits:isnotset,all,grp; sid:1; rev:1;)");
+	expect_ok(HDR "(flowbits:unset,all,grp; flowbits:toggle,all,grp; flowbits:reset; sid:1; "
+		  "rev:1;)");
+	expect_err(HDR "(flowbits:setx,a; sid:1;)", "keyword-arg");          /* no group */
+	expect_err(HDR "(flowbits:unset,a,grp; sid:1;)", "keyword-arg");     /* not "all" */
+	expect_err(HDR "(flowbits:unset,any,grp; sid:1;)", "keyword-arg");
+	expect_err(HDR "(flowbits:isset,a,grp; sid:1;)", "keyword-arg");
+	expect_err(HDR "(flowbits:reset,a; sid:1;)", "keyword-arg");
+	expect_err(HDR "(flowbits:set,a,grp,x; sid:1;)", "keyword-arg");
+	expect_err(HDR "(xbits:setx,x,track ip_src; sid:1;)", "keyword-arg"); /* flowbits only */
 	expect_err(HDR "(xbits:set,x; sid:1;)", "keyword-arg");
 	expect_err(HDR "(flowint:cnt,~,1; sid:1;)", "keyword-arg");
 	expect_err(HDR "(stream_size:middle,>,1; sid:1;)", "keyword-arg");

@@ -78,11 +78,21 @@ bool detect_flow_match(uint32_t rule_flow_flags, const struct packet *p);
 /* Names of bits and integers interned to small ids while the engine is built (one namespace:
  * a name used as flowbit and flowint still gets two separate stores). */
 #define DETECT_VARS_MAX 65536
+/* A flowbits group (Snort's): the bits that set/setx rules name as its members. Filled while
+ * the engine is built, so every rule's members are known before the first packet. */
+struct detect_bits_group {
+	const char *name;
+	uint32_t n, cap;
+	uint32_t *ids;
+};
+
 struct detect_vars_names {
 	char **names;
 	uint32_t n, cap;
 	uint32_t *slots; /* open addressing: id + 1, 0 = empty */
 	uint32_t n_slots;
+	struct detect_bits_group **groups; /* flowbits groups (a few; searched linearly) */
+	uint32_t n_groups;
 };
 void detect_vars_names_init(struct detect_vars_names *vn);
 void detect_vars_names_free(struct detect_vars_names *vn);
@@ -104,6 +114,8 @@ struct detect_bits_op {
 	uint8_t cmd;      /* enum rule_bits_cmd */
 	uint8_t track;    /* enum rule_bits_track (FLOW for flowbits) or DETECT_BITS_TRACK_* */
 	bool and_group;   /* names joined with '&' (all), else '|' (any) or one name */
+	uint8_t group_sel; /* enum rule_bits_group_sel: the names, or any/all of group's members */
+	const struct detect_bits_group *group; /* flowbits group (setx, any/all), or NULL */
 	uint16_t n;
 	uint32_t expire;  /* seconds a host bit lives (default 30); 0 for flowbits */
 	uint32_t ids[DETECT_BITS_MAX_NAMES];
@@ -121,7 +133,7 @@ struct detect_hosts; /* per-worker table of host / host-pair bits */
  * expire at packet time. hosts may be NULL (host bits then never set). */
 bool detect_bits_check(const struct detect_bits_op *op, const struct packet *p,
 		       struct detect_hosts *hosts);
-/* set / setx / unset / toggle after the rule matched. 0, or -1 when memory for the state could
+/* set / setx / unset / toggle / reset after the rule matched. 0, or -1 when memory for the state could
  * not be had (the change is lost and counted). No-op for conditions. */
 int detect_bits_apply(const struct detect_bits_op *op, const struct packet *p,
 		      struct detect_hosts *hosts);

@@ -29,6 +29,11 @@ void detect_vars_names_free(struct detect_vars_names *vn)
 		free(vn->names[i]);
 	free(vn->names);
 	free(vn->slots);
+	for (uint32_t i = 0; i < vn->n_groups; i++) {
+		free(vn->groups[i]->ids);
+		free(vn->groups[i]);
+	}
+	free(vn->groups);
 	memset(vn, 0, sizeof(*vn));
 }
 
@@ -101,6 +106,43 @@ int detect_vars_intern(struct detect_vars_names *vn, const char *name)
 const char *detect_vars_name(const struct detect_vars_names *vn, uint32_t id)
 {
 	return id < vn->n ? vn->names[id] : NULL;
+}
+
+/* The flowbits group called `name` (the rule set's arena keeps the string), created when new. */
+static struct detect_bits_group *bits_group_get(struct detect_vars_names *vn, const char *name)
+{
+	for (uint32_t i = 0; i < vn->n_groups; i++)
+		if (strcmp(vn->groups[i]->name, name) == 0)
+			return vn->groups[i];
+	if (vn->n_groups >= DETECT_VARS_MAX)
+		return NULL;
+	struct detect_bits_group **gs = realloc(vn->groups, (vn->n_groups + 1) * sizeof(*gs));
+	if (!gs)
+		return NULL;
+	vn->groups = gs;
+	struct detect_bits_group *g = calloc(1, sizeof(*g));
+	if (!g)
+		return NULL;
+	g->name = name;
+	gs[vn->n_groups++] = g;
+	return g;
+}
+
+static int bits_group_add(struct detect_bits_group *g, uint32_t id)
+{
+	for (uint32_t i = 0; i < g->n; i++)
+		if (g->ids[i] == id)
+			return 0;
+	if (g->n == g->cap) {
+		uint32_t cap = g->cap ? g->cap * 2 : 8;
+		uint32_t *ids = realloc(g->ids, cap * sizeof(*ids));
+		if (!ids)
+			return -1;
+		g->ids = ids;
+		g->cap = cap;
+	}
+	g->ids[g->n++] = id;
+	return 0;
 }
 
 /* ---- per-flow state ----------------------------------------------------------------------- */
@@ -601,9 +643,17 @@ int detect_bits_compile(struct detect_vars_names *vn, const struct rule_match *m
 	if (b->n > DETECT_BITS_MAX_NAMES)
 		return -2;
 	out->n = b->n;
+	struct detect_bits_group *g = NULL;
+	if (b->group) {
+		g = bits_group_get(vn, b->group);
+		if (!g)
+			return -1;
+		out->group = g;
+		out->group_sel = b->group_sel;
+	}
 	for (uint16_t i = 0; i < b->n; i++) {
 		int id = detect_vars_intern(vn, b->names[i]);
-		if (id < 0)
+		if (id < 0 || (g && bits_group_add(g, (uint32_t)id) < 0))
 			return -1;
 		out->ids[i] = (uint32_t)id;
 	}
@@ -643,38 +693,68 @@ bool detect_bits_check(const struct detect_bits_op *op, const struct packet *p,
 		return false;
 	bool want_set = op->cmd == RULE_BITS_ISSET;
 	bool host = op->track != RULE_TRACK_FLOW && hosts;
+	/* "any"/"all" of a flowbits group: its members; a group without members never matches */
+	const uint32_t *ids = op->ids;
+	uint32_t n = op->n;
+	bool all = op->and_group;
+	if (op->group_sel != RULE_BITS_NAMED) {
+		ids = op->group->ids;
+		n = op->group->n;
+		all = op->group_sel == RULE_BITS_GROUP_ALL;
+		if (!n)
+			return false;
+	}
 	uint32_t hits = 0;
 	if (host)
 		pthread_mutex_lock(&hosts->lock);
-	for (uint16_t i = 0; i < op->n; i++)
-		if (bit_is_set(op, p, hosts, op->ids[i]) == want_set)
+	for (uint32_t i = 0; i < n; i++)
+		if (bit_is_set(op, p, hosts, ids[i]) == want_set)
 			hits++;
 	if (host)
 		pthread_mutex_unlock(&hosts->lock);
-	return op->and_group ? hits == op->n : hits > 0;
+	return all ? hits == n : hits > 0;
+}
+
+static bool op_names(const struct detect_bits_op *op, uint32_t id)
+{
+	for (uint16_t i = 0; i < op->n; i++)
+		if (op->ids[i] == id)
+			return true;
+	return false;
+}
+
+/* Snort's flowbits that change more than their names: setx clears the group's other members,
+ * "unset/toggle all" change every member, reset clears every bit of the flow. */
+static int flowbits_apply_group(const struct detect_bits_op *op, struct flow *f)
+{
+	if (op->cmd == RULE_BITS_RESET) {
+		struct detect_flow_vars *v = f->detect;
+		if (v && v->n_words)
+			memset(v->bits, 0, v->n_words * sizeof(*v->bits));
+		return 0;
+	}
+	int how = op->cmd == RULE_BITS_TOGGLE ? 2 : 0, rc = 0;
+	for (uint32_t i = 0; i < op->group->n; i++) {
+		uint32_t id = op->group->ids[i];
+		if (op->cmd == RULE_BITS_SETX && op_names(op, id))
+			continue;
+		if (flowbit_write(f, id, how) < 0)
+			rc = -1;
+	}
+	return rc;
 }
 
 int detect_bits_apply(const struct detect_bits_op *op, const struct packet *p,
 		      struct detect_hosts *hosts)
 {
-	int how;
-	switch (op->cmd) {
-	case RULE_BITS_SET:
-	case RULE_BITS_SETX: /* no groups to be exclusive in: a plain set */
-		how = 1;
-		break;
-	case RULE_BITS_UNSET:
-		how = 0;
-		break;
-	case RULE_BITS_TOGGLE:
-		how = 2;
-		break;
-	default:
-		return 0;
-	}
-	if (op->track == RULE_TRACK_FLOW && !p->flow)
-		return 0; /* nothing to hang the bit on, as in Suricata */
+	if (detect_bits_is_condition(op) || (op->track == RULE_TRACK_FLOW && !p->flow))
+		return 0; /* no flow: nothing to hang the bit on, as in Suricata */
+	if (op->cmd == RULE_BITS_RESET || op->group_sel == RULE_BITS_GROUP_ALL)
+		return flowbits_apply_group(op, p->flow);
 	int rc = 0;
+	if (op->cmd == RULE_BITS_SETX && op->group)
+		rc = flowbits_apply_group(op, p->flow); /* then the names are set below */
+	int how = op->cmd == RULE_BITS_UNSET ? 0 : op->cmd == RULE_BITS_TOGGLE ? 2 : 1;
 	bool host = op->track != RULE_TRACK_FLOW && hosts;
 	if (host)
 		pthread_mutex_lock(&hosts->lock);

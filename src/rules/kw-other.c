@@ -388,10 +388,68 @@ static bool valid_bit_name(const char *s)
 	return true;
 }
 
+/* flowbits' Snort groups: "flowbits:CMD,NAMES,GROUP" (set, setx), "unset|toggle,all,GROUP" and
+ * "isset|isnotset,any|all,GROUP". Fills b->group / b->group_sel; names stay for set and setx. */
+static int bits_parse_group(struct rules_parse_ctx *ctx, struct rule_bits *b, const char *names,
+			    const char *group)
+{
+	bool set = b->cmd == RULE_BITS_SET || b->cmd == RULE_BITS_SETX;
+	if (!group) {
+		if (b->cmd == RULE_BITS_SETX)
+			return rules_opt_error(ctx, "keyword-arg",
+					       "flowbits:setx needs a group: setx,NAME,GROUP");
+		return 0;
+	}
+	if (!valid_bit_name(group))
+		return rules_opt_error(ctx, "keyword-arg", "flowbits: invalid group \"%s\"", group);
+	if (!set) {
+		bool any = strcmp(names, "any") == 0, all = strcmp(names, "all") == 0;
+		bool ok = b->cmd == RULE_BITS_ISSET || b->cmd == RULE_BITS_ISNOTSET ? any || all
+			  : b->cmd == RULE_BITS_UNSET || b->cmd == RULE_BITS_TOGGLE ? all : false;
+		if (!ok)
+			return rules_opt_error(
+				ctx, "keyword-arg",
+				"flowbits: with a group, unset and toggle take \"all\", isset and "
+				"isnotset \"any\" or \"all\" (got %s,%s)",
+				b->cmd == RULE_BITS_UNSET ? "unset" : b->cmd == RULE_BITS_TOGGLE ?
+				"toggle" : b->cmd == RULE_BITS_ISSET ? "isset" : "isnotset", names);
+		b->group_sel = any ? RULE_BITS_GROUP_ANY : RULE_BITS_GROUP_ALL;
+	}
+	b->group = intern(ctx, group);
+	if (!b->group)
+		return rules_opt_error(ctx, "memory", "out of memory");
+	return 0;
+}
+
+/* The bit names of b: one, or several joined with '|' / '&' (at most 16). */
+static int bits_parse_names(struct rules_parse_ctx *ctx, const struct rules_keyword *kw,
+			    struct rule_bits *b, char *names)
+{
+	const char *list[16];
+	int n = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(names, "|&", &save); t; t = strtok_r(NULL, "|&", &save)) {
+		t = rules_trim(t);
+		if (!valid_bit_name(t) || n == 16)
+			return rules_opt_error(ctx, "keyword-arg", "%s: invalid name \"%s\"",
+					       kw->name, t);
+		list[n] = intern(ctx, t);
+		if (!list[n++])
+			return rules_opt_error(ctx, "memory", "out of memory");
+	}
+	if (n == 0)
+		return rules_opt_error(ctx, "keyword-arg", "%s: empty name", kw->name);
+	b->n = (uint16_t)n;
+	b->names = arena_memdup(&ctx->rs->arena, list, (size_t)n * sizeof(list[0]));
+	if (!b->names)
+		return rules_opt_error(ctx, "memory", "out of memory");
+	return 0;
+}
+
 RULES_KW_PARSER(kw_bits)
 {
 	static const char *const cmds[] = { "set", "setx", "unset", "toggle", "isset",
-					    "isnotset", "noalert" };
+					    "isnotset", "noalert", "reset" };
 	bool is_flowbits = strcmp(kw->name, "flowbits") == 0;
 	char tmp[1024], *parts[8];
 	if (strlen(arg) >= sizeof(tmp))
@@ -405,19 +463,30 @@ RULES_KW_PARSER(kw_bits)
 	for (k = 0; k < ARRAY_SIZE(cmds); k++)
 		if (strcmp(parts[0], cmds[k]) == 0)
 			break;
-	if (k == ARRAY_SIZE(cmds) || (k == RULE_BITS_SETX && is_flowbits))
+	/* setx and reset are Snort's, for flowbits only */
+	if (k == ARRAY_SIZE(cmds) ||
+	    ((k == RULE_BITS_SETX || k == RULE_BITS_RESET) && !is_flowbits))
 		return rules_opt_error(ctx, "keyword-arg", "%s: unknown command \"%s\"", kw->name,
 				       parts[0]);
 	b.cmd = (uint8_t)k;
-	if (k == RULE_BITS_NOALERT) {
+	if (k == RULE_BITS_NOALERT || k == RULE_BITS_RESET) {
 		if (np != 1)
-			return rules_opt_error(ctx, "keyword-arg", "%s:noalert takes no name",
-					       kw->name);
-		ctx->r->noalert = true;
+			return rules_opt_error(ctx, "keyword-arg", "%s:%s takes no name",
+					       kw->name, parts[0]);
+		if (k == RULE_BITS_NOALERT)
+			ctx->r->noalert = true;
 	} else {
 		if (np < 2)
 			return rules_opt_error(ctx, "keyword-arg", "%s:%s needs a name", kw->name,
 					       parts[0]);
+		if (is_flowbits) {
+			if (np > 3)
+				return rules_opt_error(ctx, "keyword-arg",
+						       "flowbits: too many arguments");
+			if (bits_parse_group(ctx, &b, rules_trim(parts[1]),
+					     np == 3 ? rules_trim(parts[2]) : NULL) < 0)
+				return -1;
+		}
 		/* names joined with | (any) or & (all) */
 		char *names = parts[1];
 		bool has_or = strchr(names, '|') != NULL, has_and = strchr(names, '&') != NULL;
@@ -426,7 +495,8 @@ RULES_KW_PARSER(kw_bits)
 					       "%s: cannot mix '|' and '&' in one group", kw->name);
 		if ((has_or || has_and) && !(b.cmd == RULE_BITS_ISSET ||
 					     b.cmd == RULE_BITS_ISNOTSET || b.cmd == RULE_BITS_SET ||
-					     b.cmd == RULE_BITS_UNSET || b.cmd == RULE_BITS_TOGGLE))
+					     b.cmd == RULE_BITS_SETX || b.cmd == RULE_BITS_UNSET ||
+					     b.cmd == RULE_BITS_TOGGLE))
 			return rules_opt_error(ctx, "keyword-arg",
 					       "%s: name groups are not allowed with %s", kw->name,
 					       parts[0]);
@@ -435,24 +505,8 @@ RULES_KW_PARSER(kw_bits)
 					       "%s: '|' groups only work with isset/isnotset",
 					       kw->name);
 		b.and_group = has_and;
-		const char *list[16];
-		int n = 0;
-		char *save = NULL;
-		for (char *t = strtok_r(names, "|&", &save); t; t = strtok_r(NULL, "|&", &save)) {
-			t = rules_trim(t);
-			if (!valid_bit_name(t) || n == 16)
-				return rules_opt_error(ctx, "keyword-arg", "%s: invalid name \"%s\"",
-						       kw->name, t);
-			list[n] = intern(ctx, t);
-			if (!list[n++])
-				return rules_opt_error(ctx, "memory", "out of memory");
-		}
-		if (n == 0)
-			return rules_opt_error(ctx, "keyword-arg", "%s: empty name", kw->name);
-		b.n = (uint16_t)n;
-		b.names = arena_memdup(&ctx->rs->arena, list, (size_t)n * sizeof(list[0]));
-		if (!b.names)
-			return rules_opt_error(ctx, "memory", "out of memory");
+		if (b.group_sel == RULE_BITS_NAMED && bits_parse_names(ctx, kw, &b, names) < 0)
+			return -1;
 		int next = 2;
 		if (!is_flowbits) {
 			/* xbits:cmd,name,track ip_src|ip_dst|ip_pair[,expire N] */
@@ -494,8 +548,6 @@ RULES_KW_PARSER(kw_bits)
 			if (strcmp(kw->name, "xbits") == 0 && b.track == RULE_TRACK_FLOW)
 				return rules_opt_error(ctx, "keyword-arg",
 						       "xbits needs \"track ip_src|ip_dst|ip_pair\"");
-		} else if (np > 2) {
-			return rules_opt_error(ctx, "keyword-arg", "flowbits: too many arguments");
 		}
 	}
 	struct pmatch *pm;

@@ -280,18 +280,25 @@ struct rule_num {
 
 enum rule_bits_cmd {
 	RULE_BITS_SET = 0, RULE_BITS_SETX, RULE_BITS_UNSET, RULE_BITS_TOGGLE, RULE_BITS_ISSET,
-	RULE_BITS_ISNOTSET, RULE_BITS_NOALERT,
+	RULE_BITS_ISNOTSET, RULE_BITS_NOALERT, RULE_BITS_RESET,
 };
+/* What a flowbits command with a group (Snort's flowbits groups) works on: the names it gives,
+ * or the group's members: "any" / "all" of them. */
+enum rule_bits_group_sel { RULE_BITS_NAMED = 0, RULE_BITS_GROUP_ANY, RULE_BITS_GROUP_ALL };
 enum rule_bits_track { RULE_TRACK_FLOW = 0, RULE_TRACK_SRC, RULE_TRACK_DST, RULE_TRACK_PAIR };
 
-/* flowbits / xbits / hostbits. Several names joined with `|` (any) or `&` (all). */
+/* flowbits / xbits / hostbits. Several names joined with `|` (any) or `&` (all). flowbits may
+ * name a group (Snort): set/setx make the names members of it (setx also clears the other
+ * members); unset/toggle "all" and isset/isnotset "any"/"all" work on its members. */
 struct rule_bits {
-	uint8_t cmd;    /* enum rule_bits_cmd */
-	uint8_t track;  /* enum rule_bits_track (flow for flowbits) */
-	bool and_group; /* names joined with '&' */
-	uint16_t n;
+	uint8_t cmd;       /* enum rule_bits_cmd */
+	uint8_t track;     /* enum rule_bits_track (flow for flowbits) */
+	bool and_group;    /* names joined with '&' */
+	uint8_t group_sel; /* enum rule_bits_group_sel */
+	uint16_t n;        /* names (0 with RULE_BITS_GROUP_*) */
 	const char **names;
-	uint32_t expire; /* xbits/hostbits seconds, 0 = none */
+	const char *group; /* flowbits group, or NULL */
+	uint32_t expire;   /* xbits/hostbits seconds, 0 = none */
 };
 
 enum rule_flowint_op {
