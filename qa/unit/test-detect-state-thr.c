@@ -74,6 +74,14 @@ static void test_thr_limit(void **state)
 	assert_int_equal(tf_apply(f, 0, 1, 61, NULL), A); /* a new window */
 	assert_int_equal(tf_apply(f, 0, 1, 62, NULL), A);
 	assert_int_equal(tf_apply(f, 0, 1, 63, NULL), S);
+	/* an older packet (autofp workers, out-of-order capture) falls in the current window */
+	assert_int_equal(tf_apply(f, 0, 1, 30, NULL), S);
+	tf_free(f);
+	f = tf_new("alert tcp any any -> any any (threshold:type limit, track by_src, count 1, "
+		   "seconds 3600; sid:1;)\n", NULL, 1000);
+	assert_int_equal(tf_apply(f, 0, 1, 100, NULL), A);
+	assert_int_equal(tf_apply(f, 0, 1, 99, NULL), S); /* not a second window */
+	assert_int_equal(tf_apply(f, 0, 1, 101, NULL), S);
 	tf_free(f);
 }
 

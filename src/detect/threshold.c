@@ -770,10 +770,14 @@ static struct tracker *tracker_get(struct detect_thresholds *t, const struct tra
 }
 
 /* Is `now` inside the window that began with the tracker's first match? The window includes
- * its end: a match exactly `seconds` later still counts in it (as in Suricata 7). */
+ * its end: a match exactly `seconds` later still counts in it (as in Suricata 7). A match
+ * older than the window's start counts in it too: packet time goes backwards when workers
+ * share the trackers (autofp: one worker's packet is processed after another's later one) or
+ * a capture is out of order, and must not open a new window (a "limit 1" rule would alert
+ * twice). */
 static bool in_window(const struct tracker *e, uint64_t now, uint32_t seconds)
 {
-	return now >= e->first_usec && now - e->first_usec <= (uint64_t)seconds * USEC_PER_SEC;
+	return now <= e->first_usec || now - e->first_usec <= (uint64_t)seconds * USEC_PER_SEC;
 }
 
 /* Count one match into a windowed tracker; outside the window a new one starts with it. */
