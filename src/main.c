@@ -299,8 +299,9 @@ static void print_summary(const struct runmode_options *o, const struct runmode_
 			 (unsigned long long)r->detect.rules_checked);
 	}
 	if (o->eve.enabled)
-		log_notice("eve: %s/%s (%llu alert, %llu flow, %llu anomaly, %llu stats records)",
-			   o->logdir, o->eve.filename,
+		log_notice("eve: %s%s%s (%llu alert, %llu flow, %llu anomaly, %llu stats records)",
+			   o->eve.filename[0] == '/' ? "" : o->logdir,
+			   o->eve.filename[0] == '/' ? "" : "/", o->eve.filename,
 			   (unsigned long long)r->eve.records[EVE_TYPE_ALERT],
 			   (unsigned long long)r->eve.records[EVE_TYPE_FLOW],
 			   (unsigned long long)r->eve.records[EVE_TYPE_ANOMALY],

@@ -64,6 +64,48 @@ else
 	not_ok "eve.json has invalid JSON lines"
 fi
 
+# --- EVE to a UNIX stream socket. Every writer (one per worker thread) has its own connection:
+# the reader takes each, keeps its lines, and stops once all are closed and no new one came.
+/usr/bin/python3 - "$T/eve.sock" "$T/sock.json" <<'PY' &
+import socket, sys, threading
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(sys.argv[1]); srv.listen(8)
+chunks, threads = [], []
+def take(c):
+    data = b""
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        data += b
+    chunks.append(data)
+srv.settimeout(30)
+while True:
+    try:
+        c, _ = srv.accept()
+    except socket.timeout:
+        break
+    srv.settimeout(2)
+    t = threading.Thread(target=take, args=(c,)); t.start(); threads.append(t)
+for t in threads:
+    t.join()
+with open(sys.argv[2], "wb") as out:
+    out.write(b"".join(chunks))
+PY
+reader=$!
+for _ in $(seq 50); do [[ -S $T/eve.sock ]] && break; sleep 0.1; done
+run "eve to a unix_stream socket" 0 "$AEGIS" -c etc/aegis.yaml -r "$PCAP" -l "$T" \
+	--set outputs.eve-log.filetype=unix_stream --set outputs.eve-log.filename="$T/eve.sock"
+wait "$reader"
+if [[ -s $T/sock.json ]] && cmp -s <(grep -c . "$T/sock.json") <(grep -c . "$T/good/eve.json"); then
+	ok "unix_stream: as many records as the file output ($(grep -c . "$T/sock.json"))"
+else
+	not_ok "unix_stream: records differ from the file output"
+fi
+run "unsupported eve filetype" 1 "$AEGIS" -c etc/aegis.yaml -r "$PCAP" -l "$T" \
+	--set outputs.eve-log.filetype=redis
+expect_err "filetype error names the choices" "filetype: 'redis' is not supported \(expected regular"
+
 # --- missing, corrupt, truncated input
 run "missing capture file" 1 "$AEGIS" -r "$T/nope.pcap" -l "$T"
 expect_err "missing file: path and reason" "nope.pcap: error: No such file"

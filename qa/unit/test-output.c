@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1158,6 +1160,128 @@ static void test_eve_stats(void **state)
 	records_free(&rs);
 }
 
+static size_t count_char(const char *s, size_t n, char c)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += s[i] == c;
+	return k;
+}
+
+/* A listening UNIX socket of `type` at g_dir/name (path returned in path). */
+static int unix_listener(int type, const char *name, char *path, size_t pathlen)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(path, pathlen, "%s/%s", g_dir, name);
+	unlink(path);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	if (type == SOCK_STREAM)
+		assert_int_equal(listen(fd, 4), 0);
+	return fd;
+}
+
+/* filetype unix_stream: the records arrive as lines on the connection; a reader that goes
+ * away costs the records written meanwhile (counted, reported), not the run. */
+static void test_eve_unix_stream(void **state)
+{
+	(void)state;
+	char path[200];
+	int lfd = unix_listener(SOCK_STREAM, "eve.sock", path, sizeof(path));
+	struct eve_config cfg;
+	eve_config_defaults(&cfg);
+	cfg.filetype = EVE_FILETYPE_UNIX_STREAM;
+	util_strlcpy(cfg.filename, "eve.sock", sizeof(cfg.filename));
+	struct eve *e = NULL;
+	char err[256] = "";
+	assert_int_equal(eve_open(&e, &cfg, g_dir, err, sizeof(err)), 0);
+	int cfd = accept(lfd, NULL, NULL);
+	assert_true(cfd >= 0);
+	struct flow f = make_tcp_flow();
+	eve_log_flow(e, &f);
+	eve_log_flow(e, &f);
+	assert_int_equal(eve_flush(e, err, sizeof(err)), 0);
+	char buf[8192];
+	size_t got = 0, lines = 0;
+	while (lines < 2) { /* read until both records are in */
+		ssize_t r = recv(cfd, buf + got, sizeof(buf) - 1 - got, 0);
+		assert_true(r > 0);
+		lines += count_char(buf + got, (size_t)r, '\n');
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	char *second = strchr(buf, '\n') + 1;
+	json_error_t jerr;
+	json_t *r = json_loadb(buf, (size_t)(second - buf), 0, &jerr);
+	assert_non_null(r);
+	assert_str_field(r, "event_type", "flow");
+	json_decref(r);
+	assert_non_null(strchr(second, '\n'));
+	/* the reader goes away: the next records are lost and reported */
+	close(cfd);
+	close(lfd);
+	unlink(path);
+	for (int i = 0; i < 3; i++) {
+		eve_log_flow(e, &f);
+		eve_flush(e, NULL, 0); /* the first send may still succeed into the dead socket */
+	}
+	struct eve_counters c;
+	eve_get_counters(e, &c);
+	assert_true(c.dropped >= 1);
+	assert_int_equal(eve_close(e, NULL, 0), 0);
+}
+
+/* filetype unix_dgram: one datagram per record, no newline; no reader at start-up is not an
+ * error (the records are dropped and counted until one appears). */
+static void test_eve_unix_dgram(void **state)
+{
+	(void)state;
+	char path[200];
+	snprintf(path, sizeof(path), "%s/dgram.sock", g_dir);
+	unlink(path);
+	struct eve_config cfg;
+	eve_config_defaults(&cfg);
+	cfg.filetype = EVE_FILETYPE_UNIX_DGRAM;
+	util_strlcpy(cfg.filename, path, sizeof(cfg.filename)); /* absolute */
+	struct eve *e = NULL;
+	char err[256] = "";
+	assert_int_equal(eve_open(&e, &cfg, g_dir, err, sizeof(err)), 0); /* no reader yet */
+	struct flow f = make_tcp_flow();
+	eve_log_flow(e, &f);
+	assert_int_equal(eve_flush(e, err, sizeof(err)), -1);
+	struct eve_counters c;
+	eve_get_counters(e, &c);
+	assert_int_equal(c.dropped, 1);
+	assert_int_equal(eve_close(e, NULL, 0), 0);
+
+	int lfd = unix_listener(SOCK_DGRAM, "dgram.sock", path, sizeof(path));
+	assert_int_equal(eve_open(&e, &cfg, g_dir, err, sizeof(err)), 0);
+	eve_log_flow(e, &f);
+	struct packet p = make_packet();
+	struct jbuf *j = eve_jbuf(e);
+	eve_begin_record(e, j, "anomaly", p.ts_usec, &p, NULL);
+	eve_end_record(e, j, EVE_TYPE_ANOMALY);
+	assert_int_equal(eve_close(e, err, sizeof(err)), 0);
+	const char *want[2] = { "flow", "anomaly" };
+	for (int i = 0; i < 2; i++) {
+		char buf[8192];
+		ssize_t r = recv(lfd, buf, sizeof(buf), MSG_DONTWAIT);
+		assert_true(r > 0);
+		assert_int_not_equal(buf[r - 1], '\n');
+		json_error_t jerr;
+		json_t *rec = json_loadb(buf, (size_t)r, 0, &jerr);
+		assert_non_null(rec);
+		assert_str_field(rec, "event_type", want[i]);
+		json_decref(rec);
+	}
+	char b;
+	assert_true(recv(lfd, &b, 1, MSG_DONTWAIT) < 0); /* nothing more */
+	close(lfd);
+	unlink(path);
+}
+
 static void test_eve_big_record(void **state)
 {
 	(void)state;
@@ -1337,6 +1461,8 @@ int main(void)
 		cmocka_unit_test(test_eve_types_disabled),
 		cmocka_unit_test(test_eve_stats),
 		cmocka_unit_test(test_eve_big_record),
+		cmocka_unit_test(test_eve_unix_stream),
+		cmocka_unit_test(test_eve_unix_dgram),
 		cmocka_unit_test(test_eve_truncate_vs_append),
 		cmocka_unit_test(test_eve_write_error),
 		cmocka_unit_test(test_eve_validator_rejects),

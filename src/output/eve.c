@@ -1,11 +1,16 @@
 /*
- * eve.c — the EVE writer: configuration defaults, the file sink (open, buffered writes, flush,
- * close), the common header every record starts with, and the name tables records share.
+ * eve.c — the EVE writer: configuration defaults, the sinks (a file, a UNIX stream or datagram
+ * socket: open, buffered writes, flush, close), the common header every record starts with, and
+ * the name tables records share.
  *
  * Records are built in the writer's scratch jbuf, then copied with their trailing "\n" into a
- * write buffer of `buffer_size` bytes that goes to the file in one write(2) when full. A failed
- * write is remembered and reported by the next eve_flush()/eve_close(), and every record lost to
- * it is counted as dropped: the packet path never blocks on or aborts for a log error.
+ * write buffer of `buffer_size` bytes that goes to the sink in one write when full (a datagram
+ * socket gets one datagram per record, without the newline). A failed write is remembered and
+ * reported by the next eve_flush()/eve_close(), and every record lost to it is counted as
+ * dropped: the packet path never aborts for a log error. A socket whose reader is gone (or not
+ * there yet at start-up) is connected again at most once a second; records written meanwhile
+ * are dropped and counted. Datagrams are sent without blocking: a reader that does not keep up
+ * loses records (counted) instead of stalling the packet path.
  *
  * Several `- eve-log:` outputs (eve_config.next) are a chain of writers behind the first: each
  * has its own file, buffer and types; a record built once goes to every output that wants it.
@@ -15,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "output/output-int.h"
@@ -33,6 +40,7 @@ struct eve {
 	char *pcap_filename;
 	int write_errno;  /* first unreported write error, 0 if none */
 	bool write_logged; /* the error was logged once already */
+	uint64_t next_connect_usec; /* sockets: when to try connecting again (fd < 0) */
 	struct eve_counters counters;
 	bool own_types[EVE_TYPE_MAX]; /* this output's types (cfg.types is the chain's union) */
 	eve_flow_vars_fn flow_vars;   /* the flows' rule variables (eve_set_flow_vars_source) */
@@ -181,7 +189,185 @@ bool eve_sink_wants(const struct eve *e, enum eve_type type)
 	return (unsigned)type < EVE_TYPE_MAX && e->own_types[type];
 }
 
-/* ---- file sink ------------------------------------------------------------------------------ */
+/* ---- sinks ---------------------------------------------------------------------------------- */
+
+#define EVE_RECONNECT_USEC 1000000u
+
+static bool eve_is_socket(const struct eve *e)
+{
+	return e->cfg.filetype != EVE_FILETYPE_REGULAR;
+}
+
+/* Connect a UNIX socket sink to e->path. 0, or an errno value (e->fd stays -1). */
+static int eve_connect(struct eve *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(e->path) >= sizeof(sa.sun_path))
+		return ENAMETOOLONG;
+	memcpy(sa.sun_path, e->path, strlen(e->path) + 1);
+	int type = e->cfg.filetype == EVE_FILETYPE_UNIX_DGRAM ? SOCK_DGRAM : SOCK_STREAM;
+	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return errno;
+	if (connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int rc = errno;
+		close(fd);
+		return rc;
+	}
+	e->fd = fd;
+	return 0;
+}
+
+/* A socket sink without a connection: try again when the last try is a second old. 0 when
+ * connected, else an errno value for the records that cannot go out now. */
+static int eve_reconnect(struct eve *e)
+{
+	if (e->fd >= 0)
+		return 0;
+	uint64_t now = util_monotonic_usec();
+	if (now < e->next_connect_usec)
+		return ENOTCONN;
+	e->next_connect_usec = now + EVE_RECONNECT_USEC;
+	int rc = eve_connect(e);
+	if (rc)
+		return rc;
+	log_notice("eve: connected to %s", e->path);
+	e->write_logged = false; /* a later failure is news again */
+	return 0;
+}
+
+/* send(2) all of buf on a stream socket; never raises SIGPIPE. 0 or an errno value. */
+static int send_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t w = send(fd, buf, len, MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* write(2) all of buf, retrying on EINTR and short writes. 0 or an errno value. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, buf, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		if (w == 0)
+			return EIO;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Count of records in a block of complete lines (they are all lost if its write fails). */
+static uint64_t count_lines(const char *buf, size_t len)
+{
+	uint64_t n = 0;
+	const char *p = buf, *end = buf + len;
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/* Remember the first write error for eve_flush() and log it once, not once per record. */
+static void note_write_error(struct eve *e, int rc)
+{
+	if (!e->write_errno)
+		e->write_errno = rc;
+	if (!e->write_logged) {
+		if (eve_is_socket(e))
+			log_error("cannot write %s: %s (records are dropped until it is connected "
+				  "again)", e->path, strerror(rc));
+		else
+			log_error("cannot write %s: %s", e->path, strerror(rc));
+		e->write_logged = true;
+	}
+}
+
+/* Records (each ending in '\n') to a datagram socket, one datagram each. Returns the count
+ * lost; the first error goes to note_write_error. */
+static uint64_t eve_send_datagrams(struct eve *e, const char *buf, size_t len)
+{
+	uint64_t lost = 0;
+	const char *p = buf, *end = buf + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		int rc = eve_reconnect(e);
+		if (!rc && send(e->fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+			rc = errno;
+		if (rc) {
+			lost++;
+			note_write_error(e, rc);
+			if (rc == ECONNREFUSED || rc == ENOTCONN || rc == ENOENT) {
+				close(e->fd); /* the reader went away: connect again later */
+				e->fd = -1;
+			}
+		} else {
+			e->counters.bytes += n;
+		}
+		p += n + (nl ? 1 : 0);
+	}
+	return lost;
+}
+
+/* Whole records to the sink: a file, a stream socket (connected again when its reader went
+ * away) or a datagram socket. 0, or an errno value when they could not be written. */
+static int eve_sink_write(struct eve *e, const char *buf, size_t len)
+{
+	switch (e->cfg.filetype) {
+	case EVE_FILETYPE_UNIX_STREAM: {
+		int rc = eve_reconnect(e);
+		if (!rc)
+			rc = send_all(e->fd, buf, len);
+		if (rc && e->fd >= 0) {
+			close(e->fd);
+			e->fd = -1;
+		}
+		return rc;
+	}
+	default:
+		return write_all(e->fd, buf, len);
+	}
+}
+
+/* Open the sink of e (its path is set). For a socket, a reader that is not there yet is not an
+ * error: records wait for a connection (dropped and counted until then). */
+static int eve_sink_open(struct eve *e, const struct eve_config *cfg, char *err, size_t errlen)
+{
+	if (eve_is_socket(e)) {
+		int rc = eve_connect(e);
+		if (rc) {
+			log_warning("eve: cannot connect to %s: %s; trying again every second",
+				    e->path, strerror(rc));
+			e->next_connect_usec = util_monotonic_usec() + EVE_RECONNECT_USEC;
+		}
+		return 0;
+	}
+	/* The log directory is not created: a missing one is a configuration mistake to report. */
+	/* Always O_APPEND: several writers (one per worker thread) may share the file, and each
+	 * write(2) of whole lines then lands at the end without interleaving mid-record. */
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND | (cfg->append ? 0 : O_TRUNC);
+	e->fd = open(e->path, flags, 0644);
+	if (e->fd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", e->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
 
 static int eve_open_one(struct eve **out, const struct eve_config *cfg, const char *logdir,
 			char *err, size_t errlen)
@@ -223,13 +409,7 @@ static int eve_open_one(struct eve **out, const struct eve_config *cfg, const ch
 	}
 	e->wcap = cap;
 
-	/* The log directory is not created: a missing one is a configuration mistake to report. */
-	/* Always O_APPEND: several writers (one per worker thread) may share the file, and each
-	 * write(2) of whole lines then lands at the end without interleaving mid-record. */
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND | (cfg->append ? 0 : O_TRUNC);
-	e->fd = open(e->path, flags, 0644);
-	if (e->fd < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", e->path, strerror(errno));
+	if (eve_sink_open(e, cfg, err, errlen) != 0) {
 		free(e->wbuf);
 		free(e);
 		return -1;
@@ -268,50 +448,13 @@ int eve_open(struct eve **out, const struct eve_config *cfg, const char *logdir,
 	return 0;
 }
 
-/* write(2) all of buf, retrying on EINTR and short writes. 0 or an errno value. */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		if (w == 0)
-			return EIO;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Count of records in a block of complete lines (they are all lost if its write fails). */
-static uint64_t count_lines(const char *buf, size_t len)
-{
-	uint64_t n = 0;
-	const char *p = buf, *end = buf + len;
-	while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
-		n++;
-		p++;
-	}
-	return n;
-}
-
-/* Remember the first write error for eve_flush() and log it once, not once per record. */
-static void note_write_error(struct eve *e, int rc)
-{
-	if (!e->write_errno)
-		e->write_errno = rc;
-	if (!e->write_logged) {
-		log_error("cannot write %s: %s", e->path, strerror(rc));
-		e->write_logged = true;
-	}
-}
-
 static void eve_write_block(struct eve *e, const char *buf, size_t len)
 {
-	int rc = write_all(e->fd, buf, len);
+	if (e->cfg.filetype == EVE_FILETYPE_UNIX_DGRAM) {
+		e->counters.dropped += eve_send_datagrams(e, buf, len);
+		return;
+	}
+	int rc = eve_sink_write(e, buf, len);
 	if (!rc) {
 		e->counters.bytes += len;
 		return;
@@ -357,7 +500,7 @@ int eve_close(struct eve *e, char *err, size_t errlen)
 		struct eve *next = e->next;
 		if (eve_flush_one(e, rc == 0 ? err : NULL, errlen) != 0)
 			rc = -1;
-		if (close(e->fd) < 0 && rc == 0) {
+		if (e->fd >= 0 && close(e->fd) < 0 && rc == 0) {
 			if (err)
 				snprintf(err, errlen, "cannot close %s: %s", e->path,
 					 strerror(errno));
@@ -672,11 +815,17 @@ static void eve_write_record(struct eve *e, const struct jbuf *j, enum eve_type 
 	size_t len = j->len + 1;
 	if (e->wlen + len > e->wcap)
 		eve_drain(e);
-	if (len > e->wcap) {
+	if (len > e->wcap && e->cfg.filetype == EVE_FILETYPE_UNIX_DGRAM) {
+		/* one datagram, as any other record */
+		if (eve_send_datagrams(e, j->buf, j->len)) {
+			e->counters.dropped++;
+			return;
+		}
+	} else if (len > e->wcap) {
 		/* Larger than the whole buffer: write it directly, then its newline. */
-		int rc = write_all(e->fd, j->buf, j->len);
+		int rc = eve_sink_write(e, j->buf, j->len);
 		if (!rc)
-			rc = write_all(e->fd, "\n", 1);
+			rc = eve_sink_write(e, "\n", 1);
 		if (rc) {
 			e->counters.dropped++;
 			note_write_error(e, rc);

@@ -77,9 +77,18 @@ int eve_dns_options_add_type(struct eve_dns_options *o, const char *name);
 /* Most eve-log outputs in one configuration (suricata.yaml's `outputs:` list). */
 #define EVE_MAX_OUTPUTS 8
 
+/* Where an eve-log output's records go (Suricata's filetype). */
+enum eve_filetype {
+	EVE_FILETYPE_REGULAR = 0, /* a file, records as lines */
+	EVE_FILETYPE_UNIX_STREAM, /* a connected UNIX stream socket, records as lines */
+	EVE_FILETYPE_UNIX_DGRAM,  /* a UNIX datagram socket, one datagram per record */
+};
+
 struct eve_config {
 	bool enabled;
-	char filename[256];    /* relative to the log dir unless absolute; default "eve.json" */
+	char filename[256];    /* relative to the log dir unless absolute; default "eve.json"; the
+				* socket's path for the unix filetypes */
+	uint8_t filetype;      /* enum eve_filetype */
 	bool append;           /* default true, as Suricata */
 	bool types[EVE_TYPE_MAX];
 	bool anomaly_decode;   /* anomaly.types.decode (default true) */

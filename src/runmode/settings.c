@@ -263,10 +263,16 @@ static int read_eve_output(struct runmode_options *o, struct eve_config *e,
 		util_strlcpy(e->filename, s, sizeof(e->filename));
 	if (conf_node_get_str(n, "filetype", "regular", &s, err, errlen))
 		return -1;
-	if (strcmp(s, "regular") && strcmp(s, "file")) {
+	if (!strcmp(s, "regular") || !strcmp(s, "file")) {
+		e->filetype = EVE_FILETYPE_REGULAR;
+	} else if (!strcmp(s, "unix_stream")) {
+		e->filetype = EVE_FILETYPE_UNIX_STREAM;
+	} else if (!strcmp(s, "unix_dgram")) {
+		e->filetype = EVE_FILETYPE_UNIX_DGRAM;
+	} else {
 		char pos[300];
 		snprintf(err, errlen, "%s: error: outputs.eve-log.filetype: '%s' is not supported "
-			 "(aegis writes 'regular' files)",
+			 "(expected regular, unix_stream or unix_dgram)",
 			 conf_node_position(conf_node_get(n, "filetype"), pos, sizeof(pos)), s);
 		return -1;
 	}
