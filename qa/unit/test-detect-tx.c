@@ -786,6 +786,42 @@ static void test_stream_model_skips_packet(void **state)
 	txh_free(&h);
 }
 
+/* A stream-inspected rule with an anchored content (depth/offset/startswith) is also tried on
+ * the packets the stream took (Suricata's SIG_FLAG_REQUIRE_PACKET), unless the stream data
+ * delivered with that packet already matched it; an unanchored one is not. */
+static void test_stream_anchored_also_packet(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert tcp any any -> any any (msg:\"d\"; content:\"GET \"; depth:4; "
+		     "content:\"HTTP/1.\"; sid:1;)\n"
+		     "alert tcp any any -> any any (msg:\"u\"; content:\"HTTP/1.\"; sid:2;)\n"
+		     "alert tcp any any -> any any (msg:\"s\"; content:\"GET\"; startswith; "
+		     "sid:3;)", 6, 9999);
+	const char *req = "GET / HTTP/1.0\r\n";
+	struct packet p;
+	txh_packet(&h, &p, FLOW_DIR_TO_SERVER, req, strlen(req));
+	detect_set_stream_added(h.te.t, true);
+	assert_true(te_fires(&h.te, &p, 1));
+	assert_false(te_fires(&h.te, &p, 2));
+	assert_true(te_fires(&h.te, &p, 3));
+	/* the stream alerts all of them once the data is inspected there */
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0, req, 1), 1);
+	/* the other direction's packets are not affected by this direction's stream match */
+	txh_packet(&h, &p, FLOW_DIR_TO_CLIENT, req, strlen(req));
+	assert_true(te_fires(&h.te, &p, 1));
+	/* the next client packet comes with those stream matches (rules 1 and 3): its payload
+	 * is not inspected for them again; the packet after it is */
+	txh_packet(&h, &p, FLOW_DIR_TO_SERVER, req, strlen(req));
+	struct detect_result res;
+	detect_packet(h.te.t, &p, &res);
+	assert_int_equal(res.n_alerts, 0);
+	detect_packet(h.te.t, &p, &res);
+	assert_int_equal(res.n_alerts, 2);
+	detect_set_stream_added(h.te.t, false);
+	txh_free(&h);
+}
+
 /* A fast pattern seen only in the window (an earlier chunk) still makes its rule a candidate
  * when the rest of the match arrives: the window is not scanned again but remembered. */
 static void test_stream_window_pattern_remembered(void **state)
@@ -935,6 +971,7 @@ int main(void)
 		cmocka_unit_test(test_stream_gap_resets_window),
 		cmocka_unit_test(test_stream_directions),
 		cmocka_unit_test(test_stream_model_skips_packet),
+		cmocka_unit_test(test_stream_anchored_also_packet),
 		cmocka_unit_test(test_stream_only_rule),
 		cmocka_unit_test(test_stream_window_pattern_remembered),
 		cmocka_unit_test(test_stream_window_later_occurrence),

@@ -363,6 +363,8 @@ int det_rule_compile(struct detect_engine *e, struct det_rule *dr, const struct 
 	}
 	if (rule_is_ip_only(dr))
 		dr->flags |= DR_F_FLOW_SCOPE;
+	if (det_rule_stream_packet(dr))
+		dr->flags |= DR_F_STREAM_PKT;
 	if (det_rule_captures_compile(e, dr) < 0) {
 		snprintf(err, errlen, "out of memory compiling rule %u", r->sid);
 		return -1;

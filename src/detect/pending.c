@@ -94,6 +94,25 @@ bool det_rule_stream_inspected(const struct det_rule *dr)
 	       !needs_packet(dr);
 }
 
+/*
+ * Suricata also inspects the packet payload of such a rule when one of its payload contents is
+ * anchored (offset, depth or startswith: positions in a packet, not in the stream), for a
+ * packet on which the stream gave it no match. It can then alert on the packet and again on
+ * the stream data once that is inspected.
+ */
+bool det_rule_stream_packet(const struct det_rule *dr)
+{
+	if (!det_rule_stream_inspected(dr))
+		return false;
+	for (uint32_t i = 0; i < dr->payload.n_ops; i++) {
+		const struct det_op *op = &dr->payload.ops[i];
+		if (op->type == DET_OP_CONTENT &&
+		    (op->m->u.content.flags & (RULE_CF_OFFSET | RULE_CF_DEPTH | RULE_CF_STARTSWITH)))
+			return true;
+	}
+	return false;
+}
+
 /* How far back a match of the payload program can reach (contents and their gaps). */
 static uint32_t prog_reach(const struct det_prog *prog)
 {
