@@ -690,6 +690,25 @@ static void test_app_layer_protocol(void **state)
 	txh_free(&h);
 }
 
+/* A transaction that has not progressed is inspected again when an app-layer event was
+ * raised on it (a header line over the limit while still being received). */
+static void test_http_event_reinspects_tx(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"long\"; "
+		     "app-layer-event:http.request_field_too_long; sid:1;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, "GET / HTTP/1.1\r\nHost: a\r\nX-Big: ");
+	assert_int_equal(h.hits[1], 0);
+	static char big[20000];
+	memset(big, 'x', sizeof(big));
+	txh_send(&h, FLOW_DIR_TO_SERVER, big, sizeof(big));
+	assert_int_equal(h.hits[1], 1);
+	txh_send(&h, FLOW_DIR_TO_SERVER, big, 100);
+	assert_int_equal(h.hits[1], 1);
+	txh_free(&h);
+}
+
 /* ---- stream ------------------------------------------------------------------------------ */
 
 static uint32_t stream_feed(struct txh *h, uint8_t dir, uint64_t off, const char *s,
@@ -960,6 +979,7 @@ int main(void)
 		cmocka_unit_test(test_http_flowbits),
 		cmocka_unit_test(test_http_payload_and_buffer),
 		cmocka_unit_test(test_http_rule_not_for_dns),
+		cmocka_unit_test(test_http_event_reinspects_tx),
 		cmocka_unit_test(test_dns_query),
 		cmocka_unit_test(test_dns_dotprefix_prefilter),
 		cmocka_unit_test(test_dns_transforms),
