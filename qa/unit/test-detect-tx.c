@@ -709,6 +709,29 @@ static void test_http_event_reinspects_tx(void **state)
 	txh_free(&h);
 }
 
+/* A transactional rule (=>): its header is the request's (client -> server) also when the
+ * response completes the match; file.data: to_client reads the response body only; it alerts
+ * once per transaction, when the response is there. */
+static void test_http_transactional_rule(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http 10.0.0.1 any => 192.0.2.9 80 (msg:\"tx\"; http.uri; "
+		     "content:\"/admin/\"; http.stat_code; content:\"404\"; file.data: to_client; "
+		     "content:\"here\"; sid:1;)\n"
+		     "alert http 192.0.2.9 80 => 10.0.0.1 any (msg:\"rev\"; http.uri; "
+		     "content:\"/admin/\"; http.stat_code; content:\"404\"; sid:2;)\n"
+		     "alert http any any => any any (msg:\"req body\"; http.uri; content:\"/admin/\"; "
+		     "file.data: to_server; content:\"here\"; sid:3;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 0);
+	txh_sends(&h, FLOW_DIR_TO_CLIENT, RESP_404);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0); /* its client is the server of this flow */
+	assert_int_equal(h.hits[3], 0); /* the request has no body */
+	txh_free(&h);
+}
+
 /* ---- stream ------------------------------------------------------------------------------ */
 
 static uint32_t stream_feed(struct txh *h, uint8_t dir, uint64_t off, const char *s,
@@ -980,6 +1003,7 @@ int main(void)
 		cmocka_unit_test(test_http_payload_and_buffer),
 		cmocka_unit_test(test_http_rule_not_for_dns),
 		cmocka_unit_test(test_http_event_reinspects_tx),
+		cmocka_unit_test(test_http_transactional_rule),
 		cmocka_unit_test(test_dns_query),
 		cmocka_unit_test(test_dns_dotprefix_prefilter),
 		cmocka_unit_test(test_dns_transforms),

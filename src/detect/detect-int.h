@@ -93,6 +93,8 @@ struct det_prog {
 	struct det_op *ops;
 	uint8_t n_tr;
 	uint8_t tr[4]; /* enum det_transform */
+	uint8_t dir;   /* enum rule_buf_dir: the message the rule reads it from ("file.data:
+			* to_client"), RULE_BUFDIR_ANY for the buffer's own */
 };
 
 /* Packet-group operations (header keywords, flow, bits, flowint, events). */

@@ -55,6 +55,7 @@ static int prog_compile(struct det_rule *dr, const struct rule_group *g, struct 
 			char *err, size_t errlen)
 {
 	prog->buffer = g->buffer;
+	prog->dir = g->dir;
 	prog->n_ops = 0;
 	prog->n_tr = 0;
 	for (uint8_t i = 0; i < g->n_transforms && i < sizeof(prog->tr); i++) {

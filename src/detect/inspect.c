@@ -80,6 +80,9 @@ bool det_header_match(const struct det_rule *dr, const struct packet *p)
 	if (!proto_match(r, p))
 		return false;
 	bool ported = has_ports(p);
+	/* a transactional rule's (=>) source is the client, also on a response packet */
+	if (r->dir == RULE_DIR_TX && p->flow && p->flow_dir == FLOW_DIR_TO_CLIENT)
+		return endpoints_match(r, &p->dst, p->dp, &p->src, p->sp, ported);
 	if (endpoints_match(r, &p->src, p->sp, &p->dst, p->dp, ported))
 		return true;
 	return r->dir == RULE_DIR_BOTH &&

@@ -152,6 +152,10 @@ static int prule_build(const struct det_rule *dr, struct det_prule *pr)
 		b->prog = i;
 		b->app_buf = (int16_t)app_buf_of(dr->other[i].buffer);
 		b->side = b->app_buf >= 0 ? buf_side(b->app_buf) : DET_SIDE_BOTH;
+		if (dr->other[i].dir == RULE_BUFDIR_TO_SERVER)
+			b->side = FLOW_DIR_TO_SERVER;
+		else if (dr->other[i].dir == RULE_BUFDIR_TO_CLIENT)
+			b->side = FLOW_DIR_TO_CLIENT;
 		if (b->side != DET_SIDE_BOTH)
 			sides |= 1u << b->side;
 		if (pr->app_proto == APP_PROTO_UNKNOWN && b->app_buf >= 0)
@@ -211,7 +215,8 @@ static int prule_build(const struct det_rule *dr, struct det_prule *pr)
 		pr->kind = DET_PK_APP_PKT;
 	if (dr->dir != DET_DIR_BOTH)
 		pr->txdir = dr->dir;
-	else if (sides & 2)
+	else if ((sides & 2) || r->dir == RULE_DIR_TX)
+		/* a transactional rule (=>) matches once request and response are there */
 		pr->txdir = FLOW_DIR_TO_CLIENT;
 	else if (sides & 1)
 		pr->txdir = FLOW_DIR_TO_SERVER;
