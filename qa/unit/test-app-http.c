@@ -788,6 +788,31 @@ static void test_http_duplicate_headers(void **state)
 
 /* ---- limits ------------------------------------------------------------------------------ */
 
+/* A header line still being received is reported once its buffered part exceeds the limit (as
+ * libhtp), not only when its end arrives; and only once. */
+static void test_http_field_too_long_while_buffering(void **state)
+{
+	(void)state;
+	struct app_config cfg;
+	app_config_defaults(&cfg);
+	cfg.http.field_limit = 1000;
+	struct h h;
+	h_init_cfg(&h, &cfg, 6);
+	h_send(&h, FLOW_DIR_TO_SERVER, "GET / HTTP/1.1\r\nHost: a\r\nX-Big: ");
+	char chunk[600];
+	memset(chunk, 'A', sizeof(chunk));
+	h_feed(&h, FLOW_DIR_TO_SERVER, chunk, sizeof(chunk), 0);
+	assert_false(h_has_event(&h, APP_EVENT_HTTP_REQUEST_FIELD_TOO_LONG));
+	h_feed(&h, FLOW_DIR_TO_SERVER, chunk, sizeof(chunk), 0); /* 7 + 1200 bytes buffered */
+	assert_true(h_has_event(&h, APP_EVENT_HTTP_REQUEST_FIELD_TOO_LONG));
+	unsigned before = h.events;
+	h_feed(&h, FLOW_DIR_TO_SERVER, chunk, sizeof(chunk), 0);
+	h_send(&h, FLOW_DIR_TO_SERVER, "\r\nUser-Agent: after\r\n\r\n");
+	assert_int_equal(h.events, before);
+	assert_buf(h_last_tx(&h), APP_BUF_HTTP_USER_AGENT, FLOW_DIR_TO_SERVER, "after");
+	h_free(&h);
+}
+
 static void test_http_huge_header_line(void **state)
 {
 	(void)state;
@@ -1471,6 +1496,7 @@ int main(void)
 		cmocka_unit_test(test_http_folding),
 		cmocka_unit_test(test_http_duplicate_headers),
 		cmocka_unit_test(test_http_huge_header_line),
+		cmocka_unit_test(test_http_field_too_long_while_buffering),
 		cmocka_unit_test(test_http_too_many_headers),
 		cmocka_unit_test(test_http_body_limit),
 		cmocka_unit_test(test_http_max_tx),

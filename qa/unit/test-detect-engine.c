@@ -542,7 +542,8 @@ static void test_config(void **state)
 		 "action-order:\n  - drop\n  - pass\n  - reject\n  - alert\n"
 		 "detect:\n  profile: low\n  inspection-recursion-limit: 100\n"
 		 "  cache-dir: %s/hs\n"
-		 "pcre:\n  match-limit: 1000\n",
+		 "pcre:\n  match-limit: 1000\n"
+		 "packet-alert-max: 32\n",
 		 dir);
 	struct conf *c = NULL;
 	char err[512];
@@ -554,6 +555,7 @@ static void test_config(void **state)
 	assert_int_equal(cfg.inspection_recursion_limit, 100);
 	assert_int_equal(cfg.pcre_match_limit, 1000);
 	assert_int_equal(cfg.port_groups, 8);
+	assert_int_equal(cfg.packet_alert_max, 32);
 	char want[256];
 	snprintf(want, sizeof(want), "%s/hs", dir);
 	assert_string_equal(cfg.cache_dir, want); /* created on the way */
@@ -566,6 +568,19 @@ static void test_config(void **state)
 	assert_int_equal(conf_load_string(&c, off, strlen(off), "o.yaml", err, sizeof(err)), 0);
 	assert_int_equal(detect_config_from_conf(&cfg, c, err, sizeof(err)), 0);
 	assert_string_equal(cfg.cache_dir, "");
+	assert_int_equal(cfg.packet_alert_max, DETECT_PACKET_ALERT_MAX); /* Suricata's 15 */
+	conf_free(c);
+	/* out of 1..255: Suricata's default with a warning; above what aegis keeps: capped */
+	const char *amax = "packet-alert-max: 0\n";
+	assert_int_equal(conf_load_string(&c, amax, strlen(amax), "m.yaml", err, sizeof(err)), 0);
+	assert_int_equal(detect_config_from_conf(&cfg, c, err, sizeof(err)), 0);
+	assert_int_equal(cfg.packet_alert_max, DETECT_PACKET_ALERT_MAX);
+	conf_free(c);
+	const char *amax2 = "packet-alert-max: 200\n";
+	assert_int_equal(conf_load_string(&c, amax2, strlen(amax2), "m.yaml", err, sizeof(err)),
+			 0);
+	assert_int_equal(detect_config_from_conf(&cfg, c, err, sizeof(err)), 0);
+	assert_int_equal(cfg.packet_alert_max, DETECT_MAX_ALERTS);
 	conf_free(c);
 	const char *bad = "action-order:\n  - drop\n  - drop\n  - reject\n  - alert\n";
 	assert_int_equal(conf_load_string(&c, bad, strlen(bad), "b.yaml", err, sizeof(err)), 0);

@@ -715,14 +715,26 @@ static void test_verdict_overflow(void **state)
 	for (size_t i = 0; i < 20; i++)
 		add(&res, &o, rs, i, 0);
 	detect_result_finalize(&res, &o, NULL, true);
-	assert_int_equal(res.n_alerts, DETECT_MAX_ALERTS);
-	assert_int_equal(res.n_dropped_alerts, 4);
+	/* packet-alert-max: Suricata's default 15 */
+	assert_int_equal(res.n_alerts, DETECT_PACKET_ALERT_MAX);
+	assert_int_equal(res.n_dropped_alerts, 5);
 	/* the four drops outrank the alerts and are kept; the highest-sid alerts went */
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(res.alerts[i].action, DETECT_ACTION_DROP);
 	assert_int_equal(res.alerts[4].rule->sid, 100);
-	assert_int_equal(res.alerts[15].rule->sid, 111);
+	assert_int_equal(res.alerts[14].rule->sid, 110);
 	assert_int_equal(res.verdict, DETECT_ACTION_DROP);
+	/* a longer queue (packet-alert-max: 32) keeps all 20 */
+	struct detect_config cfg;
+	memset(&cfg, 0, sizeof(cfg)); /* no action order: the default one */
+	cfg.packet_alert_max = 32;
+	detect_action_order_init(&o, &cfg);
+	detect_result_reset(&res);
+	for (size_t i = 0; i < 20; i++)
+		add(&res, &o, rs, i, 0);
+	detect_result_finalize(&res, &o, NULL, true);
+	assert_int_equal(res.n_alerts, 20);
+	assert_int_equal(res.n_dropped_alerts, 0);
 	rules_ruleset_free(rs);
 }
 

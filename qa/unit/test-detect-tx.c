@@ -690,6 +690,48 @@ static void test_app_layer_protocol(void **state)
 	txh_free(&h);
 }
 
+/* A transaction that has not progressed is inspected again when an app-layer event was
+ * raised on it (a header line over the limit while still being received). */
+static void test_http_event_reinspects_tx(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"long\"; "
+		     "app-layer-event:http.request_field_too_long; sid:1;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, "GET / HTTP/1.1\r\nHost: a\r\nX-Big: ");
+	assert_int_equal(h.hits[1], 0);
+	static char big[20000];
+	memset(big, 'x', sizeof(big));
+	txh_send(&h, FLOW_DIR_TO_SERVER, big, sizeof(big));
+	assert_int_equal(h.hits[1], 1);
+	txh_send(&h, FLOW_DIR_TO_SERVER, big, 100);
+	assert_int_equal(h.hits[1], 1);
+	txh_free(&h);
+}
+
+/* A transactional rule (=>): its header is the request's (client -> server) also when the
+ * response completes the match; file.data: to_client reads the response body only; it alerts
+ * once per transaction, when the response is there. */
+static void test_http_transactional_rule(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http 10.0.0.1 any => 192.0.2.9 80 (msg:\"tx\"; http.uri; "
+		     "content:\"/admin/\"; http.stat_code; content:\"404\"; file.data: to_client; "
+		     "content:\"here\"; sid:1;)\n"
+		     "alert http 192.0.2.9 80 => 10.0.0.1 any (msg:\"rev\"; http.uri; "
+		     "content:\"/admin/\"; http.stat_code; content:\"404\"; sid:2;)\n"
+		     "alert http any any => any any (msg:\"req body\"; http.uri; content:\"/admin/\"; "
+		     "file.data: to_server; content:\"here\"; sid:3;)", 6, 80);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 0);
+	txh_sends(&h, FLOW_DIR_TO_CLIENT, RESP_404);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0); /* its client is the server of this flow */
+	assert_int_equal(h.hits[3], 0); /* the request has no body */
+	txh_free(&h);
+}
+
 /* ---- stream ------------------------------------------------------------------------------ */
 
 static uint32_t stream_feed(struct txh *h, uint8_t dir, uint64_t off, const char *s,
@@ -783,6 +825,42 @@ static void test_stream_model_skips_packet(void **state)
 	/* the stream alerts it exactly once, and never the dsize rule */
 	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0, "attack", 1), 1);
 	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0 + 6, "more", 2), 0);
+	txh_free(&h);
+}
+
+/* A stream-inspected rule with an anchored content (depth/offset/startswith) is also tried on
+ * the packets the stream took (Suricata's SIG_FLAG_REQUIRE_PACKET), unless the stream data
+ * delivered with that packet already matched it; an unanchored one is not. */
+static void test_stream_anchored_also_packet(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert tcp any any -> any any (msg:\"d\"; content:\"GET \"; depth:4; "
+		     "content:\"HTTP/1.\"; sid:1;)\n"
+		     "alert tcp any any -> any any (msg:\"u\"; content:\"HTTP/1.\"; sid:2;)\n"
+		     "alert tcp any any -> any any (msg:\"s\"; content:\"GET\"; startswith; "
+		     "sid:3;)", 6, 9999);
+	const char *req = "GET / HTTP/1.0\r\n";
+	struct packet p;
+	txh_packet(&h, &p, FLOW_DIR_TO_SERVER, req, strlen(req));
+	detect_set_stream_added(h.te.t, true);
+	assert_true(te_fires(&h.te, &p, 1));
+	assert_false(te_fires(&h.te, &p, 2));
+	assert_true(te_fires(&h.te, &p, 3));
+	/* the stream alerts all of them once the data is inspected there */
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0, req, 1), 1);
+	/* the other direction's packets are not affected by this direction's stream match */
+	txh_packet(&h, &p, FLOW_DIR_TO_CLIENT, req, strlen(req));
+	assert_true(te_fires(&h.te, &p, 1));
+	/* the next client packet comes with those stream matches (rules 1 and 3): its payload
+	 * is not inspected for them again; the packet after it is */
+	txh_packet(&h, &p, FLOW_DIR_TO_SERVER, req, strlen(req));
+	struct detect_result res;
+	detect_packet(h.te.t, &p, &res);
+	assert_int_equal(res.n_alerts, 0);
+	detect_packet(h.te.t, &p, &res);
+	assert_int_equal(res.n_alerts, 2);
+	detect_set_stream_added(h.te.t, false);
 	txh_free(&h);
 }
 
@@ -924,6 +1002,8 @@ int main(void)
 		cmocka_unit_test(test_http_flowbits),
 		cmocka_unit_test(test_http_payload_and_buffer),
 		cmocka_unit_test(test_http_rule_not_for_dns),
+		cmocka_unit_test(test_http_event_reinspects_tx),
+		cmocka_unit_test(test_http_transactional_rule),
 		cmocka_unit_test(test_dns_query),
 		cmocka_unit_test(test_dns_dotprefix_prefilter),
 		cmocka_unit_test(test_dns_transforms),
@@ -935,6 +1015,7 @@ int main(void)
 		cmocka_unit_test(test_stream_gap_resets_window),
 		cmocka_unit_test(test_stream_directions),
 		cmocka_unit_test(test_stream_model_skips_packet),
+		cmocka_unit_test(test_stream_anchored_also_packet),
 		cmocka_unit_test(test_stream_only_rule),
 		cmocka_unit_test(test_stream_window_pattern_remembered),
 		cmocka_unit_test(test_stream_window_later_occurrence),

@@ -379,6 +379,28 @@ static void test_kw_sticky_and_legacy(void **state)
 		  "content:\"e7eca2baf4458d095b7f45da28c16c34\"; sid:1; rev:1;)");
 }
 
+/* "file.data: to_client;" (Suricata 8): a sticky buffer's one value is the message it is read
+ * from; the same buffer with another direction is another group. */
+static void test_kw_sticky_direction(void **state)
+{
+	(void)state;
+	struct rules_ruleset *rs = load(
+		"alert http any any => any any (file.data: to_server; content:\"a\"; "
+		"file.data: to_client; content:\"b\"; file.data; content:\"c\"; sid:1; rev:1;)");
+	assert_int_equal(rules_ruleset_count(rs), 1);
+	const struct rule *r = rules_ruleset_rule(rs, 0);
+	assert_int_equal(r->n_groups, 3);
+	assert_int_equal(r->groups[0].dir, RULE_BUFDIR_TO_SERVER);
+	assert_int_equal(r->groups[1].dir, RULE_BUFDIR_TO_CLIENT);
+	assert_int_equal(r->groups[2].dir, RULE_BUFDIR_ANY);
+	for (int k = 0; k < 3; k++)
+		assert_string_equal(rules_buffer_name(r->groups[k].buffer), "file.data");
+	rules_ruleset_free(rs);
+	expect_err("alert http any any => any any (file.data: sideways; content:\"a\"; sid:1;)",
+		   "keyword-arg");
+	expect_err(HDR "(pkt_data: to_client; content:\"a\"; sid:1;)", "keyword-arg");
+}
+
 static void test_kw_pcre(void **state)
 {
 	(void)state;
@@ -761,6 +783,7 @@ int main(void)
 		cmocka_unit_test(test_vars_from_conf),
 		cmocka_unit_test(test_kw_content_modifiers),
 		cmocka_unit_test(test_kw_sticky_and_legacy),
+		cmocka_unit_test(test_kw_sticky_direction),
 		cmocka_unit_test(test_kw_pcre),
 		cmocka_unit_test(test_kw_byte),
 		cmocka_unit_test(test_kw_misc_payload),

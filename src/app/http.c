@@ -1235,8 +1235,16 @@ static int http_take_line(struct app_parse_ctx *pc, struct http_state *hs, uint8
 	*used = take;
 	if (!lf) {
 		size_t room = limit > d->line.len ? limit - d->line.len : 0;
-		if (take > room)
+		if (take > room && !d->line_overflow) {
 			d->line_overflow = true;
+			/* a header line: libhtp reports it as soon as its buffered part goes over
+			 * the limit, not when it ends (a request/status line has no tx yet) */
+			struct app_tx *tx = http_dir_tx(pc, d);
+			if (tx && (d->st == HST_HEADERS || d->st == HST_TRAILERS))
+				app_event_raise(pc, tx, dir == FLOW_DIR_TO_SERVER ?
+					APP_EVENT_HTTP_REQUEST_FIELD_TOO_LONG :
+					APP_EVENT_HTTP_RESPONSE_FIELD_TOO_LONG);
+		}
 		http_buf_append(&d->line, p, take < room ? take : room, limit);
 		return 0;
 	}

@@ -1,6 +1,6 @@
 /*
  * config.c — the detect stage's settings from aegis.yaml / suricata.yaml: action-order,
- * threshold-file, detect.profile /
+ * packet-alert-max, threshold-file, detect.profile /
  * custom-values (how many destination ports get their own signature group),
  * detect.inspection-recursion-limit, pcre.match-limit(-recursion), and the Hyperscan cache
  * directory (aegis's detect.cache-dir, or Suricata's detect.sgh-mpm-caching-path; default
@@ -116,6 +116,7 @@ int detect_config_from_conf(struct detect_config *cfg, const struct conf *c, cha
 	cfg->pcre_match_limit = 3500;
 	cfg->pcre_match_limit_recursion = 1500;
 	cfg->port_groups = 25;
+	cfg->packet_alert_max = DETECT_PACKET_ALERT_MAX;
 
 	/* The default cache lives in the config root's state/ — but only when that root exists:
 	 * aegis never creates /etc/aegis by itself. */
@@ -140,6 +141,19 @@ int detect_config_from_conf(struct detect_config *cfg, const struct conf *c, cha
 	if (conf_get_int(c, "pcre.match-limit-recursion", 1, 100000000, 1500, &v, err, errlen) < 0)
 		return -1;
 	cfg->pcre_match_limit_recursion = (uint32_t)v;
+
+	/* Suricata keeps its default (with a warning) for a value outside 1..255 */
+	if (conf_get_int(c, "packet-alert-max", INT32_MIN, INT32_MAX, DETECT_PACKET_ALERT_MAX, &v,
+			 err, errlen) < 0)
+		return -1;
+	if (v < 1 || v > 255)
+		log_warning("packet-alert-max: %lld is not in 1..255; using %d", (long long)v,
+			    DETECT_PACKET_ALERT_MAX);
+	else if (v > DETECT_MAX_ALERTS)
+		log_warning("packet-alert-max: %lld is more than aegis keeps; using %d", (long long)v,
+			    DETECT_MAX_ALERTS);
+	if (v >= 1 && v <= 255)
+		cfg->packet_alert_max = (uint32_t)(v < DETECT_MAX_ALERTS ? v : DETECT_MAX_ALERTS);
 
 	const char *profile = "medium";
 	if (conf_get_str(c, "detect.profile", "medium", &profile, err, errlen) < 0)

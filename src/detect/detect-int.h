@@ -93,6 +93,8 @@ struct det_prog {
 	struct det_op *ops;
 	uint8_t n_tr;
 	uint8_t tr[4]; /* enum det_transform */
+	uint8_t dir;   /* enum rule_buf_dir: the message the rule reads it from ("file.data:
+			* to_client"), RULE_BUFDIR_ANY for the buffer's own */
 };
 
 /* Packet-group operations (header keywords, flow, bits, flowint, events). */
@@ -127,6 +129,7 @@ enum {
 	DR_F_BITS_ACTION = 1u << 5,  /* has flowbits/xbits set/unset/toggle to apply post-match */
 	DR_F_IPONLY = 1u << 6,       /* no fast pattern; found through the address index */
 	DR_F_FLOW_SCOPE = 1u << 7,   /* Suricata's IP-only rule: its drop drops the whole flow */
+	DR_F_STREAM_PKT = 1u << 8,   /* stream-inspected, and packets too (det_rule_stream_packet) */
 };
 
 /* One rule as compiled into the engine. */
@@ -298,6 +301,9 @@ struct detect_thread {
 	/* the current packet's payload went into TCP reassembly: its stream-inspected
 	 * payload rules wait for detect_stream() (stream-inspect.c) */
 	bool stream_added;
+	/* stream matches of DR_F_STREAM_PKT rules not yet met by a packet of their direction
+	 * (a gate: detect_packet looks them up only when there are some) */
+	uint32_t stream_pkt_hits;
 	/* detect_set_stream_chunk: the chunk being parsed, or NULL */
 	const struct stream_chunk *chunk;
 };
@@ -323,6 +329,14 @@ int det_rule_captures_compile(struct detect_engine *e, struct det_rule *dr);
 
 /* pending.c: a plain TCP payload rule the stream inspects (not the packets the stream took) */
 bool det_rule_stream_inspected(const struct det_rule *dr);
+/* pending.c: ... that the packets the stream took are inspected for too (DR_F_STREAM_PKT) */
+bool det_rule_stream_packet(const struct det_rule *dr);
+/* flowbits.c: DR_F_STREAM_PKT rules that matched the stream data of direction dir that waits
+ * for the flow's next packet going that way (that packet's payload is then not inspected for
+ * them): noted by stream inspection, looked up and forgotten by the packet loop. */
+void det_stream_pkt_hit_note(struct detect_thread *t, struct flow *f, uint8_t dir, uint32_t idx);
+bool det_stream_pkt_hit(const struct flow *f, uint8_t dir, uint32_t idx);
+void det_stream_pkt_hits_clear(struct detect_thread *t, const struct flow *f, uint8_t dir);
 /* pending.c: index of the rules waiting for later stages (tx-int.h) */
 struct det_pending;
 int det_pending_build(struct detect_engine *e);

@@ -236,9 +236,11 @@ void detect_thresholds_get_stats(const struct detect_thresholds *t,
 /* Precedence of actions: rank[action] higher = applied first. */
 struct detect_action_order {
 	uint8_t rank[DETECT_ACTION_PASS + 1];
+	uint16_t alert_max; /* the queue's length: cfg->packet_alert_max (default 15) */
 };
 /* From cfg->action_order (order[0] first); the default pass > drop > reject > alert when cfg is
- * NULL or its order is not a permutation of the four actions. */
+ * NULL or its order is not a permutation of the four actions. Also the alert queue's length
+ * (cfg->packet_alert_max; DETECT_PACKET_ALERT_MAX without cfg). */
 void detect_action_order_init(struct detect_action_order *o, const struct detect_config *cfg);
 /* alert -> ALERT, pass -> PASS, drop -> DROP, reject* -> REJECT, others -> ALERT. */
 enum detect_action detect_action_from_rule(enum rule_action a);

@@ -42,6 +42,8 @@ struct detect_config {
 	uint32_t inspection_recursion_limit;
 	/* pcre.match-limit / pcre.match-limit-recursion (PCRE2 match and depth limits). */
 	uint32_t pcre_match_limit, pcre_match_limit_recursion;
+	/* packet-alert-max: alerts kept per packet (1..DETECT_MAX_ALERTS) */
+	uint32_t packet_alert_max;
 	/* Destination ports given their own signature groups per transport (detect.profile:
 	 * low 8, medium 25, high 64; custom: detect.custom-values.toserver-groups). */
 	uint32_t port_groups;
@@ -98,13 +100,16 @@ struct detect_alert {
 	int severity;               /* priority: rule's, else classtype's, else 3 */
 };
 
-#define DETECT_MAX_ALERTS 16
+/* A packet's alert queue: packet-alert-max alerts (Suricata's default 15, 1..255), kept in an
+ * array of DETECT_MAX_ALERTS (larger settings are capped there). */
+#define DETECT_MAX_ALERTS 64
+#define DETECT_PACKET_ALERT_MAX 15
 
 /* What detection decided for one packet. Alerts are ordered as Suricata orders them (by action
  * precedence, then by rule priority, then sid). */
 struct detect_result {
 	uint32_t n_alerts;
-	uint32_t n_dropped_alerts; /* more than DETECT_MAX_ALERTS matched (counted, not logged) */
+	uint32_t n_dropped_alerts; /* more than packet-alert-max matched (counted, not logged) */
 	struct detect_alert alerts[DETECT_MAX_ALERTS];
 	enum detect_action verdict; /* the winning action for the packet (NONE if nothing) */
 	/* detect_stream: the stream bytes its alerts were found in (the inspection window up to

@@ -55,6 +55,7 @@ static int prog_compile(struct det_rule *dr, const struct rule_group *g, struct 
 			char *err, size_t errlen)
 {
 	prog->buffer = g->buffer;
+	prog->dir = g->dir;
 	prog->n_ops = 0;
 	prog->n_tr = 0;
 	for (uint8_t i = 0; i < g->n_transforms && i < sizeof(prog->tr); i++) {
@@ -363,6 +364,8 @@ int det_rule_compile(struct detect_engine *e, struct det_rule *dr, const struct 
 	}
 	if (rule_is_ip_only(dr))
 		dr->flags |= DR_F_FLOW_SCOPE;
+	if (det_rule_stream_packet(dr))
+		dr->flags |= DR_F_STREAM_PKT;
 	if (det_rule_captures_compile(e, dr) < 0) {
 		snprintf(err, errlen, "out of memory compiling rule %u", r->sid);
 		return -1;

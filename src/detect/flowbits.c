@@ -170,6 +170,7 @@ struct detect_flow_vars {
 	uint32_t n_fvars;
 	struct flowvar_slot *fvars; /* DET_FLOWVARS_MAX slots once the first is stored */
 	void *stream; /* stream-inspect.c's window (one allocation, freed here) */
+	struct det_pkt_hits *pkt_hits; /* [2]: det_stream_pkt_hit_note */
 };
 
 void detect_flow_free(struct flow *f)
@@ -183,6 +184,7 @@ void detect_flow_free(struct flow *f)
 		free(v->fvars[i].val);
 	free(v->fvars);
 	free(v->stream);
+	free(v->pkt_hits);
 	free(v);
 	f->detect = NULL;
 }
@@ -198,6 +200,51 @@ void **det_flow_stream_slot(struct flow *f)
 {
 	struct detect_flow_vars *v = f ? flow_vars_get(f) : NULL;
 	return v ? &v->stream : NULL;
+}
+
+/* A few per direction: more than fit, and the packet may alert for one of them as well. */
+#define DET_STREAM_PKT_HITS 15
+
+struct det_pkt_hits {
+	uint8_t n;
+	uint32_t idx[DET_STREAM_PKT_HITS];
+};
+
+void det_stream_pkt_hit_note(struct detect_thread *t, struct flow *f, uint8_t dir, uint32_t idx)
+{
+	struct detect_flow_vars *v = f && dir <= FLOW_DIR_TO_CLIENT ? flow_vars_get(f) : NULL;
+	if (!v || (!v->pkt_hits && !(v->pkt_hits = calloc(2, sizeof(*v->pkt_hits)))))
+		return;
+	struct det_pkt_hits *h = &v->pkt_hits[dir];
+	for (uint8_t i = 0; i < h->n; i++)
+		if (h->idx[i] == idx)
+			return;
+	if (h->n == DET_STREAM_PKT_HITS)
+		return;
+	h->idx[h->n++] = idx;
+	t->stream_pkt_hits++;
+}
+
+bool det_stream_pkt_hit(const struct flow *f, uint8_t dir, uint32_t idx)
+{
+	const struct detect_flow_vars *v = f ? f->detect : NULL;
+	if (!v || !v->pkt_hits || dir > FLOW_DIR_TO_CLIENT)
+		return false;
+	const struct det_pkt_hits *h = &v->pkt_hits[dir];
+	for (uint8_t i = 0; i < h->n; i++)
+		if (h->idx[i] == idx)
+			return true;
+	return false;
+}
+
+void det_stream_pkt_hits_clear(struct detect_thread *t, const struct flow *f, uint8_t dir)
+{
+	struct detect_flow_vars *v = f ? f->detect : NULL;
+	if (!v || !v->pkt_hits || dir > FLOW_DIR_TO_CLIENT || !v->pkt_hits[dir].n)
+		return;
+	uint8_t n = v->pkt_hits[dir].n;
+	t->stream_pkt_hits -= n < t->stream_pkt_hits ? n : t->stream_pkt_hits;
+	v->pkt_hits[dir].n = 0;
 }
 
 bool detect_flowbit_is_set(const struct flow *f, uint32_t id)

@@ -80,6 +80,9 @@ bool det_header_match(const struct det_rule *dr, const struct packet *p)
 	if (!proto_match(r, p))
 		return false;
 	bool ported = has_ports(p);
+	/* a transactional rule's (=>) source is the client, also on a response packet */
+	if (r->dir == RULE_DIR_TX && p->flow && p->flow_dir == FLOW_DIR_TO_CLIENT)
+		return endpoints_match(r, &p->dst, p->dp, &p->src, p->sp, ported);
 	if (endpoints_match(r, &p->src, p->sp, &p->dst, p->dp, ported))
 		return true;
 	return r->dir == RULE_DIR_BOTH &&
@@ -361,8 +364,11 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct detect_resu
 	if ((!p->ip_version || (p->flags & PKT_F_INVALID)) && !p->event_count)
 		return;
 	const struct det_group *g = det_group_lookup(e, p);
-	if (!g)
+	if (!g) {
+		if (t->stream_pkt_hits && f)
+			det_stream_pkt_hits_clear(t, f, p->flow_dir);
 		return;
+	}
 	t->n_cand = 0;
 	if (e->aidx.used) {
 		addr_index_lookup(t, &p->src);
@@ -384,8 +390,10 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct detect_resu
 		t->stats.rules_checked++;
 		/* stream model (stream-inspect.c): TCP payload rules see the stream */
 		if (t->stream_added && p->ip_proto == 6 && e->pend &&
-		    ((e->pend->stream_bits[idx >> 6] >> (idx & 63)) & 1))
-			continue;
+		    ((e->pend->stream_bits[idx >> 6] >> (idx & 63)) & 1) &&
+		    (!(dr->flags & DR_F_STREAM_PKT) ||
+		     (t->stream_pkt_hits && det_stream_pkt_hit(f, p->flow_dir, idx))))
+			continue; /* (packet too for anchored contents, unless the stream matched) */
 		if (!rule_match(t, dr, p))
 			continue;
 		post_match(t, dr, p);
@@ -416,5 +424,7 @@ void detect_packet(struct detect_thread *t, struct packet *p, struct detect_resu
 	for (uint32_t i = 0; i < t->n_cand; i++)
 		t->cand_bits[t->cand[i] >> 6] = 0;
 	t->n_cand = 0;
+	if (t->stream_pkt_hits && f)
+		det_stream_pkt_hits_clear(t, f, p->flow_dir);
 	detect_result_finalize(res, &e->order, f, e->cfg.simulate_ips);
 }

@@ -532,7 +532,8 @@ static bool group_payload_wants(const struct det_rule *dr, int what)
 	uint16_t b = mpm_buffer_of(dr);
 	switch (what) {
 	case GP_PKTONLY:
-		return b == RULES_BUF_PAYLOAD && !det_rule_stream_inspected(dr);
+		return b == RULES_BUF_PAYLOAD &&
+		       (!det_rule_stream_inspected(dr) || (dr->flags & DR_F_STREAM_PKT));
 	case GP_STREAM:
 		return b == DET_BUF_PENDING_PAYLOAD ||
 		       (b == RULES_BUF_PAYLOAD && det_rule_stream_inspected(dr));

@@ -94,6 +94,25 @@ bool det_rule_stream_inspected(const struct det_rule *dr)
 	       !needs_packet(dr);
 }
 
+/*
+ * Suricata also inspects the packet payload of such a rule when one of its payload contents is
+ * anchored (offset, depth or startswith: positions in a packet, not in the stream), for a
+ * packet on which the stream gave it no match. It can then alert on the packet and again on
+ * the stream data once that is inspected.
+ */
+bool det_rule_stream_packet(const struct det_rule *dr)
+{
+	if (!det_rule_stream_inspected(dr))
+		return false;
+	for (uint32_t i = 0; i < dr->payload.n_ops; i++) {
+		const struct det_op *op = &dr->payload.ops[i];
+		if (op->type == DET_OP_CONTENT &&
+		    (op->m->u.content.flags & (RULE_CF_OFFSET | RULE_CF_DEPTH | RULE_CF_STARTSWITH)))
+			return true;
+	}
+	return false;
+}
+
 /* How far back a match of the payload program can reach (contents and their gaps). */
 static uint32_t prog_reach(const struct det_prog *prog)
 {
@@ -133,6 +152,10 @@ static int prule_build(const struct det_rule *dr, struct det_prule *pr)
 		b->prog = i;
 		b->app_buf = (int16_t)app_buf_of(dr->other[i].buffer);
 		b->side = b->app_buf >= 0 ? buf_side(b->app_buf) : DET_SIDE_BOTH;
+		if (dr->other[i].dir == RULE_BUFDIR_TO_SERVER)
+			b->side = FLOW_DIR_TO_SERVER;
+		else if (dr->other[i].dir == RULE_BUFDIR_TO_CLIENT)
+			b->side = FLOW_DIR_TO_CLIENT;
 		if (b->side != DET_SIDE_BOTH)
 			sides |= 1u << b->side;
 		if (pr->app_proto == APP_PROTO_UNKNOWN && b->app_buf >= 0)
@@ -192,7 +215,8 @@ static int prule_build(const struct det_rule *dr, struct det_prule *pr)
 		pr->kind = DET_PK_APP_PKT;
 	if (dr->dir != DET_DIR_BOTH)
 		pr->txdir = dr->dir;
-	else if (sides & 2)
+	else if ((sides & 2) || r->dir == RULE_DIR_TX)
+		/* a transactional rule (=>) matches once request and response are there */
 		pr->txdir = FLOW_DIR_TO_CLIENT;
 	else if (sides & 1)
 		pr->txdir = FLOW_DIR_TO_SERVER;

@@ -11,6 +11,8 @@
  * segments matches. A match counts only when it needs the new bytes: a rule that also matches
  * the window alone already alerted (or was about to) on an earlier packet. Packets the stream
  * stage did not take (no session, out of window, bad checksum) are inspected as packets.
+ * Rules with an anchored content (DR_F_STREAM_PKT) are inspected on those packets too, unless
+ * the stream data delivered with the packet matched them (Suricata's fallback to the packet).
  * tcp-stream rules and app-gated rules with payload keywords on TCP are inspected here too.
  *
  * detect_app_packet() covers the app-gated rules of the packet path: an app-layer protocol in
@@ -356,6 +358,8 @@ static void stream_inspect(struct detect_thread *t, struct packet *p, struct det
 		}
 		if (!det_pops_state(t, dr, p))
 			continue;
+		if (dr->flags & DR_F_STREAM_PKT)
+			det_stream_pkt_hit_note(t, p->flow, p->flow_dir, idx);
 		if (det_x_alert(t, dr, p, res, DETECT_ALERT_F_STREAM, 0) &&
 		    detect_action_from_rule(dr->r->action) == DETECT_ACTION_PASS)
 			break;

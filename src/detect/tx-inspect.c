@@ -59,8 +59,10 @@ struct det_tx_state {
 	uint32_t *fp;    /* the candidates the noted buffers' scans found */
 	/* what the transaction looked like at its last inspection, per direction: a call that
 	 * finds the same progress (more body bytes of the same message) is not re-inspected —
-	 * its buffers are inspected again once the message moves on or completes */
+	 * its buffers are inspected again once the message moves on or completes, or an
+	 * app-layer event was raised on it (app-layer-event rules) */
 	uint8_t seen_progress[2];
+	uint8_t seen_events[2];
 	bool seen_complete[2], inspected[2];
 };
 
@@ -414,10 +416,11 @@ static bool tx_unchanged(struct app_tx *tx, uint8_t dir)
 		tx->detect_state = s;
 	}
 	if (s->inspected[dir] && s->seen_progress[dir] == tx->progress[dir] &&
-	    s->seen_complete[dir] == tx->complete[dir])
+	    s->seen_complete[dir] == tx->complete[dir] && s->seen_events[dir] == tx->n_events)
 		return true;
 	s->inspected[dir] = true;
 	s->seen_progress[dir] = tx->progress[dir];
+	s->seen_events[dir] = tx->n_events;
 	s->seen_complete[dir] = tx->complete[dir];
 	return false;
 }

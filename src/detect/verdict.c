@@ -4,7 +4,7 @@
  *
  * Order: action precedence (action-order, default pass > drop > reject > alert), then the
  * rule's priority (1 first), then gid:sid, then the order the matches arrived in. At most
- * DETECT_MAX_ALERTS are kept: when more match, unlogged matches whose action another entry
+ * packet-alert-max (o->alert_max) are kept: when more match, unlogged matches whose action another entry
  * already carries make room first, then the lowest in that order go; lost logged alerts are
  * counted in n_dropped_alerts.
  *
@@ -70,6 +70,8 @@ void detect_action_order_init(struct detect_action_order *o, const struct detect
 	memset(o, 0, sizeof(*o));
 	for (int i = 0; i < 4; i++)
 		o->rank[order[i]] = (uint8_t)(4 - i); /* NONE keeps rank 0: last */
+	uint32_t max = cfg && cfg->packet_alert_max ? cfg->packet_alert_max : DETECT_PACKET_ALERT_MAX;
+	o->alert_max = (uint16_t)(max < DETECT_MAX_ALERTS ? max : DETECT_MAX_ALERTS);
 }
 
 void detect_result_reset(struct detect_result *res)
@@ -123,7 +125,7 @@ void detect_result_add(struct detect_result *res, const struct detect_action_ord
 	if (r && r->priority > 0)
 		a.severity = r->priority;
 
-	if (res->n_alerts < DETECT_MAX_ALERTS) {
+	if (res->n_alerts < o->alert_max) {
 		res->alerts[res->n_alerts++] = a;
 		return;
 	}
@@ -181,7 +183,7 @@ void detect_result_add(struct detect_result *res, const struct detect_action_ord
 void detect_result_finalize(struct detect_result *res, const struct detect_action_order *o,
 			    struct flow *f, bool ips)
 {
-	/* stable insertion sort: at most DETECT_MAX_ALERTS entries */
+	/* stable insertion sort: at most o->alert_max entries */
 	for (uint32_t i = 1; i < res->n_alerts; i++) {
 		struct detect_alert x = res->alerts[i];
 		uint32_t j = i;

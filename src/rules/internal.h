@@ -95,6 +95,7 @@ struct rules_seg {
 struct pmatch {
 	struct rule_match m;
 	uint16_t buffer;
+	uint8_t dir;             /* enum rule_buf_dir of the sticky buffer it was put in */
 	uint8_t n_tr;
 	const struct rules_keyword *tr[4];
 	size_t opt_off, opt_len; /* option span in the logical text */
@@ -118,6 +119,7 @@ struct rules_parse_ctx {
 	struct vec refs, meta;  /* struct rule_reference / rule_metadata */
 	struct vec vars;        /* const char * */
 	uint16_t cur_buf;       /* sticky buffer in effect */
+	uint8_t cur_dir;        /* its direction (enum rule_buf_dir) */
 	uint8_t cur_ntr;
 	const struct rules_keyword *cur_tr[4];
 	int last_content;       /* index into matches of the last content, -1 none */

@@ -226,7 +226,8 @@ uint8_t rules_app_transport(const char *family)
 #define DEPR RULES_KWF_DEPRECATED
 
 /* A sticky buffer aegis inspects; one it only recognises; a legacy content modifier. */
-#define STICKY(n, alias, buf) { n, alias, RULES_KW_STICKY, BUF_##buf, S | NOARG, kw_sticky, "sticky buffer " n }
+/* a sticky buffer's only value is a direction (kw_sticky) */
+#define STICKY(n, alias, buf) { n, alias, RULES_KW_STICKY, BUF_##buf, S, kw_sticky, "sticky buffer " n }
 #define STICKY_UNSUP(n, alias, buf) { n, alias, RULES_KW_STICKY, BUF_##buf, NOARG, NULL, "sticky buffer " n " (unsupported)" }
 #define LEGACY(n, buf) { n, NULL, RULES_KW_MODIFIER, BUF_##buf, S | NOARG | CMOD | RULES_KWF_LEGACY_BUF | DEPR, kw_legacy_buffer, "content modifier: move the content to " #buf }
 #define UNSUP(n, kind) { n, NULL, kind, 0, 0, NULL, "recognised, not supported" }

@@ -366,9 +366,23 @@ RULES_KW_PARSER(kw_legacy_buffer)
 	return 0;
 }
 
+/* A sticky buffer takes no value but a direction: "file.data: to_client;" (Suricata 8) says
+ * which message of a transaction a direction-ambiguous buffer is read from. */
 RULES_KW_PARSER(kw_sticky)
 {
+	uint8_t dir = RULE_BUFDIR_ANY;
+	if (arg && strcmp(arg, "to_client") == 0)
+		dir = RULE_BUFDIR_TO_CLIENT;
+	else if (arg && strcmp(arg, "to_server") == 0)
+		dir = RULE_BUFDIR_TO_SERVER;
+	else if (arg)
+		return rules_opt_error(ctx, "keyword-arg",
+				       "%s takes no value but a direction (to_client or to_server)",
+				       kw->name);
+	if (dir != RULE_BUFDIR_ANY && kw->buffer == RULES_BUF_PAYLOAD)
+		return rules_opt_error(ctx, "keyword-arg", "%s takes no direction", kw->name);
 	ctx->cur_buf = kw->buffer;
+	ctx->cur_dir = dir;
 	ctx->cur_ntr = 0;
 	memset(ctx->cur_tr, 0, sizeof(ctx->cur_tr));
 	ctx->last_content = -1;

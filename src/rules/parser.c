@@ -244,6 +244,7 @@ struct pmatch *rules_match_new(struct rules_parse_ctx *ctx, uint16_t buffer)
 	pm->opt_off = ctx->opt_off;
 	pm->opt_len = ctx->opt_len;
 	if (buffer != RULES_BUF_PACKET && buffer == ctx->cur_buf) {
+		pm->dir = ctx->cur_dir;
 		pm->n_tr = ctx->cur_ntr;
 		memcpy(pm->tr, ctx->cur_tr, sizeof(pm->tr));
 	}
@@ -656,6 +657,7 @@ static int parse_options(struct rules_parse_ctx *ctx, size_t body)
 			 * where the rule writer meant them. */
 			if (kw->kind == RULES_KW_STICKY) {
 				ctx->cur_buf = kw->buffer;
+				ctx->cur_dir = RULE_BUFDIR_ANY;
 				ctx->cur_ntr = 0;
 				ctx->last_content = -1;
 			}
@@ -781,6 +783,7 @@ static int pack_rule(struct rules_parse_ctx *ctx)
 	size_t n = ctx->matches.n;
 	struct {
 		uint16_t buf;
+		uint8_t dir;
 		uint8_t ntr;
 		const struct rules_keyword *tr[4];
 		uint32_t count;
@@ -793,7 +796,8 @@ static int pack_rule(struct rules_parse_ctx *ctx)
 		struct pmatch *pm = VEC_AT(&ctx->matches, struct pmatch, i);
 		size_t k;
 		for (k = 0; k < nk; k++)
-			if (keys[k].buf == pm->buffer && keys[k].ntr == pm->n_tr &&
+			if (keys[k].buf == pm->buffer && keys[k].dir == pm->dir &&
+			    keys[k].ntr == pm->n_tr &&
 			    memcmp(keys[k].tr, pm->tr, sizeof(pm->tr)) == 0)
 				break;
 		if (k == nk) {
@@ -804,6 +808,7 @@ static int pack_rule(struct rules_parse_ctx *ctx)
 				return -1;
 			}
 			keys[nk].buf = pm->buffer;
+			keys[nk].dir = pm->dir;
 			keys[nk].ntr = pm->n_tr;
 			memcpy(keys[nk].tr, pm->tr, sizeof(pm->tr));
 			keys[nk].count = 0;
@@ -821,6 +826,7 @@ static int pack_rule(struct rules_parse_ctx *ctx)
 	for (size_t k = 0; k < nk; k++) {
 		struct rule_group *g = &r->groups[k];
 		g->buffer = keys[k].buf;
+		g->dir = keys[k].dir;
 		g->n_transforms = keys[k].ntr;
 		memcpy(g->transforms, keys[k].tr, sizeof(g->transforms));
 		g->m = arena_alloc(&rs->arena, keys[k].count * sizeof(*g->m));

@@ -361,8 +361,13 @@ struct rule_match {
 };
 
 /* The matches of one buffer, in rule order. Transforms apply to that buffer in this group. */
+/* rule_group.dir: the message a direction-ambiguous buffer is read from, when the rule says
+ * ("file.data: to_client;", Suricata 8, for transactional rules) */
+enum rule_buf_dir { RULE_BUFDIR_ANY = 0, RULE_BUFDIR_TO_SERVER, RULE_BUFDIR_TO_CLIENT };
+
 struct rule_group {
 	uint16_t buffer;
+	uint8_t dir;            /* enum rule_buf_dir */
 	uint8_t n_transforms;
 	const struct rules_keyword *transforms[4];
 	uint32_t n;
