@@ -492,14 +492,14 @@ static void test_alert_udp6(void **state)
 	struct detect_alert a = alert_for(rule, DETECT_ACTION_ALERT);
 	struct output_alert_info info = { .app_proto = "dns" };
 	json_t *r = one_alert(NULL, &t.p, &a, &info);
-	assert_str_field(r, "src_ip", "2001:db8::1");
-	assert_str_field(r, "dest_ip", "2001:db8::53");
+	assert_str_field(r, "src_ip", "2001:0db8:0000:0000:0000:0000:0000:0001");
+	assert_str_field(r, "dest_ip", "2001:0db8:0000:0000:0000:0000:0000:0053");
 	assert_int_field(r, "src_port", 5353);
 	assert_int_field(r, "dest_port", 53);
 	assert_str_field(r, "proto", "UDP");
 	assert_int_field(r, "ip_v", 6);
 	assert_str_field(r, "app_proto", "dns");
-	assert_str_field(r, "flow.dest_ip", "2001:db8::53");
+	assert_str_field(r, "flow.dest_ip", "2001:0db8:0000:0000:0000:0000:0000:0053");
 	json_decref(r);
 }
 
@@ -1060,7 +1060,7 @@ static void test_fast_udp6(void **state)
 	assert_fast_line(&t.p, &a, NULL,
 			 "11/14/2023-22:13:20.000001  [**] [1:20:2] v6 [**] [Classification: "
 			 "Attempted Administrator Privilege Gain] [Priority: 1] "
-			 "{UDP} 2001:db8::1:5353 -> 2001:db8::53:53\n");
+			 "{UDP} 2001:0db8:0000:0000:0000:0000:0000:0001:5353 -> 2001:0db8:0000:0000:0000:0000:0000:0053:53\n");
 }
 
 static void test_fast_icmp(void **state)

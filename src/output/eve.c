@@ -129,8 +129,21 @@ void eve_format_timestamp(uint64_t ts_usec, char buf[EVE_TS_LEN])
 	}
 }
 
+/* Suricata's spelling: IPv4 dotted, IPv6 as all eight groups of four hex digits (no "::", no
+ * dropped zeros), which is what records from Suricata carry and SIEM parsers expect. */
 const char *eve_format_ip(const struct ip_addr *a, char buf[IP_ADDR_STRLEN])
 {
+	static const char hex[] = "0123456789abcdef";
+	if (a->family == 6) {
+		char *o = buf;
+		for (int i = 0; i < 16; i++) {
+			*o++ = hex[a->b[i] >> 4];
+			*o++ = hex[a->b[i] & 15];
+			if (i & 1)
+				*o++ = i < 15 ? ':' : '\0';
+		}
+		return buf;
+	}
 	if (a->family != 4)
 		return ip_addr_to_str(a, buf, IP_ADDR_STRLEN);
 	char *o = buf;

@@ -139,8 +139,7 @@ size_t fast_log_format(char *buf, size_t len, const struct packet *p,
 			dp = p->icmp_code;
 		}
 		put(buf, len, &off, "{%s} %s:%u -> %s:%u", proto_text(p->ip_proto, pbuf),
-		    ip_addr_to_str(&p->src, src, sizeof(src)), sp,
-		    ip_addr_to_str(&p->dst, dst, sizeof(dst)), dp);
+		    eve_format_ip(&p->src, src), sp, eve_format_ip(&p->dst, dst), dp);
 	} else {
 		put(buf, len, &off, "[Raw pkt:");
 		uint32_t n = p->data ? p->caplen : 0;
