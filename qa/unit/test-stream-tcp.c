@@ -1111,6 +1111,38 @@ static void test_midstream_on(void **s)
 	env_done(&e);
 }
 
+/* stream_flow_reverse: the app layer found the midstream flow's first data was a response.
+ * The bytes already held move to the other direction with their sender, whose next segments
+ * (now of that direction) continue them, and the peer's ACK releases them as one stream. */
+static void test_midstream_reverse(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, set_midstream);
+	e.f.tcp_state = TCP_STATE_ESTABLISHED;
+	e.f.flags |= FLOW_F_MIDSTREAM;
+	seg(&e, 0, 777, 888, A, "HTTP/1.1 200");
+	assert_int_equal(e.got_len[0], 0);
+	/* what the flow stage's flow_reverse does to the sides */
+	struct ip_addr a = e.f.src;
+	e.f.src = e.f.dst;
+	e.f.dst = a;
+	stream_flow_reverse(&e.f);
+	seg(&e, 1, 789, 888, A, " OK");
+	assert_int_equal(e.got_len[1], 0);
+	seg(&e, 0, 888, 792, A, NULL);
+	assert_string_equal(e.got[1], "HTTP/1.1 200 OK");
+	assert_int_equal(e.got_len[0], 0);
+	assert_false(e.gap[1]);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_EST_PACKET_OUT_OF_WINDOW], 0);
+	/* and the (new) client's data goes on from its ACK number */
+	seg(&e, 0, 888, 792, A, "GET");
+	seg(&e, 1, 792, 891, A, NULL);
+	assert_string_equal(e.got[0], "GET");
+	stream_flow_reverse(NULL); /* no flow: nothing happens */
+	env_done(&e);
+}
+
 /* No session in the flow stage: nothing is reassembled, FIN/RST raise the no-session events. */
 static void test_no_session(void **s)
 {
@@ -1398,6 +1430,7 @@ int main(void)
 		cmocka_unit_test(test_session_memcap),
 		cmocka_unit_test(test_midstream_off),
 		cmocka_unit_test(test_midstream_on),
+		cmocka_unit_test(test_midstream_reverse),
 		cmocka_unit_test(test_no_session),
 		cmocka_unit_test(test_wraparound),
 		cmocka_unit_test(test_both_directions),

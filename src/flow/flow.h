@@ -173,6 +173,14 @@ void flow_table_flush(struct flow_table *ft);
 
 void flow_table_get_stats(const struct flow_table *ft, struct flow_stats *out);
 
+/*
+ * Exchange the flow's client and server sides (addresses, ports, per-direction counters, TCP
+ * sequence and teardown state, per-direction flags), as Suricata's FlowSwap: the app layer
+ * found that the first data of a flow picked up midstream was a response. Packets seen from
+ * then on get their direction from the new sides; the caller flips the current packet's.
+ */
+void flow_reverse(struct flow *f);
+
 /* The symmetric 5-tuple hash: the same value for both directions of a flow. Runmodes use it to
  * pick the worker so both directions meet in one table. */
 uint32_t flow_hash_packet(const struct packet *p);

@@ -201,6 +201,19 @@ static void dir_free(struct stream_ctx *sc, struct stream_dir *dd)
 	dd->hist_end = 0;
 }
 
+void stream_flow_reverse(struct flow *f)
+{
+	struct stream_flow *sf = f ? f->stream : NULL;
+	if (!sf)
+		return;
+	struct stream_dir d = sf->d[0];
+	sf->d[0] = sf->d[1];
+	sf->d[1] = d;
+	uint32_t isn = sf->isn[0];
+	sf->isn[0] = sf->isn[1];
+	sf->isn[1] = isn;
+}
+
 void stream_flow_free(struct stream_ctx *sc, struct flow *f)
 {
 	struct stream_flow *sf = f ? f->stream : NULL;
