@@ -1143,6 +1143,57 @@ static void test_midstream_reverse(void **s)
 	env_done(&e);
 }
 
+/* Regions (EVE tcp.ts/tc_max_regions): 1 per direction for a session, data or not; data held
+ * more than 256 KiB beyond other held data opens one more; the most held at once is kept. */
+static void set_no_depth(struct stream_config *c)
+{
+	c->reassembly_depth = 0;
+}
+
+static void test_max_regions(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, set_no_depth);
+	handshake(&e, ISN_C, ISN_S);
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 1);
+	assert_int_equal(e.f.stream_cnt.max_regions[1], 1);
+	seg(&e, 0, C(0), S(0), A, "abc");
+	seg(&e, 0, C(3), S(0), A, "def");        /* in order: one region */
+	seg(&e, 0, C(1000), S(0), A, "near");    /* a hole, but close by: same region */
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 1);
+	seg(&e, 0, C(400000), S(0), A, "far");   /* > 256 KiB beyond: a second region */
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 2);
+	seg(&e, 0, C(1000000), S(0), A, "farther"); /* a third */
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 3);
+	/* a piece in the middle of a far gap, far from both sides, makes it two far gaps */
+	seg(&e, 0, C(700000), S(0), A, "mid");
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 4);
+	/* ... a piece close to one side changes nothing */
+	seg(&e, 0, C(700100), S(0), A, "mid2");
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 4);
+	/* the receiver ACKs past the holes: they are skipped (regions close), the max stays */
+	seg(&e, 1, S(0), C(1000007), A, NULL);
+	assert_true(e.gap[0]);
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 4);
+	assert_int_equal(e.f.stream_cnt.max_regions[1], 1);
+	/* after that three far pieces make four regions, not more: the skipped ones closed */
+	seg(&e, 0, C(1500000), S(0), A, "x");
+	seg(&e, 0, C(2000000), S(0), A, "y");
+	seg(&e, 0, C(2500000), S(0), A, "z");
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 4);
+	seg(&e, 0, C(3000000), S(0), A, "w");
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 5);
+	env_done(&e);
+
+	/* no session (tcp_state none): nothing counted, the flow record leaves them out */
+	env_init(&e, NULL);
+	seg(&e, 0, 777, 888, A, "data");
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 0);
+	assert_int_equal(e.f.stream_cnt.max_regions[1], 0);
+	env_done(&e);
+}
+
 /* No session in the flow stage: nothing is reassembled, FIN/RST raise the no-session events. */
 static void test_no_session(void **s)
 {
@@ -1431,6 +1482,7 @@ int main(void)
 		cmocka_unit_test(test_midstream_off),
 		cmocka_unit_test(test_midstream_on),
 		cmocka_unit_test(test_midstream_reverse),
+		cmocka_unit_test(test_max_regions),
 		cmocka_unit_test(test_no_session),
 		cmocka_unit_test(test_wraparound),
 		cmocka_unit_test(test_both_directions),

@@ -70,6 +70,10 @@ struct flow_stream_counts {
 	uint32_t overlaps;         /* segments overlapping data already held or delivered */
 	uint32_t overlaps_diff;    /* ... with different bytes */
 	uint8_t depth_reached;     /* directions that reached stream.reassembly.depth (0-2) */
+	/* the most regions (separate runs of data held) each direction's reassembly had at once,
+	 * by FLOW_DIR_*: EVE's tcp.ts_max_regions / tc_max_regions. 0 while the flow has no TCP
+	 * session in the stream stage (then they are not logged), 1 for ordinary streams. */
+	uint16_t max_regions[2];
 	uint8_t ssn_memcap_drop;   /* no session state: stream.memcap reached */
 };
 
