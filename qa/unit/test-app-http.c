@@ -300,6 +300,27 @@ static void test_detect_reverse_midstream(void **state)
 	h_free(&h);
 }
 
+/* After a protocol change (CONNECT tunnel) detection starts over but never reverses the flow:
+ * the CONNECT transaction keeps its directions. */
+static void test_detect_no_reverse_after_proto_change(void **state)
+{
+	(void)state;
+	struct h h;
+	h_init(&h);
+	h.f.flags |= FLOW_F_MIDSTREAM;
+	n_reversed = 0;
+	app_ctx_set_reverse(h.ctx, h_on_reverse, &n_reversed);
+	h_send(&h, FLOW_DIR_TO_SERVER, "CONNECT abc:80 HTTP/1.1\r\n\r\n");
+	h_send(&h, FLOW_DIR_TO_CLIENT, "HTTP/1.1 200 OK\r\n\r\n");
+	assert_int_equal(app_flow_proto(&h.f), APP_PROTO_UNKNOWN);
+	h_send(&h, FLOW_DIR_TO_SERVER, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	assert_false(h.r.reversed);
+	assert_int_equal(n_reversed, 0);
+	assert_int_not_equal(h.r.proto, APP_PROTO_HTTP);
+	h_finish(&h);
+	h_free(&h);
+}
+
 /* No reversal for a flow that began with a handshake, without a callback, or once the other
  * direction failed detection: the response bytes then fail detection on that side. */
 static void test_detect_reverse_only_midstream(void **state)
@@ -1523,6 +1544,7 @@ int main(void)
 		cmocka_unit_test(test_detect_response_first),
 		cmocka_unit_test(test_detect_reverse_midstream),
 		cmocka_unit_test(test_detect_reverse_only_midstream),
+		cmocka_unit_test(test_detect_no_reverse_after_proto_change),
 		cmocka_unit_test(test_connect_proto_change),
 		cmocka_unit_test(test_connect_refused_stays_http),
 		cmocka_unit_test(test_stalled_direction_ignored),

@@ -741,12 +741,14 @@ static enum app_probe app_detect_probe_dir(const struct app_ctx *ctx, const stru
 
 /* May detection exchange the sides of this flow (see app_ctx_set_reverse)? Only a TCP flow
  * picked up midstream has sides that were guessed, and only while the other direction has
- * not failed detection (Suricata reverses only when the other side is still unknown). */
+ * not failed detection (Suricata reverses only when the other side is still unknown). Not
+ * after a protocol change: transactions of the first protocol keep their directions. */
 static bool app_may_reverse(const struct app_parse_ctx *pc, uint8_t dir)
 {
 	const struct flow *f = pc->flow;
+	const struct app_flow *af = pc->af;
 	return pc->ctx->reverse && f->ip_proto == 6 && (f->flags & FLOW_F_MIDSTREAM) &&
-	       !pc->af->det[dir ^ 1].failed;
+	       !af->det[dir ^ 1].failed && !af->tx_head && af->proto_orig == APP_PROTO_UNKNOWN;
 }
 
 /*

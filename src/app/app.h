@@ -759,7 +759,8 @@ void app_ctx_set_detect_free(struct app_ctx *ctx, app_detect_free_fn fn, void *u
  * for the caller to exchange the flow's sides in every stage (flow_reverse, the stream and
  * detect state, the current packet's direction); the data is parsed as the other direction
  * and app_result.reversed is set. Without a callback no flow is reversed. Only while the
- * protocol is unknown and the other direction has not failed detection.
+ * protocol is unknown, the other direction has not failed detection and no protocol change
+ * happened (its transactions keep their directions).
  */
 typedef void (*app_reverse_fn)(struct flow *flow, void *user);
 void app_ctx_set_reverse(struct app_ctx *ctx, app_reverse_fn fn, void *user);
