@@ -249,6 +249,106 @@ static void test_detect_response_first(void **state)
 	h_free(&h);
 }
 
+/* The reversal callback of these tests: counts, and exchanges the flow's ports as the
+ * pipeline's flow_reverse would. */
+static unsigned n_reversed;
+
+static void h_on_reverse(struct flow *f, void *user)
+{
+	assert_ptr_equal(user, &n_reversed);
+	n_reversed++;
+	uint16_t p = f->sp;
+	f->sp = f->dp;
+	f->dp = p;
+}
+
+/* A flow picked up midstream whose first data is a response (sent by the side taken for the
+ * client): the flow is reversed, the response parsed as the server's, and the client's next
+ * request makes the next transaction. */
+static void test_detect_reverse_midstream(void **state)
+{
+	(void)state;
+	struct h h;
+	h_init(&h);
+	h.f.flags |= FLOW_F_MIDSTREAM;
+	h.f.sp = 80;
+	h.f.dp = 54186;
+	n_reversed = 0;
+	app_ctx_set_reverse(h.ctx, h_on_reverse, &n_reversed);
+	h_send(&h, FLOW_DIR_TO_SERVER, "HTTP/1");  /* too short to say */
+	assert_int_equal(h.r.proto, APP_PROTO_UNKNOWN);
+	assert_false(h.r.reversed);
+	assert_int_equal(n_reversed, 0);
+	h_send(&h, FLOW_DIR_TO_SERVER, RESP1 + 6);
+	assert_int_equal(h.r.proto, APP_PROTO_HTTP);
+	assert_true(h.r.reversed);
+	assert_int_equal(n_reversed, 1);
+	assert_int_equal(h.f.dp, 80);
+	assert_true(h_has_event(&h, APP_EVENT_HTTP_UNABLE_TO_MATCH_RESPONSE));
+	/* the response (kept bytes and new chunk) is the transaction's response */
+	struct app_tx *tx = h_last_tx(&h);
+	assert_non_null(tx);
+	assert_buf(tx, APP_BUF_HTTP_STAT_CODE, FLOW_DIR_TO_CLIENT, "200");
+	assert_buf(tx, APP_BUF_HTTP_RESPONSE_BODY, FLOW_DIR_TO_CLIENT, "hello");
+	/* from now on the caller hands the client's data as to-server */
+	h_send(&h, FLOW_DIR_TO_SERVER, REQ1);
+	assert_false(h.r.reversed);
+	h_send(&h, FLOW_DIR_TO_CLIENT, RESP1);
+	h_finish(&h);
+	assert_int_equal(n_reversed, 1);
+	assert_non_null(strstr(h.log, "|GET|/a/c d?x=A|example.com|200|"));
+	h_free(&h);
+}
+
+/* After a protocol change (CONNECT tunnel) detection starts over but never reverses the flow:
+ * the CONNECT transaction keeps its directions. */
+static void test_detect_no_reverse_after_proto_change(void **state)
+{
+	(void)state;
+	struct h h;
+	h_init(&h);
+	h.f.flags |= FLOW_F_MIDSTREAM;
+	n_reversed = 0;
+	app_ctx_set_reverse(h.ctx, h_on_reverse, &n_reversed);
+	h_send(&h, FLOW_DIR_TO_SERVER, "CONNECT abc:80 HTTP/1.1\r\n\r\n");
+	h_send(&h, FLOW_DIR_TO_CLIENT, "HTTP/1.1 200 OK\r\n\r\n");
+	assert_int_equal(app_flow_proto(&h.f), APP_PROTO_UNKNOWN);
+	h_send(&h, FLOW_DIR_TO_SERVER, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	assert_false(h.r.reversed);
+	assert_int_equal(n_reversed, 0);
+	assert_int_not_equal(h.r.proto, APP_PROTO_HTTP);
+	h_finish(&h);
+	h_free(&h);
+}
+
+/* No reversal for a flow that began with a handshake, without a callback, or once the other
+ * direction failed detection: the response bytes then fail detection on that side. */
+static void test_detect_reverse_only_midstream(void **state)
+{
+	(void)state;
+	for (int c = 0; c < 3; c++) {
+		struct h h;
+		h_init(&h);
+		n_reversed = 0;
+		if (c != 0)
+			h.f.flags |= FLOW_F_MIDSTREAM;
+		if (c != 1)
+			app_ctx_set_reverse(h.ctx, h_on_reverse, &n_reversed);
+		if (c == 2) {
+			h_send(&h, FLOW_DIR_TO_CLIENT, "\x01\x02junk that is no protocol\r\n");
+			assert_int_equal(h.r.proto, APP_PROTO_UNKNOWN);
+		}
+		h_send(&h, FLOW_DIR_TO_SERVER, RESP1);
+		assert_false(h.r.reversed);
+		assert_int_equal(n_reversed, 0);
+		assert_int_not_equal(h.r.proto, APP_PROTO_HTTP);
+		assert_int_equal(h.f.dp, 8000);
+		h_finish(&h);
+		assert_int_equal(h.completed, 0);
+		h_free(&h);
+	}
+}
+
 /* CONNECT answered 200: the tunnel's bytes are detected anew (here HTTP again: this test
  * binary has no TLS parser; test-app-tls covers TLS); the CONNECT transaction stays and the
  * flow remembers HTTP as its first protocol. */
@@ -1467,6 +1567,9 @@ int main(void)
 		cmocka_unit_test(test_http_event_rules_known),
 		cmocka_unit_test(test_detect_request_any_port),
 		cmocka_unit_test(test_detect_response_first),
+		cmocka_unit_test(test_detect_reverse_midstream),
+		cmocka_unit_test(test_detect_reverse_only_midstream),
+		cmocka_unit_test(test_detect_no_reverse_after_proto_change),
 		cmocka_unit_test(test_connect_proto_change),
 		cmocka_unit_test(test_connect_refused_stays_http),
 		cmocka_unit_test(test_stalled_direction_ignored),

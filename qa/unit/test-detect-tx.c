@@ -864,6 +864,30 @@ static void test_stream_anchored_also_packet(void **state)
 	txh_free(&h);
 }
 
+/* flags makes a payload rule a packet rule (Suricata's SIG_FLAG_REQUIRE_PACKET): a SYN
+ * carrying data (TCP Fast Open) is matched on its own payload even though the stream took it,
+ * and the stream never alerts the rule. */
+static void test_stream_model_flags_is_packet_rule(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert tcp any any -> any any (msg:\"s\"; flags:S; content:\"GET\"; sid:1;)\n"
+		     "alert tcp any any -> any any (msg:\"c\"; content:\"GET\"; sid:2;)",
+		     6, 9999);
+	struct packet p;
+	txh_packet(&h, &p, FLOW_DIR_TO_SERVER, "GET / HTTP/1.1", 14);
+	p.tcp_flags = TH_SYN;
+	detect_set_stream_added(h.te.t, true);
+	assert_true(te_fires(&h.te, &p, 1));
+	assert_false(te_fires(&h.te, &p, 2));
+	p.tcp_flags = TH_ACK; /* the same payload without SYN: flags:S does not match */
+	assert_false(te_fires(&h.te, &p, 1));
+	detect_set_stream_added(h.te.t, false);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0, "GET / HTTP/1.1", 2), 1);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 14, "GET /x", 1), 0);
+	txh_free(&h);
+}
+
 /* A fast pattern seen only in the window (an earlier chunk) still makes its rule a candidate
  * when the rest of the match arrives: the window is not scanned again but remembered. */
 static void test_stream_window_pattern_remembered(void **state)
@@ -1016,6 +1040,7 @@ int main(void)
 		cmocka_unit_test(test_stream_directions),
 		cmocka_unit_test(test_stream_model_skips_packet),
 		cmocka_unit_test(test_stream_anchored_also_packet),
+		cmocka_unit_test(test_stream_model_flags_is_packet_rule),
 		cmocka_unit_test(test_stream_only_rule),
 		cmocka_unit_test(test_stream_window_pattern_remembered),
 		cmocka_unit_test(test_stream_window_later_occurrence),

@@ -692,6 +692,55 @@ static void test_tcp_midstream_on(void **state)
 	flow_table_destroy(ft);
 }
 
+/* flow_reverse: a midstream flow whose first packet came from the server gets its sides
+ * exchanged; counters, sequence state, teardown and the next packets' direction follow. */
+static void test_flow_reverse_midstream(void **state)
+{
+	(void)state;
+	struct flow_config cfg;
+	struct rec r;
+	cfg_small(&cfg);
+	cfg.tcp_midstream = true;
+	struct flow_table *ft = mk_table(&cfg, &r);
+	uint8_t dir = 9;
+	/* the server's response is the first packet: it is taken for the client's */
+	struct flow *f = tcp(ft, 0, TH_ACK | TH_PUSH, 8000, 3000, 100, T0, &dir);
+	assert_int_equal(dir, FLOW_DIR_TO_SERVER);
+	assert_int_equal(f->sp, SPORT);
+	tcp(ft, 1, TH_FIN | TH_ACK, 3000, 8100, 0, T0 + 1, &dir);
+	assert_int_equal(dir, FLOW_DIR_TO_CLIENT);
+	assert_int_equal(f->tcp_state, TCP_STATE_FIN_WAIT1); /* the "server" closed first */
+	f->flags |= FLOW_F_APP_STALL_TS;
+
+	flow_reverse(f);
+	assert_int_equal(f->sp, CPORT);
+	assert_int_equal(f->dp, SPORT);
+	struct ip_addr cli;
+	assert_int_equal(ip_addr_parse(CLI, &cli), 0);
+	assert_int_equal(ip_addr_cmp(&f->src, &cli), 0);
+	assert_int_equal(f->pkts[FLOW_DIR_TO_SERVER], 1);
+	assert_int_equal(f->pkts[FLOW_DIR_TO_CLIENT], 1);
+	assert_int_equal(f->bytes[FLOW_DIR_TO_SERVER], 60);
+	assert_int_equal(f->tcp_next_seq[FLOW_DIR_TO_CLIENT], 8100);
+	assert_int_equal(f->tcp_next_seq[FLOW_DIR_TO_SERVER], 3001);
+	assert_true(f->flags & FLOW_F_APP_STALL_TC);
+	assert_false(f->flags & FLOW_F_APP_STALL_TS);
+	assert_true(f->flags & FLOW_F_TO_DST_SEEN);
+	assert_true(f->flags & FLOW_F_TO_SRC_SEEN);
+
+	/* the next packets get their direction from the new sides; the teardown goes on with
+	 * the client as the side that closed first */
+	tcp(ft, 0, TH_FIN | TH_ACK, 8100, 3001, 0, T0 + 2, &dir);
+	assert_int_equal(dir, FLOW_DIR_TO_CLIENT);
+	assert_int_equal(f->pkts[FLOW_DIR_TO_CLIENT], 2);
+	assert_int_equal(f->tcp_state, TCP_STATE_LAST_ACK);
+	tcp(ft, 1, TH_ACK, 3001, 8101, 0, T0 + 3, &dir);
+	assert_int_equal(dir, FLOW_DIR_TO_SERVER);
+	assert_int_equal(f->tcp_state, TCP_STATE_CLOSED);
+	flow_reverse(NULL); /* no flow: nothing happens */
+	flow_table_destroy(ft);
+}
+
 static void test_tcp_midstream_off(void **state)
 {
 	(void)state;
@@ -1340,6 +1389,7 @@ int main(void)
 		cmocka_unit_test(test_stats_per_proto),
 		cmocka_unit_test(test_flow_id_unique),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_flow_reverse_midstream),
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_hash_size_rounding),
 	};

@@ -646,9 +646,28 @@ static void test_eve_flow_tcp_ipv4(void **state)
 	assert_absent(r, "tcp.rst"); /* unset flags are left out, as Suricata does */
 	assert_absent(r, "tcp.urg");
 	assert_str_field(r, "tcp.state", "closed");
+	assert_absent(r, "tcp.ts_max_regions"); /* no session in the stream stage */
+	assert_absent(r, "tcp.tc_max_regions");
 	assert_absent(r, "pcap_cnt"); /* flow records are not about one packet */
 	assert_absent(r, "pkt_src");
 	assert_absent(r, "community_id");
+	records_free(&rs);
+}
+
+/* The stream stage's region counts: logged per direction once the flow had a session. */
+static void test_eve_flow_tcp_max_regions(void **state)
+{
+	(void)state;
+	struct eve *e = eve_start(NULL);
+	struct flow f = make_tcp_flow();
+	f.stream_cnt.max_regions[FLOW_DIR_TO_SERVER] = 1;
+	f.stream_cnt.max_regions[FLOW_DIR_TO_CLIENT] = 3;
+	eve_log_flow(e, &f);
+	struct records rs;
+	eve_finish(e, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_int_field(rs.r[0], "tcp.ts_max_regions", 1);
+	assert_int_field(rs.r[0], "tcp.tc_max_regions", 3);
 	records_free(&rs);
 }
 
@@ -1450,6 +1469,7 @@ int main(void)
 		cmocka_unit_test(test_eve_open_errors),
 		cmocka_unit_test(test_eve_defaults),
 		cmocka_unit_test(test_eve_flow_tcp_ipv4),
+		cmocka_unit_test(test_eve_flow_tcp_max_regions),
 		cmocka_unit_test(test_eve_flow_udp_ipv6),
 		cmocka_unit_test(test_eve_flow_icmp_and_other),
 		cmocka_unit_test(test_eve_community_id_tcp),

@@ -1111,6 +1111,89 @@ static void test_midstream_on(void **s)
 	env_done(&e);
 }
 
+/* stream_flow_reverse: the app layer found the midstream flow's first data was a response.
+ * The bytes already held move to the other direction with their sender, whose next segments
+ * (now of that direction) continue them, and the peer's ACK releases them as one stream. */
+static void test_midstream_reverse(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, set_midstream);
+	e.f.tcp_state = TCP_STATE_ESTABLISHED;
+	e.f.flags |= FLOW_F_MIDSTREAM;
+	seg(&e, 0, 777, 888, A, "HTTP/1.1 200");
+	assert_int_equal(e.got_len[0], 0);
+	/* what the flow stage's flow_reverse does to the sides */
+	struct ip_addr a = e.f.src;
+	e.f.src = e.f.dst;
+	e.f.dst = a;
+	stream_flow_reverse(&e.f);
+	seg(&e, 1, 789, 888, A, " OK");
+	assert_int_equal(e.got_len[1], 0);
+	seg(&e, 0, 888, 792, A, NULL);
+	assert_string_equal(e.got[1], "HTTP/1.1 200 OK");
+	assert_int_equal(e.got_len[0], 0);
+	assert_false(e.gap[1]);
+	assert_int_equal(e.events[STREAM_EVENT_STREAM_EST_PACKET_OUT_OF_WINDOW], 0);
+	/* and the (new) client's data goes on from its ACK number */
+	seg(&e, 0, 888, 792, A, "GET");
+	seg(&e, 1, 792, 891, A, NULL);
+	assert_string_equal(e.got[0], "GET");
+	stream_flow_reverse(NULL); /* no flow: nothing happens */
+	env_done(&e);
+}
+
+/* Regions (EVE tcp.ts/tc_max_regions): 1 per direction for a session, data or not; data held
+ * more than 256 KiB beyond other held data opens one more; the most held at once is kept. */
+static void set_no_depth(struct stream_config *c)
+{
+	c->reassembly_depth = 0;
+}
+
+static void test_max_regions(void **s)
+{
+	(void)s;
+	struct env e;
+	env_init(&e, set_no_depth);
+	handshake(&e, ISN_C, ISN_S);
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 1);
+	assert_int_equal(e.f.stream_cnt.max_regions[1], 1);
+	seg(&e, 0, C(0), S(0), A, "abc");
+	seg(&e, 0, C(3), S(0), A, "def");        /* in order: one region */
+	seg(&e, 0, C(1000), S(0), A, "near");    /* a hole, but close by: same region */
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 1);
+	seg(&e, 0, C(400000), S(0), A, "far");   /* > 256 KiB beyond: a second region */
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 2);
+	seg(&e, 0, C(1000000), S(0), A, "farther"); /* a third */
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 3);
+	/* a piece in the middle of a far gap, far from both sides, makes it two far gaps */
+	seg(&e, 0, C(700000), S(0), A, "mid");
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 4);
+	/* ... a piece close to one side changes nothing */
+	seg(&e, 0, C(700100), S(0), A, "mid2");
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 4);
+	/* the receiver ACKs past the holes: they are skipped (regions close), the max stays */
+	seg(&e, 1, S(0), C(1000007), A, NULL);
+	assert_true(e.gap[0]);
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 4);
+	assert_int_equal(e.f.stream_cnt.max_regions[1], 1);
+	/* after that three far pieces make four regions, not more: the skipped ones closed */
+	seg(&e, 0, C(1500000), S(0), A, "x");
+	seg(&e, 0, C(2000000), S(0), A, "y");
+	seg(&e, 0, C(2500000), S(0), A, "z");
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 4);
+	seg(&e, 0, C(3000000), S(0), A, "w");
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 5);
+	env_done(&e);
+
+	/* no session (tcp_state none): nothing counted, the flow record leaves them out */
+	env_init(&e, NULL);
+	seg(&e, 0, 777, 888, A, "data");
+	assert_int_equal(e.f.stream_cnt.max_regions[0], 0);
+	assert_int_equal(e.f.stream_cnt.max_regions[1], 0);
+	env_done(&e);
+}
+
 /* No session in the flow stage: nothing is reassembled, FIN/RST raise the no-session events. */
 static void test_no_session(void **s)
 {
@@ -1398,6 +1481,8 @@ int main(void)
 		cmocka_unit_test(test_session_memcap),
 		cmocka_unit_test(test_midstream_off),
 		cmocka_unit_test(test_midstream_on),
+		cmocka_unit_test(test_midstream_reverse),
+		cmocka_unit_test(test_max_regions),
 		cmocka_unit_test(test_no_session),
 		cmocka_unit_test(test_wraparound),
 		cmocka_unit_test(test_both_directions),

@@ -370,6 +370,8 @@ struct app_ctx {
 	struct app_stats stats;
 	app_detect_free_fn detect_free;
 	void *detect_free_user;
+	app_reverse_fn reverse;
+	void *reverse_user;
 };
 
 struct app_ctx *app_ctx_create(const struct app_config *cfg)
@@ -400,6 +402,12 @@ void app_ctx_set_detect_free(struct app_ctx *ctx, app_detect_free_fn fn, void *u
 {
 	ctx->detect_free = fn;
 	ctx->detect_free_user = user;
+}
+
+void app_ctx_set_reverse(struct app_ctx *ctx, app_reverse_fn fn, void *user)
+{
+	ctx->reverse = fn;
+	ctx->reverse_user = user;
 }
 
 void app_get_stats(const struct app_ctx *ctx, struct app_stats *out)
@@ -704,9 +712,9 @@ static bool app_parser_usable(const struct app_ctx *ctx, const struct app_parser
  * first (a port hint breaks ties between protocols that could both claim the bytes), then the
  * others unless they only detect on their ports.
  */
-static enum app_probe app_detect_probe(const struct app_ctx *ctx, const struct flow *f,
-				       uint8_t dir, const uint8_t *data, uint32_t len,
-				       const struct app_parser **match)
+static enum app_probe app_detect_probe_dir(const struct app_ctx *ctx, const struct flow *f,
+					   uint8_t dir, const uint8_t *data, uint32_t len,
+					   const struct app_parser **match)
 {
 	enum app_probe res = APP_PROBE_NOMATCH;
 	for (int pass = 0; pass < 2; pass++) {
@@ -729,6 +737,40 @@ static enum app_probe app_detect_probe(const struct app_ctx *ctx, const struct f
 		}
 	}
 	return res;
+}
+
+/* May detection exchange the sides of this flow (see app_ctx_set_reverse)? Only a TCP flow
+ * picked up midstream has sides that were guessed, and only while the other direction has
+ * not failed detection (Suricata reverses only when the other side is still unknown). Not
+ * after a protocol change: transactions of the first protocol keep their directions. */
+static bool app_may_reverse(const struct app_parse_ctx *pc, uint8_t dir)
+{
+	const struct flow *f = pc->flow;
+	const struct app_flow *af = pc->af;
+	return pc->ctx->reverse && f->ip_proto == 6 && (f->flags & FLOW_F_MIDSTREAM) &&
+	       !af->det[dir ^ 1].failed && !af->tx_head && af->proto_orig == APP_PROTO_UNKNOWN;
+}
+
+/*
+ * Probe `data` of direction `dir`; when nothing matches and the flow may be reversed, probe it
+ * as the other direction's too (as Suricata's pattern matcher tries the other direction's
+ * patterns midstream). *reverse says the match was the other direction's.
+ */
+static enum app_probe app_detect_probe(const struct app_parse_ctx *pc, uint8_t dir,
+				       const uint8_t *data, uint32_t len,
+				       const struct app_parser **match, bool *reverse)
+{
+	*reverse = false;
+	enum app_probe r = app_detect_probe_dir(pc->ctx, pc->flow, dir, data, len, match);
+	if (r == APP_PROBE_MATCH || !app_may_reverse(pc, dir))
+		return r;
+	enum app_probe rr = app_detect_probe_dir(pc->ctx, pc->flow, dir ^ 1, data, len, match);
+	if (rr == APP_PROBE_MATCH) {
+		*reverse = true;
+		return rr;
+	}
+	return r == APP_PROBE_NEED_MORE || rr == APP_PROBE_NEED_MORE ? APP_PROBE_NEED_MORE :
+								       APP_PROBE_NOMATCH;
 }
 
 static void app_result_reset(struct app_ctx *ctx, struct app_flow *af, struct app_result *out)
@@ -800,8 +842,19 @@ static void app_detect_replay(struct app_parse_ctx *pc, uint8_t dir)
  * when the match is on the response side a pending request direction goes first.
  */
 static int app_detect_matched(struct app_parse_ctx *pc, const struct app_parser *p, uint8_t dir,
-			      const uint8_t *data, uint32_t len, uint32_t flags)
+			      const uint8_t *data, uint32_t len, uint32_t flags, bool reverse)
 {
+	if (reverse) {
+		/* the flow's sides were guessed wrong: exchange them everywhere, then go on as if
+		 * the data had come the other way (what detection kept moves with it) */
+		struct app_flow *af = pc->af;
+		struct app_detect_dir d = af->det[0];
+		af->det[0] = af->det[1];
+		af->det[1] = d;
+		pc->ctx->reverse(pc->flow, pc->ctx->reverse_user);
+		pc->out->reversed = true;
+		dir ^= 1;
+	}
 	if (app_detect_done(pc, p, dir) < 0)
 		return -1;
 	if (dir == FLOW_DIR_TO_CLIENT)
@@ -858,6 +911,7 @@ static int app_detect(struct app_parse_ctx *pc, uint8_t dir, const uint8_t *data
 	struct app_flow *af = pc->af;
 	struct app_detect_dir *d = &af->det[dir];
 	const struct app_parser *match = NULL;
+	bool reverse = false;
 	uint32_t cap = ctx->cfg.detect_max_bytes ? ctx->cfg.detect_max_bytes : 4096;
 	bool udp = pc->flow->ip_proto == 17;
 
@@ -877,10 +931,9 @@ static int app_detect(struct app_parse_ctx *pc, uint8_t dir, const uint8_t *data
 	d->seen += len;
 
 	if (udp || d->len == 0) {
-		enum app_probe r = app_detect_probe(ctx, pc->flow, dir, data, len, &match);
-		if (r == APP_PROBE_MATCH) {
-			return app_detect_matched(pc, match, dir, data, len, flags);
-		}
+		enum app_probe r = app_detect_probe(pc, dir, data, len, &match, &reverse);
+		if (r == APP_PROBE_MATCH)
+			return app_detect_matched(pc, match, dir, data, len, flags, reverse);
 		if (r == APP_PROBE_NOMATCH || udp || len >= cap || (flags & APP_F_EOF)) {
 			app_detect_fail_dir(pc, dir);
 			return 0;
@@ -901,11 +954,11 @@ static int app_detect(struct app_parse_ctx *pc, uint8_t dir, const uint8_t *data
 	uint32_t take = len < cap - old ? len : cap - old;
 	memcpy(d->buf + old, data, take);
 	d->len += take;
-	enum app_probe r = app_detect_probe(ctx, pc->flow, dir, d->buf, d->len, &match);
+	enum app_probe r = app_detect_probe(pc, dir, d->buf, d->len, &match, &reverse);
 	if (r == APP_PROBE_MATCH) {
 		/* Replay only the old bytes from the buffer, then the whole new chunk. */
 		d->len = old;
-		return app_detect_matched(pc, match, dir, data, len, flags);
+		return app_detect_matched(pc, match, dir, data, len, flags, reverse);
 	}
 	if (r == APP_PROBE_NOMATCH || d->len >= cap || (flags & APP_F_EOF))
 		app_detect_fail_dir(pc, dir);

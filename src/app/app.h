@@ -689,6 +689,9 @@ struct app_result_event {
 struct app_result {
 	enum app_proto proto;         /* the flow's protocol after this call */
 	bool proto_detected;          /* detection finished in this call (proto or FAILED) */
+	bool reversed;                /* detection exchanged the flow's sides in this call (see
+				       * app_ctx_set_reverse): the data's direction is now the
+				       * other one */
 	uint32_t n_tx;
 	struct app_result_tx *txs;    /* points into the app_ctx's array */
 	uint32_t n_events;
@@ -747,6 +750,20 @@ typedef void (*app_detect_free_fn)(void *detect_state, void *user);
 struct app_ctx *app_ctx_create(const struct app_config *cfg);
 void app_ctx_destroy(struct app_ctx *ctx);
 void app_ctx_set_detect_free(struct app_ctx *ctx, app_detect_free_fn fn, void *user);
+
+/*
+ * Flow reversal (Suricata's "reverse flow" on protocol detection). On a TCP flow picked up
+ * midstream (FLOW_F_MIDSTREAM) whose first data a protocol recognises only as the other
+ * direction's — an HTTP response ("HTTP/1.") sent by the side aegis took for the client — the
+ * client and server were guessed wrong. The app layer then calls `fn` before parsing that data,
+ * for the caller to exchange the flow's sides in every stage (flow_reverse, the stream and
+ * detect state, the current packet's direction); the data is parsed as the other direction
+ * and app_result.reversed is set. Without a callback no flow is reversed. Only while the
+ * protocol is unknown, the other direction has not failed detection and no protocol change
+ * happened (its transactions keep their directions).
+ */
+typedef void (*app_reverse_fn)(struct flow *flow, void *user);
+void app_ctx_set_reverse(struct app_ctx *ctx, app_reverse_fn fn, void *user);
 
 /*
  * Hand one direction's next bytes of a flow to the app layer: detects the protocol if needed,

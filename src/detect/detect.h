@@ -177,6 +177,9 @@ struct detect_var {
 size_t detect_flow_vars_list(const struct detect_engine *e, const struct flow *f,
 			     struct detect_var *out, size_t max);
 
+/* The flow's sides were exchanged (flow_reverse): the raw-stream inspection state of each
+ * direction goes with them. */
+void detect_flow_reverse(struct flow *f);
 /* Free the per-flow detection state (flowbits, flowints) as the flow ends. */
 void detect_flow_free(struct flow *f);
 

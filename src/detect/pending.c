@@ -82,8 +82,10 @@ static bool needs_packet(const struct det_rule *dr)
 		if (dr->payload.ops[i].type == DET_OP_DSIZE ||
 		    dr->payload.ops[i].type == DET_OP_BASE64_DECODE)
 			return true;
+	/* dsize and flags make a rule a packet rule in Suricata (SIG_FLAG_REQUIRE_PACKET): the
+	 * payload of a SYN carrying data (TCP Fast Open) is inspected with flags:S */
 	for (uint16_t i = 0; i < dr->n_pops; i++)
-		if (kw_is(dr->pops[i].m, "dsize"))
+		if (kw_is(dr->pops[i].m, "dsize") || kw_is(dr->pops[i].m, "flags"))
 			return true;
 	return false;
 }

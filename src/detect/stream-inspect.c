@@ -72,6 +72,18 @@ bool det_stream_window(struct flow *f, uint8_t dir, const uint8_t **data, uint32
 	return true;
 }
 
+void detect_flow_reverse(struct flow *f)
+{
+	/* no state yet: nothing to exchange (and none to allocate) */
+	void **slot = f && f->detect ? det_flow_stream_slot(f) : NULL;
+	struct det_stream_flow *sf = slot ? *slot : NULL;
+	if (!sf)
+		return;
+	struct det_stream_dir d = sf->dir[0];
+	sf->dir[0] = sf->dir[1];
+	sf->dir[1] = d;
+}
+
 void detect_set_stream_chunk(struct detect_thread *t, const struct stream_chunk *c)
 {
 	if (t)

@@ -70,6 +70,10 @@ struct flow_stream_counts {
 	uint32_t overlaps;         /* segments overlapping data already held or delivered */
 	uint32_t overlaps_diff;    /* ... with different bytes */
 	uint8_t depth_reached;     /* directions that reached stream.reassembly.depth (0-2) */
+	/* the most regions (separate runs of data held) each direction's reassembly had at once,
+	 * by FLOW_DIR_*: EVE's tcp.ts_max_regions / tc_max_regions. 0 while the flow has no TCP
+	 * session in the stream stage (then they are not logged), 1 for ordinary streams. */
+	uint16_t max_regions[2];
 	uint8_t ssn_memcap_drop;   /* no session state: stream.memcap reached */
 };
 
@@ -172,6 +176,14 @@ unsigned flow_table_expire(struct flow_table *ft, uint64_t now_usec);
 void flow_table_flush(struct flow_table *ft);
 
 void flow_table_get_stats(const struct flow_table *ft, struct flow_stats *out);
+
+/*
+ * Exchange the flow's client and server sides (addresses, ports, per-direction counters, TCP
+ * sequence and teardown state, per-direction flags), as Suricata's FlowSwap: the app layer
+ * found that the first data of a flow picked up midstream was a response. Packets seen from
+ * then on get their direction from the new sides; the caller flips the current packet's.
+ */
+void flow_reverse(struct flow *f);
 
 /* The symmetric 5-tuple hash: the same value for both directions of a flow. Runmodes use it to
  * pick the worker so both directions meet in one table. */

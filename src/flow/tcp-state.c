@@ -73,6 +73,17 @@ static void tcp_advance(struct flow *f, const struct packet *p, uint8_t d)
 		f->tcp_next_seq[d] = end;
 }
 
+/* Exchange two per-direction flags of f (the first is the to-server one). */
+static void flow_swap_flag_pair(struct flow *f, uint32_t ts, uint32_t tc)
+{
+	uint32_t had = f->flags & (ts | tc);
+	f->flags &= ~(ts | tc);
+	if (had & ts)
+		f->flags |= tc;
+	if (had & tc)
+		f->flags |= ts;
+}
+
 void flow_swap_sides(struct flow_entry *e)
 {
 	struct flow *f = &e->f;
@@ -101,12 +112,9 @@ void flow_swap_sides(struct flow_entry *e)
 	f->tcp_next_seq[0] = f->tcp_next_seq[1];
 	f->tcp_next_seq[1] = s;
 
-	uint32_t seen = f->flags & (FLOW_F_TO_DST_SEEN | FLOW_F_TO_SRC_SEEN);
-	f->flags &= ~(uint32_t)(FLOW_F_TO_DST_SEEN | FLOW_F_TO_SRC_SEEN);
-	if (seen & FLOW_F_TO_DST_SEEN)
-		f->flags |= FLOW_F_TO_SRC_SEEN;
-	if (seen & FLOW_F_TO_SRC_SEEN)
-		f->flags |= FLOW_F_TO_DST_SEEN;
+	flow_swap_flag_pair(f, FLOW_F_TO_DST_SEEN, FLOW_F_TO_SRC_SEEN);
+	flow_swap_flag_pair(f, FLOW_F_DROP_LOGGED_TS, FLOW_F_DROP_LOGGED_TC);
+	flow_swap_flag_pair(f, FLOW_F_APP_STALL_TS, FLOW_F_APP_STALL_TC);
 
 	struct flow_tcp_priv *t = &e->tcp;
 	b = t->fin_seen[0];
@@ -117,6 +125,12 @@ void flow_swap_sides(struct flow_entry *e)
 	t->fin_acked[1] = b;
 	if (t->closer >= 0)
 		t->closer = (int8_t)(1 - t->closer);
+}
+
+void flow_reverse(struct flow *f)
+{
+	if (f)
+		flow_swap_sides(flow_entry_of(f));
 }
 
 /* FIN/ACK bookkeeping once a session is established, then the derived teardown state. */

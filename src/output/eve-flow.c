@@ -1,7 +1,8 @@
 /*
  * eve-flow.c — the EVE "flow" record, written once per flow as it leaves the flow table: the
  * flow's key (client as src), packet and byte counts per direction, start/end/age, why and in
- * which state it ended, and for TCP the flags seen and the connection state, as Suricata logs it.
+ * which state it ended, and for TCP the flags seen, the connection state and the most stream
+ * regions each direction held, as Suricata logs it.
  */
 #include "app/app.h"
 #include "output/output-int.h"
@@ -30,6 +31,11 @@ static void add_tcp(struct jbuf *j, const struct flow *f)
 		if (all & flag_names[i].bit)
 			jbuf_add_bool(j, flag_names[i].name, true);
 	jbuf_add_str(j, "state", flow_tcp_state_name(f->tcp_state));
+	/* only for flows with a TCP session in the stream stage, as Suricata's */
+	if (f->stream_cnt.max_regions[FLOW_DIR_TO_SERVER]) {
+		jbuf_add_uint(j, "ts_max_regions", f->stream_cnt.max_regions[FLOW_DIR_TO_SERVER]);
+		jbuf_add_uint(j, "tc_max_regions", f->stream_cnt.max_regions[FLOW_DIR_TO_CLIENT]);
+	}
 	jbuf_close_object(j);
 }
 

@@ -188,6 +188,24 @@ static void pend_before_app(struct worker *w, const struct packet *p, struct flo
 	}
 }
 
+/* The flow's sides were exchanged: what waits for one direction now waits for the other. */
+static void pend_reverse(struct worker *w, const struct flow *f)
+{
+	if (!w->pend_flows)
+		return;
+	struct worker_pend_flow *pf = *pend_find(w, f);
+	if (!pf)
+		return;
+	struct worker_pend_item *h = pf->head[0], *t = pf->tail[0];
+	uint32_t n = pf->n[0];
+	pf->head[0] = pf->head[1];
+	pf->tail[0] = pf->tail[1];
+	pf->n[0] = pf->n[1];
+	pf->head[1] = h;
+	pf->tail[1] = t;
+	pf->n[1] = n;
+}
+
 /* Log r now, or keep it for the next packet of direction dir (see above). */
 static void worker_emit(struct worker *w, const struct packet *p, struct flow *f, uint8_t dir,
 			const struct packet *dp, const struct detect_result *r, struct app_tx *tx,
@@ -281,32 +299,59 @@ static void worker_detect_txs(struct worker *w, const struct packet *p, struct f
 	}
 }
 
-static void worker_app_data(struct worker *w, const struct packet *p, struct flow *f, uint8_t dir,
+/*
+ * Protocol detection found that the first data of a flow picked up midstream was a response
+ * (app_ctx_set_reverse): the flow's sides are exchanged in every stage, and the packet on its
+ * way changes direction with them (Suricata's FlowSwap and PacketSwap).
+ */
+static void worker_flow_reverse(struct flow *f, void *user)
+{
+	struct worker *w = user;
+	flow_reverse(f);
+	stream_flow_reverse(f);
+	detect_flow_reverse(f);
+	pend_reverse(w, f);
+	if (w->cur && w->cur->flow == f)
+		w->cur->flow_dir ^= 1;
+}
+
+/* The parsers, then the transactions' inspection and logging. True when the call reversed the
+ * flow (the data's direction is then dir ^ 1). */
+static bool worker_app_data(struct worker *w, const struct packet *p, struct flow *f, uint8_t dir,
 			    const uint8_t *data, uint32_t len, uint32_t flags, uint64_t ts)
 {
 	struct app_result ar;
 	pend_before_app(w, p, f, ts);
 	if (app_handle_data(w->app, f, dir, data, len, flags, ts, &ar) != 0)
-		return;
+		return ar.reversed;
+	if (ar.reversed)
+		dir ^= 1;
 	if (w->eve && ar.n_events)
 		eve_log_app_anomalies(w->eve, p, f, &ar, ts);
 	worker_detect_txs(w, p, f, dir, &ar, ts);
 	worker_app_log(w, p, f, dir, &ar, ts);
+	return ar.reversed;
 }
 
 /* Each chunk meets the app-layer parsers, then the stream-inspected rules (raw stream). */
 static void worker_stream_chunks(struct worker *w, const struct packet *p, struct flow *f,
 				 const struct stream_result *sr, uint64_t ts)
 {
+	uint8_t flip = 0; /* the flow was reversed by an earlier chunk of this call */
 	for (uint32_t i = 0; i < sr->n; i++) {
-		const struct stream_chunk *c = &sr->chunks[i];
+		struct stream_chunk cc = sr->chunks[i];
+		const struct stream_chunk *c = &cc;
+		cc.dir ^= flip;
 		/* the parsers first, as Suricata's detection runs after the app layer had the
 		 * data: a chunk's app-gated rules see the protocol it let the flow detect */
 		if (w->app) {
 			uint32_t flags = (c->gap_before ? APP_F_GAP : 0) | (c->eof ? APP_F_EOF : 0) |
 					 app_flags_offset(c->offset);
 			detect_set_stream_chunk(w->detect, c);
-			worker_app_data(w, p, f, c->dir, c->data, c->len, flags, ts);
+			if (worker_app_data(w, p, f, c->dir, c->data, c->len, flags, ts)) {
+				flip ^= 1;
+				cc.dir ^= 1;
+			}
 			detect_set_stream_chunk(w->detect, NULL);
 		}
 		if (w->detect && c->len) {
@@ -403,8 +448,10 @@ int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, 
 		goto oom;
 	if (o->app_enabled && !(w->app = app_ctx_create(&o->app)))
 		goto oom;
-	if (w->app)
+	if (w->app) {
 		app_ctx_set_detect_free(w->app, detect_tx_state_free, NULL);
+		app_ctx_set_reverse(w->app, worker_flow_reverse, w);
+	}
 	if (o->engine && !(w->detect = detect_thread_new(o->engine)))
 		goto oom;
 	return 0;
@@ -549,6 +596,7 @@ static void worker_process_ip(struct worker *w, struct packet *p)
 		worker_log_flow_drop(w, p);
 		return;
 	}
+	w->cur = p;
 	bool stream_added = false;
 	if (f && p->ip_proto == 6 && w->stream && p->l4_hdr) {
 		struct stream_result sr;
@@ -563,6 +611,7 @@ static void worker_process_ip(struct worker *w, struct packet *p)
 	} else if (f && p->ip_proto == 17 && w->app && p->payload_len) {
 		worker_app_data(w, p, f, p->flow_dir, p->payload, p->payload_len, 0, p->ts_usec);
 	}
+	w->cur = NULL;
 	/* the stream and transaction results of this direction that waited for this packet */
 	if (f)
 		pend_flush(w, p, f, p->flow_dir, p->ts_usec);

@@ -28,6 +28,7 @@ struct worker {
 	uint64_t dropped;      /* packets an IPS verdict dropped */
 	struct ips_stats ips_stats; /* IPS mode: packets accepted / blocked (first drop reason) */
 	int pkt_drop;          /* the current packet's first drop reason, -1 while none */
+	struct packet *cur;    /* the packet on its way (its direction follows a flow reversal) */
 	/* inspection results of stream data and transactions waiting for the next packet of
 	 * their direction (pipeline.c): a hash of flows by address, and the bytes they hold */
 	struct worker_pend_flow **pend;

@@ -36,6 +36,12 @@
  *   memcaps     per-flow state counts against stream.memcap, queued bytes and histories
  *               against stream.reassembly.memcap; a segment that does not fit is refused and
  *               counted, and its bytes become a gap later.
+ *   regions     Suricata keeps a direction's data in a streaming buffer made of regions: data
+ *               arriving more than a region gap (256 KiB) beyond what is held opens a new one.
+ *               Each direction counts the runs of held data separated by such distances (1 +
+ *               the far gaps between base and the queued pieces), kept up to date locally as
+ *               pieces are queued and holes skipped; the most it reached is EVE's
+ *               tcp.ts_max_regions / tc_max_regions (flow->stream_cnt.max_regions).
  *   eof         a direction ends when its FIN has been reached (its data delivered), or at
  *               RST (both directions, once nothing is held; else at flow end); the last chunk
  *               of that direction carries eof (an empty chunk if need be).
@@ -50,6 +56,7 @@
 
 #define HISTORY_BYTES 16384u     /* delivered bytes kept per direction to check retransmissions */
 #define WINDOW_LIMIT (1u << 30)  /* segments further ahead of base than this are out of window */
+#define REGION_GAP (256u << 10)  /* data further than this beyond held data opens a region */
 
 struct seg {
 	struct seg *next;
@@ -73,6 +80,8 @@ struct stream_dir {
 	uint64_t ack_off; /* stream offset the receiver ACKed up to (the FIN excluded) */
 	struct seg *segs;
 	struct seg *segs_tail; /* the last of segs (NULL with segs): in-order data appends in O(1) */
+	uint16_t regions;     /* runs of held data REGION_GAP apart, 1 + the far gaps */
+	uint16_t max_regions; /* the most regions held at once */
 	uint8_t *hist; /* ring of the last hist_len delivered bytes, ending at base_off */
 	uint32_t hist_len;
 	uint32_t hist_end; /* ring index the next delivered byte goes to */
@@ -199,6 +208,21 @@ static void dir_free(struct stream_ctx *sc, struct stream_dir *dd)
 	}
 	dd->hist_len = 0;
 	dd->hist_end = 0;
+}
+
+void stream_flow_reverse(struct flow *f)
+{
+	struct stream_flow *sf = f ? f->stream : NULL;
+	if (!sf)
+		return;
+	struct stream_dir d = sf->d[0];
+	sf->d[0] = sf->d[1];
+	sf->d[1] = d;
+	uint32_t isn = sf->isn[0];
+	sf->isn[0] = sf->isn[1];
+	sf->isn[1] = isn;
+	f->stream_cnt.max_regions[0] = sf->d[0].max_regions;
+	f->stream_cnt.max_regions[1] = sf->d[1].max_regions;
 }
 
 void stream_flow_free(struct stream_ctx *sc, struct flow *f)
@@ -348,6 +372,9 @@ static void emit_eof(struct stream_ctx *sc, uint8_t d, struct stream_dir *dd)
 static void finish_result(struct stream_ctx *sc)
 {
 	struct stream_result *out = sc->out;
+	const struct stream_flow *sf = sc->cur ? sc->cur->stream : NULL;
+	for (int i = 0; sf && i < 2; i++)
+		sc->cur->stream_cnt.max_regions[i] = sf->d[i].max_regions;
 	for (unsigned i = 0; i < out->n; i++) {
 		struct stream_chunk *c = &out->chunks[i];
 		if (c->len == 0)
@@ -593,6 +620,29 @@ static void advance(struct stream_dir *dd, uint64_t n)
 	dd->base_seq += (uint32_t)n;
 }
 
+/* Is the distance from held data ending at `end` to data starting at `start` a region gap? */
+static int far_gap(uint64_t end, uint64_t start)
+{
+	return start > end && start - end > REGION_GAP;
+}
+
+/* Add `delta` far gaps to the direction's region count and remember its highest. */
+static void regions_add(struct stream_dir *dd, int delta)
+{
+	int n = (int)dd->regions + delta;
+	dd->regions = (uint16_t)(n < 1 ? 1 : n > UINT16_MAX ? UINT16_MAX : n);
+	if (dd->regions > dd->max_regions)
+		dd->max_regions = dd->regions;
+}
+
+/* Base jumps over a hole to `to`: the distance from base to the first held piece changes. */
+static void regions_skip(struct stream_dir *dd, uint64_t to)
+{
+	const struct seg *s = dd->segs;
+	if (s)
+		regions_add(dd, far_gap(to, s->start) - far_gap(dd->base_off, s->start));
+}
+
 /* The first segment of a direction reaching past the depth raises the event (on its packet). */
 static void depth_event(struct stream_ctx *sc, struct stream_dir *dd)
 {
@@ -612,6 +662,7 @@ static void check_depth(struct stream_ctx *sc, struct stream_dir *dd)
 		return;
 	dd->depth_hit = true;
 	dir_free_segs(sc, dd);
+	dd->regions = 1;
 }
 
 /* Skip base forward to `to` over bytes we never saw: a gap the app layer is told about. */
@@ -619,6 +670,7 @@ static void skip_gap(struct stream_ctx *sc, struct stream_dir *dd, uint64_t to)
 {
 	if (to <= dd->base_off)
 		return;
+	regions_skip(dd, to);
 	advance(dd, to - dd->base_off);
 	dd->gap_pending = true;
 	dd->hist_len = 0; /* history must stay contiguous with base */
@@ -642,6 +694,7 @@ static void skip_hole(struct stream_ctx *sc, uint8_t d, struct stream_dir *dd, u
 	}
 	if (to <= dd->base_off)
 		return;
+	regions_skip(dd, to);
 	advance(dd, to - dd->base_off);
 	dd->gap_pending = true;
 	dd->hist_len = 0;
@@ -794,16 +847,19 @@ static void queue_data(struct stream_ctx *sc, struct stream_dir *dd, uint64_t ns
 			return;
 		}
 		n->orig_end = oend;
+		regions_add(dd, far_gap(dd->segs_tail->end, ns));
 		dd->segs_tail->next = n;
 		dd->segs_tail = n;
 		return;
 	}
 	struct seg **link = &dd->segs;
 	uint64_t cur = ns;
+	uint64_t prev_end = dd->base_off; /* end of the held data before *link */
 	bool overlap = false, different = false, refused = false;
 	while (cur < ne) {
 		struct seg *s = *link;
 		if (s && s->end <= cur) {
+			prev_end = s->end;
 			link = &s->next;
 			continue;
 		}
@@ -816,11 +872,17 @@ static void queue_data(struct stream_ctx *sc, struct stream_dir *dd, uint64_t ns
 				continue;
 			}
 			n->orig_end = oend;
+			/* the new piece splits the distance between its neighbours */
+			int delta = far_gap(prev_end, cur);
+			if (s)
+				delta += far_gap(stop, s->start) - far_gap(prev_end, s->start);
+			regions_add(dd, delta);
 			n->next = s;
 			*link = n;
 			if (!s)
 				dd->segs_tail = n;
 			link = &n->next;
+			prev_end = stop;
 			cur = stop;
 			continue;
 		}
@@ -835,6 +897,7 @@ static void queue_data(struct stream_ctx *sc, struct stream_dir *dd, uint64_t ns
 				memcpy(ob, nb, oe - os);
 		}
 		cur = oe;
+		prev_end = s->end;
 		link = &s->next;
 	}
 	if (overlap) {
@@ -952,6 +1015,7 @@ static void dir_init(struct stream_ctx *sc, struct stream_flow *sf, const struct
 {
 	struct stream_dir *dd = &sf->d[d];
 	dd->init = true;
+	dd->regions = 1;
 	dd->base_seq = seq;
 	dd->base_off = 0;
 	dd->ack_off = 0;
@@ -977,6 +1041,11 @@ static struct stream_flow *flow_state(struct stream_ctx *sc, struct flow *f)
 	sc->st.memuse += sizeof(*sf);
 	sc->st.sessions++;
 	sc->st.flows_active++;
+	/* a session's streaming buffers start with one region each, data or not */
+	for (int i = 0; i < 2; i++) {
+		sf->d[i].regions = sf->d[i].max_regions = 1;
+		f->stream_cnt.max_regions[i] = 1;
+	}
 	f->stream = sf;
 	return sf;
 }

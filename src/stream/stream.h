@@ -260,6 +260,9 @@ void stream_handle_packet(struct stream_ctx *sc, struct packet *p, struct stream
  * stream_flow_free when the flow's data should still reach the app layer.
  */
 void stream_flow_flush(struct stream_ctx *sc, struct flow *f, struct stream_result *out);
+/* The flow's sides were exchanged (flow_reverse): exchange the two directions' reassembly state
+ * with them, so each keeps the bytes of the side that sent them. */
+void stream_flow_reverse(struct flow *f);
 /* Free f->stream (called as the flow ends; flushes nothing). */
 void stream_flow_free(struct stream_ctx *sc, struct flow *f);
 void stream_get_stats(const struct stream_ctx *sc, struct stream_stats *out);
