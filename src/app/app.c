@@ -349,6 +349,7 @@ struct app_detect_dir {
 	uint32_t seen;     /* bytes seen so far */
 	bool failed;       /* no protocol matched this direction */
 	bool pending_gap;  /* bytes were dropped: tell the parser with APP_F_GAP */
+	bool lost;         /* failed direction: bytes past the kept ones (or a gap) were dropped */
 	bool stalled;      /* a hole the receiver never ACKed: no more data (FLOW_F_APP_STALL_*) */
 	bool done;         /* this direction's own detection is over (proto says its result) */
 	uint8_t proto;     /* enum app_proto detected on this direction (alproto_ts/_tc) */
@@ -805,10 +806,10 @@ static int app_detect_done(struct app_parse_ctx *pc, const struct app_parser *p,
 static void app_detect_replay(struct app_parse_ctx *pc, uint8_t dir)
 {
 	struct app_detect_dir *d = &pc->af->det[dir];
-	if (d->failed && d->seen)
-		d->pending_gap = true; /* its start was not given to the parser */
 	if (d->len)
 		app_parse(pc, dir, d->buf, d->len, 0);
+	if (d->failed && d->lost)
+		d->pending_gap = true; /* what followed the kept bytes was not given to the parser */
 	free(d->buf);
 	d->buf = NULL;
 	d->len = 0;
@@ -870,13 +871,43 @@ static void app_detect_check_failed(struct app_parse_ctx *pc, bool at_end)
 	}
 }
 
+/*
+ * Keep a TCP direction's bytes (at most detect_max_bytes) while detection cannot use them: when
+ * the other direction finds the protocol they are replayed into its parser, as Suricata hands a
+ * parser the data of a direction that failed detection (a junk request before an HTTP error
+ * response). What does not fit is dropped and counts as a gap.
+ */
+static void app_detect_keep(struct app_parse_ctx *pc, struct app_detect_dir *d,
+			    const uint8_t *data, uint32_t len)
+{
+	uint32_t cap = pc->ctx->cfg.detect_max_bytes ? pc->ctx->cfg.detect_max_bytes : 4096;
+	if (pc->flow->ip_proto == 17 || d->lost || len == 0)
+		return;
+	if (!d->buf) {
+		d->buf = malloc(cap);
+		if (!d->buf) {
+			pc->ctx->stats.memcap_hits++;
+			d->lost = true;
+			return;
+		}
+		d->len = 0;
+	}
+	uint32_t take = len < cap - d->len ? len : cap - d->len;
+	memcpy(d->buf + d->len, data, take);
+	d->len += take;
+	if (take < len)
+		d->lost = true;
+}
+
 static void app_detect_fail_dir(struct app_parse_ctx *pc, uint8_t dir)
 {
 	struct app_detect_dir *d = &pc->af->det[dir];
 	d->failed = true;
-	free(d->buf);
-	d->buf = NULL;
-	d->len = 0;
+	if (pc->flow->ip_proto == 17) {
+		free(d->buf);
+		d->buf = NULL;
+		d->len = 0;
+	}
 	app_detect_check_failed(pc, false);
 	if (pc->af->proto == APP_PROTO_FAILED)
 		pc->out->dirs_detected |= (uint8_t)(1u << dir);
@@ -894,10 +925,16 @@ static int app_detect(struct app_parse_ctx *pc, uint8_t dir, const uint8_t *data
 	bool udp = pc->flow->ip_proto == 17;
 
 	if (d->failed) {
-		/* Nothing more to learn from this direction; the other one may still match. */
+		/* Nothing more to learn from this direction; the other one may still match and
+		 * then parses what was kept. */
+		if (flags & APP_F_GAP)
+			d->lost = true;
+		d->seen += len;
+		app_detect_keep(pc, d, data, len);
 		return 0;
 	}
 	if ((flags & APP_F_GAP) && d->seen > 0) {
+		d->lost = true;
 		app_detect_fail_dir(pc, dir);
 		return 0;
 	}
@@ -914,6 +951,7 @@ static int app_detect(struct app_parse_ctx *pc, uint8_t dir, const uint8_t *data
 			return app_detect_matched(pc, match, dir, data, len, flags);
 		}
 		if (r == APP_PROBE_NOMATCH || udp || len >= cap || (flags & APP_F_EOF)) {
+			app_detect_keep(pc, d, data, len);
 			app_detect_fail_dir(pc, dir);
 			return 0;
 		}
@@ -933,6 +971,8 @@ static int app_detect(struct app_parse_ctx *pc, uint8_t dir, const uint8_t *data
 	uint32_t take = len < cap - old ? len : cap - old;
 	memcpy(d->buf + old, data, take);
 	d->len += take;
+	if (take < len)
+		d->lost = true; /* kept for a replay if the other direction finds the protocol */
 	enum app_probe r = app_detect_probe(ctx, pc->flow, dir, d->buf, d->len, &match);
 	if (r == APP_PROBE_MATCH) {
 		/* Replay only the old bytes from the buffer, then the whole new chunk. */
