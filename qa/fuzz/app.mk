@@ -17,3 +17,10 @@ qa/fuzz/fuzz-tls: $(top_srcdir)/qa/fuzz/fuzz-tls.c $(addprefix $(top_srcdir)/,$(
 		$(DNSTLS_SRCS)) $(FUZZ_CONF_SRCS)
 	@$(MKDIR_P) $(@D)
 	$(AM_V_CC)$(FUZZ_BUILD) $^ $(YAML_LIBS) $(ZLIB_LIBS)
+# fuzz-ssh: the SSH parser with the core (identification lines, packet framing, per-direction
+# detection against HTTP); ssh.c is part of APP_SRCS.
+FUZZ_TARGETS += qa/fuzz/fuzz-ssh
+qa/fuzz/fuzz-ssh: $(top_srcdir)/qa/fuzz/fuzz-ssh.c $(addprefix $(top_srcdir)/,$(APP_SRCS) \
+		$(DNSTLS_SRCS)) $(FUZZ_CONF_SRCS)
+	@$(MKDIR_P) $(@D)
+	$(AM_V_CC)$(FUZZ_BUILD) $^ $(YAML_LIBS) $(ZLIB_LIBS)

@@ -31,3 +31,10 @@ qa_unit_test_app_file_SOURCES = qa/unit/test-app-file.c
 qa_unit_test_app_file_CFLAGS = $(UNIT_CFLAGS) -DAEGIS_SRCDIR='"$(abs_top_srcdir)"'
 qa_unit_test_app_file_LDADD = src/output/liboutput.a src/app/libapp.a src/flow/libflow.a \
 	src/conf/libconf.a src/util/libutil.a $(UNIT_LIBS) $(AEGIS_EXT_LIBS)
+# SSH parser and per-direction protocol detection (test-app-ssh): parser, buffers, EVE record.
+check_PROGRAMS += qa/unit/test-app-ssh
+TESTS += qa/unit/test-app-ssh
+qa_unit_test_app_ssh_SOURCES = qa/unit/test-app-ssh.c
+qa_unit_test_app_ssh_CFLAGS = $(UNIT_CFLAGS) -DAEGIS_SRCDIR='"$(abs_top_srcdir)"'
+qa_unit_test_app_ssh_LDADD = src/output/liboutput.a src/app/libapp.a src/conf/libconf.a \
+	src/flow/libflow.a src/util/libutil.a $(UNIT_LIBS) $(AEGIS_EXT_LIBS)

@@ -457,7 +457,70 @@ static void test_detect_on_response_after_junk(void **state)
 	assert_int_equal(h.r.proto, APP_PROTO_HTTP);
 	assert_true(h.r.proto_detected);
 	h_finish(&h);
-	assert_int_equal(h.completed, 1);
+	/* the response (no request line had ended yet), then the replayed junk: an unfinished
+	 * request line that the end of the flow closes */
+	assert_int_equal(h.completed, 2);
+	assert_non_null(strstr(h.log, "|200|"));
+	h_free(&h);
+}
+
+/*
+ * The junk request is replayed into the HTTP parser once the response side found HTTP, as
+ * Suricata does (suricata-verify http-not09-file): the junk line's form feed ends its "method",
+ * the rest is its URI, the line has no protocol but more bytes follow it (not HTTP/0.9), so the
+ * response is matched to it with its status line and headers, and its body is a file.
+ */
+static void test_detect_junk_request_replayed(void **state)
+{
+	(void)state;
+	struct h h;
+	h_init(&h);
+	static const uint8_t junk[] = { 0x85, 0x00, 0x25, 0x6c, 0x47, 0x0c, 0xd9, 'b', 'l', 0xb8,
+					'\n', 'd', 0xb4, 0xbb, 0xf5, 0x06, 0xf7, 0xc1, 0xeb, 'q',
+					'o', 0x1c, 0x89, 'Q', 0xee, '8', 0x85, 0xd2, 0xfb, 0x83 };
+	h_feed(&h, FLOW_DIR_TO_SERVER, junk, sizeof(junk), 0);
+	assert_int_equal(h.r.proto, APP_PROTO_UNKNOWN);
+	h_send(&h, FLOW_DIR_TO_CLIENT, RESP1);
+	assert_int_equal(h.r.proto, APP_PROTO_HTTP);
+	struct app_tx *tx = app_flow_tx_first(&h.f);
+	assert_non_null(tx);
+	const struct http_tx *t = tx->proto_tx;
+	assert_int_equal(t->method.len, 5);
+	assert_memory_equal(t->uri_raw.data, "\xd9" "bl" "\xb8", 4);
+	assert_int_equal(t->status, 200);
+	assert_true(h_has_event(&h, APP_EVENT_HTTP_REQUEST_LINE_MISSING_PROTOCOL));
+	assert_false(h_has_event(&h, APP_EVENT_HTTP_UNABLE_TO_MATCH_RESPONSE));
+	/* the response body is not the whole response (HTTP/0.9) but its 12 body bytes, a file */
+	const struct app_file *f = app_tx_files(tx, FLOW_DIR_TO_CLIENT);
+	assert_non_null(f);
+	assert_int_equal(f->size, t->resp.body_len);
+	assert_true(t->resp.body_len > 0 && t->resp.body_len < strlen(RESP1));
+	h_free(&h);
+}
+
+/* More junk than detection keeps: the replay stops there and the parser is told of a gap. */
+static void test_detect_junk_over_limit_gap(void **state)
+{
+	(void)state;
+	struct app_config cfg;
+	app_config_defaults(&cfg);
+	cfg.detect_max_bytes = 64;
+	struct h h;
+	h_init_cfg(&h, &cfg, 6);
+	uint8_t junk[200];
+	memset(junk, 0x01, sizeof(junk));
+	h_feed(&h, FLOW_DIR_TO_SERVER, junk, 40, 0);
+	h_feed(&h, FLOW_DIR_TO_SERVER, junk, 160, 0);
+	h_send(&h, FLOW_DIR_TO_CLIENT, RESP1);
+	assert_int_equal(h.r.proto, APP_PROTO_HTTP);
+	/* the next request after the lost bytes is found again (gap recovery) */
+	h_send(&h, FLOW_DIR_TO_SERVER, REQ1);
+	h_send(&h, FLOW_DIR_TO_CLIENT, RESP1);
+	struct app_tx *last = h_last_tx(&h);
+	assert_non_null(last);
+	const struct http_tx *t = last->proto_tx;
+	assert_int_equal(t->method.len, 3);
+	assert_memory_equal(t->method.data, "GET", 3);
 	h_free(&h);
 }
 
@@ -1576,6 +1639,8 @@ int main(void)
 		cmocka_unit_test(test_detect_need_more),
 		cmocka_unit_test(test_detect_failed_garbage),
 		cmocka_unit_test(test_detect_on_response_after_junk),
+		cmocka_unit_test(test_detect_junk_request_replayed),
+		cmocka_unit_test(test_detect_junk_over_limit_gap),
 		cmocka_unit_test(test_detect_one_sided_junk_fails_at_end),
 		cmocka_unit_test(test_detect_gives_up_after_limit),
 		cmocka_unit_test(test_detect_disabled),

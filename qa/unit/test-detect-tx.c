@@ -678,15 +678,59 @@ static void test_app_layer_protocol(void **state)
 	struct packet p;
 	struct detect_result res;
 	txh_packet(&h, &p, FLOW_DIR_TO_SERVER, NULL, 0);
-	detect_app_packet(h.te.t, &p, &res);
+	detect_app_detected(h.te.t, &p, &res);
 	count(&h, &res);
 	assert_int_equal(h.hits[1] + h.hits[2] + h.hits[3], 0); /* not detected yet */
 	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
-	detect_app_packet(h.te.t, &p, &res);
+	detect_app_detected(h.te.t, &p, &res);
 	count(&h, &res);
 	assert_int_equal(h.hits[1], 1);
 	assert_int_equal(h.hits[2], 0);
 	assert_int_equal(h.hits[3], 0);
+	/* rules of app-layer-protocol keywords only are not inspected on every packet */
+	detect_app_packet(h.te.t, &p, &res);
+	count(&h, &res);
+	assert_int_equal(h.hits[1], 1);
+	txh_free(&h);
+}
+
+/* A client speaking HTTP to an SSH server: each direction keeps its own protocol and the
+ * keyword's modes pick one (Suricata's direction, to_server, to_client, either, final). */
+static void test_app_layer_protocol_modes(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert tcp any any -> any any (msg:\"a\"; flow:to_client; "
+		     "app-layer-protocol:http1,to_server; app-layer-protocol:ssh,to_client; sid:1;)\n"
+		     "alert tcp any any -> any any (msg:\"b\"; app-layer-protocol:ssh; sid:2;)\n"
+		     "alert tcp any any -> any any (msg:\"c\"; app-layer-protocol:ssh,final; sid:3;)\n"
+		     "alert tcp any any -> any any (msg:\"d\"; app-layer-protocol:ssh,either; sid:4;)\n"
+		     "alert tcp any any -> any any (msg:\"e\"; app-layer-protocol:!http,to_client; "
+		     "sid:5;)\n"
+		     "alert tcp any any -> any any (msg:\"f\"; app-layer-protocol:http,to_client; "
+		     "sid:6;)", 6, 22);
+	struct packet ts, tc;
+	struct detect_result res;
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	txh_packet(&h, &ts, FLOW_DIR_TO_SERVER, NULL, 0);
+	detect_app_detected(h.te.t, &ts, &res);
+	count(&h, &res);
+	/* the server has not spoken yet: its side is the flow's protocol */
+	assert_int_equal(h.hits[1] + h.hits[2] + h.hits[3] + h.hits[4] + h.hits[5], 0);
+	assert_int_equal(h.hits[6], 1);
+	txh_sends(&h, FLOW_DIR_TO_CLIENT, "SSH-2.0-OpenSSH_6.6.1\r\n");
+	assert_int_equal(app_flow_proto(&h.f), APP_PROTO_HTTP);
+	assert_int_equal(app_flow_dir_proto(&h.f, FLOW_DIR_TO_SERVER), APP_PROTO_HTTP);
+	assert_int_equal(app_flow_dir_proto(&h.f, FLOW_DIR_TO_CLIENT), APP_PROTO_SSH);
+	txh_packet(&h, &tc, FLOW_DIR_TO_CLIENT, NULL, 0);
+	detect_app_detected(h.te.t, &tc, &res);
+	count(&h, &res);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 1); /* direction: the to-client packet's side */
+	assert_int_equal(h.hits[3], 0); /* the flow is parsed as HTTP */
+	assert_int_equal(h.hits[4], 1);
+	assert_int_equal(h.hits[5], 1);
+	assert_int_equal(h.hits[6], 1);
 	txh_free(&h);
 }
 
@@ -1035,6 +1079,7 @@ int main(void)
 		cmocka_unit_test(test_tls_sni),
 		cmocka_unit_test(test_tls_version),
 		cmocka_unit_test(test_app_layer_protocol),
+		cmocka_unit_test(test_app_layer_protocol_modes),
 		cmocka_unit_test(test_stream_split_content),
 		cmocka_unit_test(test_stream_gap_resets_window),
 		cmocka_unit_test(test_stream_directions),

@@ -79,6 +79,11 @@ struct app_parser {
 extern const struct app_parser app_parser_http;
 extern const struct app_parser app_parser_dns;
 extern const struct app_parser app_parser_tls;
+extern const struct app_parser app_parser_ssh;
+
+/* ssh.c: locate the versions in an SSH identification line (b->line, b->len); 0 and b->done
+ * set, or -1 when it is not "SSH-proto-software[ comments]". */
+int ssh_banner_parse(struct ssh_banner *b);
 
 /*
  * Append a new transaction owning `proto_tx` to the flow (tx_id assigned, reported as NEW).

@@ -29,6 +29,7 @@ static const struct app_parser *const app_parsers[] = {
 	&app_parser_http,
 	&app_parser_dns,
 	&app_parser_tls,
+	&app_parser_ssh,
 };
 
 static const struct app_parser *app_parser_for(enum app_proto p)
@@ -46,6 +47,7 @@ static const char *const app_proto_names[APP_PROTO_MAX] = {
 	[APP_PROTO_HTTP] = "http",
 	[APP_PROTO_DNS] = "dns",
 	[APP_PROTO_TLS] = "tls",
+	[APP_PROTO_SSH] = "ssh",
 	[APP_PROTO_FAILED] = "failed",
 };
 
@@ -69,6 +71,7 @@ static const char *const app_event_names[APP_EVENT_MAX] = {
 	APP_EVENTS_HTTP(APP_EVENT_NAME)
 	APP_EVENTS_DNS(APP_EVENT_NAME)
 	APP_EVENTS_TLS(APP_EVENT_NAME)
+	APP_EVENTS_SSH(APP_EVENT_NAME)
 #undef APP_EVENT_NAME
 };
 
@@ -118,6 +121,8 @@ enum app_proto app_buffer_proto(enum app_buffer b)
 		return APP_PROTO_HTTP;
 	if (strncmp(n, "dns.", 4) == 0)
 		return APP_PROTO_DNS;
+	if (strncmp(n, "ssh.", 4) == 0)
+		return APP_PROTO_SSH;
 	return APP_PROTO_TLS; /* tls.*, ja3*, ja4* */
 }
 
@@ -260,12 +265,14 @@ int app_config_from_conf(struct app_config *cfg, const struct conf *c, char *err
 	struct app_proto_config *ph = &cfg->proto[APP_PROTO_HTTP];
 	struct app_proto_config *pd = &cfg->proto[APP_PROTO_DNS];
 	struct app_proto_config *pt = &cfg->proto[APP_PROTO_TLS];
+	struct app_proto_config *ps = &cfg->proto[APP_PROTO_SSH];
 	struct app_http_config *h = &cfg->http;
 
 	if (app_conf_enabled(c, "app-layer.protocols.http.enabled", ph, err, errlen) < 0 ||
 	    app_conf_ports(c, "app-layer.protocols.http.detection-ports.dp", ph, err, errlen) < 0 ||
 	    app_conf_enabled(c, "app-layer.protocols.tls.enabled", pt, err, errlen) < 0 ||
 	    app_conf_ports(c, "app-layer.protocols.tls.detection-ports.dp", pt, err, errlen) < 0 ||
+	    app_conf_enabled(c, "app-layer.protocols.ssh.enabled", ps, err, errlen) < 0 ||
 	    app_conf_enabled(c, "app-layer.protocols.dns.enabled", pd, err, errlen) < 0 ||
 	    app_conf_ports(c, "app-layer.protocols.dns.udp.detection-ports.dp", pd, err, errlen) < 0 ||
 	    conf_get_bool(c, "app-layer.protocols.dns.tcp.enabled", true, &cfg->dns.tcp_enabled,
@@ -342,7 +349,10 @@ struct app_detect_dir {
 	uint32_t seen;     /* bytes seen so far */
 	bool failed;       /* no protocol matched this direction */
 	bool pending_gap;  /* bytes were dropped: tell the parser with APP_F_GAP */
+	bool lost;         /* failed direction: bytes past the kept ones (or a gap) were dropped */
 	bool stalled;      /* a hole the receiver never ACKed: no more data (FLOW_F_APP_STALL_*) */
+	bool done;         /* this direction's own detection is over (proto says its result) */
+	uint8_t proto;     /* enum app_proto detected on this direction (alproto_ts/_tc) */
 };
 
 struct app_flow {
@@ -417,6 +427,7 @@ void app_get_stats(const struct app_ctx *ctx, struct app_stats *out)
 
 static const char *const app_stat_slot_names[APP_STAT_MAX] = {
 	[APP_STAT_HTTP] = "http",	      [APP_STAT_TLS] = "tls",
+	[APP_STAT_SSH] = "ssh",
 	[APP_STAT_DNS_TCP] = "dns_tcp",       [APP_STAT_DNS_UDP] = "dns_udp",
 	[APP_STAT_FAILED_TCP] = "failed_tcp", [APP_STAT_FAILED_UDP] = "failed_udp",
 };
@@ -433,6 +444,7 @@ static enum app_stat_slot app_stat_slot_of(enum app_proto p, uint8_t ip_proto)
 	switch (p) {
 	case APP_PROTO_HTTP: return APP_STAT_HTTP;
 	case APP_PROTO_TLS: return APP_STAT_TLS;
+	case APP_PROTO_SSH: return APP_STAT_SSH;
 	case APP_PROTO_DNS: return udp ? APP_STAT_DNS_UDP : APP_STAT_DNS_TCP;
 	default: return udp ? APP_STAT_FAILED_UDP : APP_STAT_FAILED_TCP;
 	}
@@ -506,6 +518,15 @@ enum app_proto app_flow_proto_orig(const struct flow *flow)
 {
 	const struct app_flow *af = flow ? flow->app : NULL;
 	return af ? af->proto_orig : APP_PROTO_UNKNOWN;
+}
+
+enum app_proto app_flow_dir_proto(const struct flow *flow, uint8_t dir)
+{
+	const struct app_flow *af = flow ? flow->app : NULL;
+	if (!af)
+		return APP_PROTO_UNKNOWN;
+	const struct app_detect_dir *d = &af->det[dir & 1];
+	return d->done && d->proto != APP_PROTO_UNKNOWN ? (enum app_proto)d->proto : af->proto;
 }
 
 struct app_tx *app_flow_tx_first(const struct flow *flow)
@@ -827,10 +848,10 @@ static int app_detect_done(struct app_parse_ctx *pc, const struct app_parser *p,
 static void app_detect_replay(struct app_parse_ctx *pc, uint8_t dir)
 {
 	struct app_detect_dir *d = &pc->af->det[dir];
-	if (d->failed && d->seen)
-		d->pending_gap = true; /* its start was not given to the parser */
 	if (d->len)
 		app_parse(pc, dir, d->buf, d->len, 0);
+	if (d->failed && d->lost)
+		d->pending_gap = true; /* what followed the kept bytes was not given to the parser */
 	free(d->buf);
 	d->buf = NULL;
 	d->len = 0;
@@ -857,6 +878,16 @@ static int app_detect_matched(struct app_parse_ctx *pc, const struct app_parser 
 	}
 	if (app_detect_done(pc, p, dir) < 0)
 		return -1;
+	/* The other direction's bytes seen so far go to this parser: it takes this protocol. One
+	 * that sent nothing yet is detected on its own first bytes (app_detect_other_dir). */
+	for (uint8_t i = 0; i < 2; i++) {
+		struct app_detect_dir *d = &pc->af->det[i];
+		if (i == dir || d->seen > 0) {
+			d->done = true;
+			d->proto = p->proto;
+		}
+	}
+	pc->out->dirs_detected |= (uint8_t)(1u << dir);
 	if (dir == FLOW_DIR_TO_CLIENT)
 		app_detect_replay(pc, FLOW_DIR_TO_SERVER);
 	app_detect_replay(pc, dir);
@@ -893,14 +924,46 @@ static void app_detect_check_failed(struct app_parse_ctx *pc, bool at_end)
 	}
 }
 
+/*
+ * Keep a TCP direction's bytes (at most detect_max_bytes) while detection cannot use them: when
+ * the other direction finds the protocol they are replayed into its parser, as Suricata hands a
+ * parser the data of a direction that failed detection (a junk request before an HTTP error
+ * response). What does not fit is dropped and counts as a gap.
+ */
+static void app_detect_keep(struct app_parse_ctx *pc, struct app_detect_dir *d,
+			    const uint8_t *data, uint32_t len)
+{
+	uint32_t cap = pc->ctx->cfg.detect_max_bytes ? pc->ctx->cfg.detect_max_bytes : 4096;
+	if (pc->flow->ip_proto == 17 || d->lost || len == 0)
+		return;
+	if (!d->buf) {
+		d->buf = malloc(cap);
+		if (!d->buf) {
+			pc->ctx->stats.memcap_hits++;
+			d->lost = true;
+			return;
+		}
+		d->len = 0;
+	}
+	uint32_t take = len < cap - d->len ? len : cap - d->len;
+	memcpy(d->buf + d->len, data, take);
+	d->len += take;
+	if (take < len)
+		d->lost = true;
+}
+
 static void app_detect_fail_dir(struct app_parse_ctx *pc, uint8_t dir)
 {
 	struct app_detect_dir *d = &pc->af->det[dir];
 	d->failed = true;
-	free(d->buf);
-	d->buf = NULL;
-	d->len = 0;
+	if (pc->flow->ip_proto == 17) {
+		free(d->buf);
+		d->buf = NULL;
+		d->len = 0;
+	}
 	app_detect_check_failed(pc, false);
+	if (pc->af->proto == APP_PROTO_FAILED)
+		pc->out->dirs_detected |= (uint8_t)(1u << dir);
 }
 
 /* Detection for one direction's new bytes. Parses them too once a protocol matched. */
@@ -916,10 +979,16 @@ static int app_detect(struct app_parse_ctx *pc, uint8_t dir, const uint8_t *data
 	bool udp = pc->flow->ip_proto == 17;
 
 	if (d->failed) {
-		/* Nothing more to learn from this direction; the other one may still match. */
+		/* Nothing more to learn from this direction; the other one may still match and
+		 * then parses what was kept. */
+		if (flags & APP_F_GAP)
+			d->lost = true;
+		d->seen += len;
+		app_detect_keep(pc, d, data, len);
 		return 0;
 	}
 	if ((flags & APP_F_GAP) && d->seen > 0) {
+		d->lost = true;
 		app_detect_fail_dir(pc, dir);
 		return 0;
 	}
@@ -935,6 +1004,7 @@ static int app_detect(struct app_parse_ctx *pc, uint8_t dir, const uint8_t *data
 		if (r == APP_PROBE_MATCH)
 			return app_detect_matched(pc, match, dir, data, len, flags, reverse);
 		if (r == APP_PROBE_NOMATCH || udp || len >= cap || (flags & APP_F_EOF)) {
+			app_detect_keep(pc, d, data, len);
 			app_detect_fail_dir(pc, dir);
 			return 0;
 		}
@@ -954,6 +1024,8 @@ static int app_detect(struct app_parse_ctx *pc, uint8_t dir, const uint8_t *data
 	uint32_t take = len < cap - old ? len : cap - old;
 	memcpy(d->buf + old, data, take);
 	d->len += take;
+	if (take < len)
+		d->lost = true; /* kept for a replay if the other direction finds the protocol */
 	enum app_probe r = app_detect_probe(pc, dir, d->buf, d->len, &match, &reverse);
 	if (r == APP_PROBE_MATCH) {
 		/* Replay only the old bytes from the buffer, then the whole new chunk. */
@@ -963,6 +1035,32 @@ static int app_detect(struct app_parse_ctx *pc, uint8_t dir, const uint8_t *data
 	if (r == APP_PROBE_NOMATCH || d->len >= cap || (flags & APP_F_EOF))
 		app_detect_fail_dir(pc, dir);
 	return 0;
+}
+
+/*
+ * The flow's protocol is known, and direction `dir` sends its first bytes: detect them on their
+ * own, as Suricata runs detection per direction. When they are another protocol (a client
+ * speaking HTTP to an SSH server, which answers with its banner) the direction records it and
+ * the event applayer_mismatch_protocol_both_directions is raised; the flow stays with the
+ * protocol whose parser already has data, and these bytes go to that parser too. Bytes too few
+ * to tell, or no match: the direction takes the flow's protocol.
+ */
+static void app_detect_other_dir(struct app_parse_ctx *pc, uint8_t dir, const uint8_t *data,
+				 uint32_t len, uint32_t flags)
+{
+	struct app_flow *af = pc->af;
+	struct app_detect_dir *d = &af->det[dir];
+	const struct app_parser *match = NULL;
+	d->done = true;
+	d->proto = (uint8_t)af->proto;
+	pc->out->dirs_detected |= (uint8_t)(1u << dir);
+	if (af->proto == APP_PROTO_FAILED || (flags & APP_F_GAP))
+		return;
+	if (app_detect_probe_dir(pc->ctx, pc->flow, dir, data, len, &match) != APP_PROBE_MATCH ||
+	    match->proto == af->proto)
+		return;
+	d->proto = (uint8_t)match->proto;
+	app_event_raise(pc, NULL, APP_EVENT_MISMATCH_PROTOCOL_BOTH_DIRECTIONS);
 }
 
 /* ---- entry points ------------------------------------------------------------------------ */
@@ -1008,6 +1106,8 @@ int app_handle_data(struct app_ctx *ctx, struct flow *flow, uint8_t dir, const u
 		.cfg = &ctx->cfg, .flow = flow, .ts_usec = ts_usec, .ctx = ctx, .af = af, .out = out,
 	};
 	int rc = 0;
+	if (af->proto != APP_PROTO_UNKNOWN && !af->det[dir].done && len > 0)
+		app_detect_other_dir(&pc, dir, data, len, flags);
 	if (af->proto == APP_PROTO_UNKNOWN)
 		rc = app_detect(&pc, dir, data, len, flags);
 	else if (af->parser && !af->stopped)

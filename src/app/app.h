@@ -32,11 +32,12 @@ enum app_proto {
 	APP_PROTO_HTTP,
 	APP_PROTO_DNS,
 	APP_PROTO_TLS,
+	APP_PROTO_SSH,
 	APP_PROTO_FAILED,
 	APP_PROTO_MAX
 };
 
-/* "http", "dns", "tls", "failed"; NULL for UNKNOWN (EVE then omits app_proto). */
+/* "http", "dns", "tls", "ssh", "failed"; NULL for UNKNOWN (EVE then omits app_proto). */
 const char *app_proto_name(enum app_proto p);
 /* Inverse of app_proto_name ("http" -> APP_PROTO_HTTP); APP_PROTO_UNKNOWN if not a name. */
 enum app_proto app_proto_by_name(const char *name);
@@ -223,6 +224,12 @@ int app_config_from_conf(struct app_config *cfg, const struct conf *c, char *err
 	X(TLS_CERTIFICATE_INVALID_VALIDITY, "tls.certificate_invalid_validity")               \
 	X(TLS_INVALID_ALERT_MESSAGE, "tls.invalid_alert_message")
 
+/* Events of the SSH parser (Suricata's rules/ssh-events.rules). */
+#define APP_EVENTS_SSH(X)                                                                     \
+	X(SSH_INVALID_BANNER, "ssh.invalid_banner")                                           \
+	X(SSH_LONG_BANNER, "ssh.long_banner")                                                 \
+	X(SSH_INVALID_RECORD_LENGTH, "ssh.invalid_record_length")
+
 enum app_event {
 	APP_EVENT_NONE = 0,
 #define APP_EVENT_ENUM(id, name) APP_EVENT_##id,
@@ -230,6 +237,7 @@ enum app_event {
 	APP_EVENTS_HTTP(APP_EVENT_ENUM)
 	APP_EVENTS_DNS(APP_EVENT_ENUM)
 	APP_EVENTS_TLS(APP_EVENT_ENUM)
+	APP_EVENTS_SSH(APP_EVENT_ENUM)
 #undef APP_EVENT_ENUM
 	APP_EVENT_MAX
 };
@@ -559,6 +567,32 @@ struct tls_state {
 /* "TLS 1.2", "TLSv1", "SSLv3", ... as EVE's tls.version; buf receives unknown ones ("0x7f12"). */
 const char *tls_version_name(uint16_t version, char buf[24]);
 
+/* ---- SSH session -------------------------------------------------------------------------- */
+
+/* Longest identification line kept (RFC 4253 4.2: 255 characters with CR LF); longer ones are
+ * cut there (ssh.long_banner). */
+#define SSH_BANNER_MAX 255
+
+/*
+ * One side's identification string "SSH-protoversion-softwareversion SP comments": the line
+ * without CR LF, and where its two versions sit in it (EVE's proto_version, software_version;
+ * the ssh.proto and ssh.software buffers).
+ */
+struct ssh_banner {
+	uint8_t line[SSH_BANNER_MAX];
+	uint16_t len;
+	uint16_t proto_off, proto_len;
+	uint16_t soft_off, soft_len;
+	bool done;                    /* the line was parsed (valid) */
+};
+
+/* The SSH session: one transaction per flow, indexed by FLOW_DIR_* (TO_SERVER: the client).
+ * It is complete, and logged, once both identification strings are known (Suricata logs SSH at
+ * "banner done"). */
+struct ssh_tx {
+	struct ssh_banner side[2];
+};
+
 /* ---- sticky buffers ---------------------------------------------------------------------- */
 
 /* Buffers a parser can fill; their names are those of src/rules/rules.h's buffer table. */
@@ -612,7 +646,9 @@ const char *tls_version_name(uint16_t version, char buf[24]);
 	X(JA3_STRING, "ja3.string")                                                           \
 	X(JA3S_HASH, "ja3s.hash")                                                             \
 	X(JA3S_STRING, "ja3s.string")                                                         \
-	X(JA4_HASH, "ja4.hash")
+	X(JA4_HASH, "ja4.hash")                                                               \
+	X(SSH_PROTO, "ssh.proto")                                                             \
+	X(SSH_SOFTWARE, "ssh.software")
 
 enum app_buffer {
 #define APP_BUFFER_ENUM(id, name) APP_BUF_##id,
@@ -692,6 +728,8 @@ struct app_result {
 	bool reversed;                /* detection exchanged the flow's sides in this call (see
 				       * app_ctx_set_reverse): the data's direction is now the
 				       * other one */
+	uint8_t dirs_detected;        /* bit 1 << FLOW_DIR_*: that direction's own detection
+				       * finished in this call (Suricata's PKT_PROTO_DETECT_*_DONE) */
 	uint32_t n_tx;
 	struct app_result_tx *txs;    /* points into the app_ctx's array */
 	uint32_t n_events;
@@ -706,6 +744,7 @@ struct app_result {
 enum app_stat_slot {
 	APP_STAT_HTTP = 0,
 	APP_STAT_TLS,
+	APP_STAT_SSH,
 	APP_STAT_DNS_TCP,
 	APP_STAT_DNS_UDP,
 	APP_STAT_FAILED_TCP,
@@ -713,7 +752,7 @@ enum app_stat_slot {
 	APP_STAT_MAX
 };
 
-/* "http", "tls", "dns_tcp", "dns_udp", "failed_tcp", "failed_udp"; NULL when out of range. */
+/* "http", "tls", "ssh", "dns_tcp", "dns_udp", "failed_tcp", "failed_udp"; NULL when out of range. */
 const char *app_stat_slot_name(enum app_stat_slot s);
 
 /* stats.app_layer.error.<slot>: why a parser could not go on with a flow. */
@@ -782,6 +821,14 @@ void app_flow_free(struct app_ctx *ctx, struct flow *flow);
 
 /* The flow's detected protocol (APP_PROTO_UNKNOWN if none yet / no state). */
 enum app_proto app_flow_proto(const struct flow *flow);
+/*
+ * The protocol detection found on direction `dir` (Suricata's alproto_ts / alproto_tc). It
+ * differs from app_flow_proto() only when the two directions were detected as different
+ * protocols (a client speaking HTTP to an SSH server: the flow keeps the protocol whose parser
+ * had data first, the event applayer_mismatch_protocol_both_directions is raised); before the
+ * direction's own detection it is the flow's protocol.
+ */
+enum app_proto app_flow_dir_proto(const struct flow *flow, uint8_t dir);
 /* The protocol the flow had before a protocol change (HTTP CONNECT to TLS: HTTP, EVE flow's
  * app_proto_orig); APP_PROTO_UNKNOWN when it never changed. */
 enum app_proto app_flow_proto_orig(const struct flow *flow);

@@ -457,6 +457,8 @@ static void http_set_uri(struct app_parse_ctx *pc, struct app_tx *tx, struct htt
 		app_event_raise(pc, tx, APP_EVENT_HTTP_URI_INVALID_ENCODING);
 }
 
+static bool http_is_lws_or_eol(uint8_t c);
+
 /*
  * "METHOD SP URI SP PROTOCOL". Returns the new transaction or NULL (stop); *no_proto says the
  * protocol was missing (HTTP/0.9 form, or a client that forgot it: the caller decides).
@@ -477,15 +479,17 @@ static struct app_tx *http_request_line(struct app_parse_ctx *pc, const uint8_t 
 			n--;
 		}
 	}
+	/* the method ends at the first whitespace of isspace()'s set (libhtp, as Apache): a VT
+	 * or FF also ends it, so a junk line holding one still has a URI */
 	size_t i = 0;
-	while (i < n && !http_is_space(p[i]))
+	while (i < n && !http_is_lws_or_eol(p[i]))
 		i++;
 	http_buf_set(&t->method, p, i);
 	if (i < n && p[i] != ' ')
 		app_event_raise(pc, tx, APP_EVENT_HTTP_METHOD_DELIM_NON_COMPLIANT);
 	if (!http_token_is_method(p, i))
 		app_event_raise(pc, tx, APP_EVENT_HTTP_REQUEST_LINE_INVALID);
-	while (i < n && http_is_space(p[i]))
+	while (i < n && http_is_lws_or_eol(p[i]))
 		i++;
 	/* The protocol is the last token if it starts with "HTTP/": URIs may contain spaces. */
 	size_t end = n;

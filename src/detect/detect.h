@@ -149,6 +149,10 @@ void detect_stream(struct detect_thread *t, struct packet *p, const struct strea
 /* Rules gated by an app-layer protocol (header or app-layer-protocol) without app-layer
  * buffers, on the packet (once the flow's protocol is known). */
 void detect_app_packet(struct detect_thread *t, struct packet *p, struct detect_result *res);
+/* Protocol detection finished for p's direction (p: a packet of that direction, possibly a
+ * pseudo packet): the rules made only of app-layer-protocol keywords, which Suricata inspects
+ * on that packet alone rather than on every packet of the flow. */
+void detect_app_detected(struct detect_thread *t, struct packet *p, struct detect_result *res);
 /*
  * Inspect transaction tx of flow f after it progressed in direction dir, with p the packet
  * that made it progress (or a pseudo packet). Each rule alerts at most once per transaction

@@ -63,12 +63,29 @@ static uint8_t proto_of_name(const char *n)
 		return APP_PROTO_DNS;
 	if (strcmp(n, "tls") == 0 || strcmp(n, "ssl") == 0)
 		return APP_PROTO_TLS;
+	if (strcmp(n, "ssh") == 0)
+		return APP_PROTO_SSH;
 	return APP_PROTO_MAX; /* a protocol aegis has no parser for: never matches */
 }
 
 static bool kw_is(const struct rule_match *m, const char *n)
 {
 	return m->kw && strcmp(m->kw->name, n) == 0;
+}
+
+/* Only app-layer-protocol keywords and at most a flow direction: Suricata's "PD-only" rule. */
+static bool pd_only_pops(const struct det_rule *dr)
+{
+	for (uint16_t i = 0; i < dr->n_pops; i++) {
+		const struct rule_match *m = dr->pops[i].m;
+		if (kw_is(m, "app-layer-protocol"))
+			continue;
+		if (kw_is(m, "flow") &&
+		    !(m->u.flow & ~(uint32_t)(RULE_FLOW_TO_SERVER | RULE_FLOW_TO_CLIENT)))
+			continue;
+		return false;
+	}
+	return true;
 }
 
 /* Does a rule need packet properties the stream does not have? */
@@ -166,6 +183,7 @@ static int prule_build(const struct det_rule *dr, struct det_prule *pr)
 						!strncmp(det_app_buf_names[b->app_buf], "http.", 5)
 					? APP_PROTO_HTTP
 				: !strncmp(det_app_buf_names[b->app_buf], "dns.", 4) ? APP_PROTO_DNS
+				: !strncmp(det_app_buf_names[b->app_buf], "ssh.", 4) ? APP_PROTO_SSH
 										      : APP_PROTO_TLS;
 	}
 	pr->kws = calloc(dr->n_pops ? dr->n_pops : 1, sizeof(*pr->kws));
@@ -215,6 +233,9 @@ static int prule_build(const struct det_rule *dr, struct det_prule *pr)
 	 * Suricata: it can alert on every packet once the protocol is known. */
 	else
 		pr->kind = DET_PK_APP_PKT;
+	if (pr->kind == DET_PK_APP_PKT && pr->n_kws && pr->app_proto == APP_PROTO_UNKNOWN &&
+	    !dr->payload.n_ops)
+		pr->pd_only = pd_only_pops(dr);
 	if (dr->dir != DET_DIR_BOTH)
 		pr->txdir = dr->dir;
 	else if ((sides & 2) || r->dir == RULE_DIR_TX)

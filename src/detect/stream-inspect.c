@@ -97,7 +97,7 @@ void detect_set_stream_added(struct detect_thread *t, bool added)
 }
 
 /* App-gated rules: the flow's protocol and app-layer-protocol keywords. */
-static bool app_gate(const struct det_prule *pr, const struct flow *f)
+static bool app_gate(const struct det_prule *pr, const struct flow *f, uint8_t dir)
 {
 	enum app_proto fp = f ? app_flow_proto(f) : APP_PROTO_UNKNOWN;
 	if (pr->app_proto != APP_PROTO_UNKNOWN && pr->app_proto != fp)
@@ -105,10 +105,7 @@ static bool app_gate(const struct det_prule *pr, const struct flow *f)
 	for (uint8_t i = 0; i < pr->n_kws; i++) {
 		const struct det_txkw *k = &pr->kws[i];
 		if (k->type == DET_TXKW_ALPROTO) {
-			const char *n = k->m->u.name.name ? k->m->u.name.name : "";
-			enum app_proto want = app_proto_by_name(n);
-			bool eq = want != APP_PROTO_UNKNOWN && fp == want;
-			if (eq == k->negated)
+			if (!f || !det_alproto_match(k->m, f, dir))
 				return false;
 		} else {
 			return false; /* generic app-layer events: not evaluated on packets yet */
@@ -118,7 +115,8 @@ static bool app_gate(const struct det_prule *pr, const struct flow *f)
 }
 
 /* Which rules a stream chunk inspects, and with what gate. */
-static bool stream_rule(const struct detect_engine *e, uint32_t idx, const struct flow *f)
+static bool stream_rule(const struct detect_engine *e, uint32_t idx, const struct flow *f,
+			uint8_t dir)
 {
 	if (det_pending_stream_rule(e, idx))
 		return true;
@@ -128,7 +126,7 @@ static bool stream_rule(const struct detect_engine *e, uint32_t idx, const struc
 		return false;
 	if (pr->kind == DET_PK_STREAM)
 		return dr->r->proto == RULE_PROTO_TCP || dr->r->proto == RULE_PROTO_IP;
-	return pr->kind == DET_PK_APP_PKT && app_gate(pr, f);
+	return pr->kind == DET_PK_APP_PKT && !pr->pd_only && app_gate(pr, f, dir);
 }
 
 /* One chunk's scan state: the direction's memory, where buf starts in the stream, and the
@@ -355,7 +353,7 @@ static void stream_inspect(struct detect_thread *t, struct packet *p, struct det
 	for (uint32_t i = 0; i < t->n_cand; i++) {
 		uint32_t idx = t->cand[i];
 		const struct det_rule *dr = &e->rules[idx];
-		if (!stream_rule(e, idx, p->flow) || det_x_in_result(res, dr->r))
+		if (!stream_rule(e, idx, p->flow, p->flow_dir) || det_x_in_result(res, dr->r))
 			continue;
 		t->stats.rules_checked++;
 		if (!det_header_match(dr, p) || !det_pops_cheap(dr, p, true))
@@ -439,7 +437,9 @@ out:
 	detect_result_finalize(res, &e->order, f, e->cfg.simulate_ips);
 }
 
-void detect_app_packet(struct detect_thread *t, struct packet *p, struct detect_result *res)
+/* The app-gated packet rules of p: the protocol-detection-only ones (pd) or the others. */
+static void app_packet_rules(struct detect_thread *t, struct packet *p, struct detect_result *res,
+			     bool pd)
 {
 	detect_result_reset(res);
 	if (!t || !p || !p->flow || !t->e->pend)
@@ -467,8 +467,8 @@ void detect_app_packet(struct detect_thread *t, struct packet *p, struct detect_
 		uint32_t idx = t->cand[i];
 		const struct det_rule *dr = &e->rules[idx];
 		const struct det_prule *pr = &e->pend->rules[idx];
-		if (pr->kind != DET_PK_APP_PKT || !(dr->flags & DR_F_NEEDS_APP) ||
-		    (dr->payload.n_ops && !payload_ok) || !app_gate(pr, f))
+		if (pr->kind != DET_PK_APP_PKT || pr->pd_only != pd || !(dr->flags & DR_F_NEEDS_APP) ||
+		    (dr->payload.n_ops && !payload_ok) || !app_gate(pr, f, p->flow_dir))
 			continue;
 		t->stats.rules_checked++;
 		if (!det_header_match(dr, p) || !det_pops_cheap(dr, p, false))
@@ -486,6 +486,16 @@ void detect_app_packet(struct detect_thread *t, struct packet *p, struct detect_
 	det_x_cand_reset(t);
 out:
 	detect_result_finalize(res, &e->order, f, e->cfg.simulate_ips);
+}
+
+void detect_app_packet(struct detect_thread *t, struct packet *p, struct detect_result *res)
+{
+	app_packet_rules(t, p, res, false);
+}
+
+void detect_app_detected(struct detect_thread *t, struct packet *p, struct detect_result *res)
+{
+	app_packet_rules(t, p, res, true);
 }
 
 void detect_pseudo_packet(struct packet *out, struct flow *f, uint8_t dir, uint64_t ts_usec,

@@ -160,6 +160,38 @@ static bool has_event(const struct app_tx *tx, const char *name)
 	return false;
 }
 
+/* One protocol name of app-layer-protocol against a protocol of the flow ("http1" and "http"
+ * are aegis's HTTP/1, "ssl" is "tls"). */
+static bool alproto_is(const char *name, enum app_proto p)
+{
+	enum app_proto want = !strcmp(name, "http1") ? APP_PROTO_HTTP
+			      : !strcmp(name, "ssl") ? APP_PROTO_TLS
+						     : app_proto_by_name(name);
+	return want != APP_PROTO_UNKNOWN && p == want;
+}
+
+bool det_alproto_match(const struct rule_match *m, const struct flow *f, uint8_t dir)
+{
+	const char *n = m->u.name.name ? m->u.name.name : "";
+	enum app_proto p, q = APP_PROTO_UNKNOWN;
+	switch (m->u.name.mode) {
+	case RULE_ALPROTO_TO_SERVER: p = app_flow_dir_proto(f, FLOW_DIR_TO_SERVER); break;
+	case RULE_ALPROTO_TO_CLIENT: p = app_flow_dir_proto(f, FLOW_DIR_TO_CLIENT); break;
+	case RULE_ALPROTO_EITHER:
+		p = app_flow_dir_proto(f, FLOW_DIR_TO_SERVER);
+		q = app_flow_dir_proto(f, FLOW_DIR_TO_CLIENT);
+		break;
+	case RULE_ALPROTO_FINAL: p = app_flow_proto(f); break;
+	case RULE_ALPROTO_ORIGINAL: p = app_flow_proto_orig(f); break;
+	default: p = app_flow_dir_proto(f, dir); break;
+	}
+	/* a negated name does not match while the protocol is unknown (Suricata) */
+	if (p == APP_PROTO_UNKNOWN && q == APP_PROTO_UNKNOWN)
+		return false;
+	bool eq = alproto_is(n, p) || alproto_is(n, q);
+	return eq != m->u.name.negated;
+}
+
 static bool txkw_match(const struct det_txkw *k, const struct app_tx *tx, const struct flow *f,
 		       uint8_t dir)
 {
@@ -198,10 +230,8 @@ static bool txkw_match(const struct det_txkw *k, const struct app_tx *tx, const 
 	}
 	case DET_TXKW_EVENT:
 		return has_event(tx, m->u.name.name) != k->negated;
-	case DET_TXKW_ALPROTO: {
-		enum app_proto want = app_proto_by_name(m->u.name.name ? m->u.name.name : "");
-		return (want != APP_PROTO_UNKNOWN && app_flow_proto(f) == want) != k->negated;
-	}
+	case DET_TXKW_ALPROTO:
+		return det_alproto_match(m, f, dir);
 	default:
 		return false;
 	}

@@ -52,6 +52,10 @@ struct det_prule {
 	struct det_pbuf *bufs;
 	struct det_txkw *kws;
 	uint32_t reach;    /* bytes of stream a match can span (bounded by DET_STREAM_WINDOW) */
+	/* APP_PKT rule made of app-layer-protocol keywords only (with at most a flow direction):
+	 * Suricata's "protocol detection only" rule, inspected only when a direction's protocol
+	 * detection finishes (detect_app_detected), not on every packet */
+	bool pd_only;
 };
 
 /* Bytes of each direction's stream kept for matches that span segments. */
@@ -70,6 +74,9 @@ struct det_pending {
 	bool *part_tx_payload;
 	uint32_t window;           /* longest reach of the stream-inspected rules */
 };
+
+/* app-layer-protocol (m) on flow f for a packet or transaction of direction dir (tx-inspect.c). */
+bool det_alproto_match(const struct rule_match *m, const struct flow *f, uint8_t dir);
 
 /* The pending no-fast-pattern rules of `kind` in part `pi`. */
 static inline uint32_t det_pending_nompm(const struct det_pending *pd, uint8_t kind, uint32_t pi,

@@ -213,6 +213,7 @@ void eve_log_alert(struct eve *e, const struct packet *p, const struct detect_al
 			/* the app-layer record of the transaction, as Suricata adds it */
 			eve_http_fields_extended(j, info->tx, info->http);
 			eve_tls_fields(j, info->tx, NULL);
+			eve_ssh_fields(j, info->tx);
 			eve_dns_fields(j, info->tx);
 		}
 		jbuf_add_str(j, "direction",

@@ -52,6 +52,13 @@ void eve_log_flow(struct eve *e, const struct flow *f)
 	const char *app = app_proto_name(app_flow_proto(f));
 	if (app)
 		jbuf_add_str(j, "app_proto", app);
+	/* the directions were detected as different protocols: what each side spoke */
+	for (uint8_t d = 0; d < 2; d++) {
+		enum app_proto dp = app_flow_dir_proto(f, d);
+		if (dp != APP_PROTO_UNKNOWN && dp != app_flow_proto(f) && app_proto_name(dp))
+			jbuf_add_str(j, d == FLOW_DIR_TO_SERVER ? "app_proto_ts" : "app_proto_tc",
+				     app_proto_name(dp));
+	}
 	/* a protocol change (HTTP CONNECT to TLS): what the flow was first */
 	enum app_proto orig = app_flow_proto_orig(f);
 	if (orig != APP_PROTO_UNKNOWN && orig != app_flow_proto(f) && app_proto_name(orig))

@@ -8,3 +8,5 @@ src_output_liboutput_a_SOURCES += src/output/eve-http.c
 src_output_liboutput_a_SOURCES += src/output/eve-dns.c src/output/eve-tls.c
 # EVE fileinfo records of the files the app layer tracks
 src_output_liboutput_a_SOURCES += src/output/eve-fileinfo.c
+# EVE ssh records
+src_output_liboutput_a_SOURCES += src/output/eve-ssh.c

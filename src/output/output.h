@@ -54,7 +54,7 @@ void jbuf_add_printable(struct jbuf *j, const char *key, const uint8_t *data, si
 /* Which record types are enabled (outputs.eve-log.types). */
 enum eve_type {
 	EVE_TYPE_ALERT = 0, EVE_TYPE_ANOMALY, EVE_TYPE_FLOW, EVE_TYPE_STATS, EVE_TYPE_DROP,
-	EVE_TYPE_HTTP, EVE_TYPE_DNS, EVE_TYPE_TLS, EVE_TYPE_FILES, EVE_TYPE_MAX
+	EVE_TYPE_HTTP, EVE_TYPE_DNS, EVE_TYPE_TLS, EVE_TYPE_FILES, EVE_TYPE_SSH, EVE_TYPE_MAX
 };
 
 /* outputs.eve-log.types.dns options (Suricata 8). */
@@ -387,6 +387,16 @@ void eve_tls_fields(struct jbuf *j, const struct app_tx *tx, const struct eve_tl
 /* One "tls" record for the flow's TLS session (logged when the handshake is over). */
 void eve_log_tls(struct eve *e, const struct packet *p, const struct flow *f,
 		 const struct app_tx *tx, uint64_t ts_usec, const struct eve_tls_options *o);
+
+/* ---- SSH (eve-ssh.c) ----------------------------------------------------------------------- */
+
+/* The "ssh" object (client/server proto_version, software_version) of an SSH transaction, for
+ * alerts' app-layer metadata; nothing for other transactions. */
+void eve_ssh_fields(struct jbuf *j, const struct app_tx *tx);
+/* One "ssh" record for the flow's SSH session (logged once both identification strings are
+ * known, or at flow end). */
+void eve_log_ssh(struct eve *e, const struct packet *p, const struct flow *f,
+		 const struct app_tx *tx, uint64_t ts_usec);
 
 /* ---- files (eve-fileinfo.c) ---------------------------------------------------------------- */
 

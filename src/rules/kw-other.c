@@ -849,12 +849,27 @@ RULES_KW_PARSER(kw_noalert)
 
 RULES_KW_PARSER(kw_name_match)
 {
-	/* app-layer-protocol:[!]NAME[,final|...] */
+	/* app-layer-protocol:[!]NAME[,direction|to_server|to_client|either|final|original] */
+	static const char *const modes[] = {
+		[RULE_ALPROTO_DIRECTION] = "direction", [RULE_ALPROTO_TO_SERVER] = "to_server",
+		[RULE_ALPROTO_TO_CLIENT] = "to_client", [RULE_ALPROTO_EITHER] = "either",
+		[RULE_ALPROTO_FINAL] = "final",		[RULE_ALPROTO_ORIGINAL] = "original",
+	};
 	char tmp[128];
 	snprintf(tmp, sizeof(tmp), "%s", arg);
 	char *p = tmp, *comma = strchr(tmp, ',');
-	if (comma)
+	uint8_t mode = RULE_ALPROTO_DIRECTION;
+	if (comma) {
 		*comma = '\0';
+		const char *m = rules_trim(comma + 1);
+		size_t i = 0;
+		while (i < ARRAY_SIZE(modes) && strcmp(modes[i], m) != 0)
+			i++;
+		if (i == ARRAY_SIZE(modes))
+			return rules_opt_error(ctx, "keyword-arg",
+					       "app-layer-protocol: unknown mode \"%s\"", m);
+		mode = (uint8_t)i;
+	}
 	bool neg = false;
 	if (*p == '!') {
 		neg = true;
@@ -869,6 +884,7 @@ RULES_KW_PARSER(kw_name_match)
 		return -1;
 	pm->m.u.name.name = intern(ctx, p);
 	pm->m.u.name.negated = neg;
+	pm->m.u.name.mode = mode;
 	return 0;
 }
 

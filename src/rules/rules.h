@@ -268,6 +268,16 @@ struct rule_num {
 };
 
 /* flow: flags */
+/* app-layer-protocol's mode: which protocol of the flow it compares (Suricata's modes) */
+enum rule_alproto_mode {
+	RULE_ALPROTO_DIRECTION = 0, /* the protocol of the inspected packet's direction (default) */
+	RULE_ALPROTO_TO_SERVER,     /* the protocol detected on the to-server side */
+	RULE_ALPROTO_TO_CLIENT,     /* the protocol detected on the to-client side */
+	RULE_ALPROTO_EITHER,        /* either side's protocol */
+	RULE_ALPROTO_FINAL,         /* the protocol the flow is parsed as */
+	RULE_ALPROTO_ORIGINAL,      /* the protocol before a protocol change */
+};
+
 #define RULE_FLOW_TO_SERVER     0x0001
 #define RULE_FLOW_TO_CLIENT     0x0002
 #define RULE_FLOW_ESTABLISHED   0x0004
@@ -355,6 +365,7 @@ struct rule_match {
 		struct {
 			const char *name;     /* app-layer-protocol, events */
 			bool negated;
+			uint8_t mode;         /* app-layer-protocol: RULE_ALPROTO_* */
 		} name;
 		const char *arg;              /* generic */
 	} u;

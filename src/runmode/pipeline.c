@@ -274,6 +274,12 @@ static void worker_app_log(struct worker *w, const struct packet *p, struct flow
 				app_tx_set_logged(tx);
 			}
 			break;
+		case APP_PROTO_SSH:
+			if ((fl & APP_RTX_COMPLETED) && w->log_ssh) {
+				eve_log_ssh(w->eve, p, f, tx, ts);
+				app_tx_set_logged(tx);
+			}
+			break;
 		default:
 			break;
 		}
@@ -328,6 +334,20 @@ static bool worker_app_data(struct worker *w, const struct packet *p, struct flo
 		dir ^= 1;
 	if (w->eve && ar.n_events)
 		eve_log_app_anomalies(w->eve, p, f, &ar, ts);
+	if (w->detect && ar.dirs_detected) {
+		/* rules of app-layer-protocol keywords only: on the detecting packet, as Suricata */
+		for (uint8_t d = 0; d < 2; d++) {
+			if (!(ar.dirs_detected & (1u << d)))
+				continue;
+			struct packet pseudo;
+			struct packet *dp = worker_dir_packet(p, f, d, ts, &pseudo);
+			struct detect_result r;
+			detect_app_detected(w->detect, dp, &r);
+			if (r.n_alerts || r.verdict == DETECT_ACTION_DROP ||
+			    r.verdict == DETECT_ACTION_REJECT)
+				worker_emit(w, p, f, d, dp, &r, NULL, ts);
+		}
+	}
 	worker_detect_txs(w, p, f, dir, &ar, ts);
 	worker_app_log(w, p, f, dir, &ar, ts);
 	return ar.reversed;
@@ -429,6 +449,7 @@ int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, 
 	w->log_http = eve && eve_config_type_enabled(ec, EVE_TYPE_HTTP);
 	w->log_dns = eve && eve_config_type_enabled(ec, EVE_TYPE_DNS);
 	w->log_tls = eve && eve_config_type_enabled(ec, EVE_TYPE_TLS);
+	w->log_ssh = eve && eve_config_type_enabled(ec, EVE_TYPE_SSH);
 	w->pend = calloc(PEND_BUCKETS, sizeof(*w->pend));
 	if (!w->pend) {
 		snprintf(err, errlen, "error: out of memory setting up worker %u", id);

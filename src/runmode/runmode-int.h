@@ -22,7 +22,8 @@ struct worker {
 	struct detect_thread *detect; /* NULL without rules */
 	struct eve *eve;       /* this worker's writer (NULL when EVE is off) */
 	struct fast_log *fast; /* shared by all workers (line writes are atomic), or NULL */
-	bool log_anomalies, log_flows, log_alerts, log_drops, log_http, log_dns, log_tls;
+	bool log_anomalies, log_flows, log_alerts, log_drops, log_http, log_dns, log_tls,
+		log_ssh;
 	bool ips;              /* --simulate-ips: drop/reject verdicts are enforced */
 	uint64_t alerts;
 	uint64_t dropped;      /* packets an IPS verdict dropped */

@@ -106,6 +106,7 @@ static const struct {
 	{ "alert", EVE_TYPE_ALERT }, { "anomaly", EVE_TYPE_ANOMALY }, { "flow", EVE_TYPE_FLOW },
 	{ "stats", EVE_TYPE_STATS }, { "drop", EVE_TYPE_DROP },       { "http", EVE_TYPE_HTTP },
 	{ "dns", EVE_TYPE_DNS },     { "tls", EVE_TYPE_TLS },       { "files", EVE_TYPE_FILES },
+	{ "ssh", EVE_TYPE_SSH },
 };
 
 /* A yes/no option under a node, as Suricata reads them (absent or unparsable: `def`). */
