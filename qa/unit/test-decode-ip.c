@@ -263,6 +263,7 @@ static void test_ipv4_checksum_modes(void **state)
 	k.b[14 + 10] ^= 0x01;
 	for (size_t i = 0; i < ARRAY_SIZE(checking); i++) {
 		decode_ctx_init(&ctx, checking[i]);
+		ctx.stats.pkts = 1000; /* AUTO: past the sample the decision is made on */
 		assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_ETHERNET), 0);
 		if (checking[i] == CHECKSUM_AUTO) {
 			/* AUTO: nothing is summed while decoding, only on demand. */
@@ -312,6 +313,44 @@ static void test_checksum_auto_offload(void **state)
 	(void)state;
 	run_auto_sample(5, true);   /* 200 of the first 1000 bad */
 	run_auto_sample(20, false); /* 50 of 1000: real errors, keep checking */
+}
+
+/* Several threads on one input (autofp): the reader decides on the input's first 1000 packets,
+ * validating their TCP checksums as it decodes them, and workers apply its decision to the
+ * packets after that (by pcap_cnt), whichever worker gets which packet. */
+static void test_checksum_auto_shared(void **state)
+{
+	(void)state;
+	struct decode_csum_auto shared;
+	decode_csum_auto_init(&shared);
+	struct decode_ctx reader, worker;
+	struct packet p;
+	struct tpkt bad;
+	t_build_eth_ipv4_tcp(&bad);
+	bad.b[14 + 10] ^= 0x01;
+	decode_ctx_init(&reader, CHECKSUM_AUTO);
+	reader.csum_auto = &shared;
+	decode_ctx_init(&worker, CHECKSUM_AUTO);
+	worker.csum_auto = &shared;
+	worker.csum_auto_follows = true;
+	for (unsigned i = 1; i <= 1000; i++) {
+		assert_int_equal(t_decode(&reader, &p, &bad, LINKTYPE_ETHERNET), 0);
+		assert_true(p.flags & PKT_F_IPV4_CSUM_BAD); /* the sample is summed as decoded */
+		if (i < 1000)
+			assert_int_equal(atomic_load(&shared.off_after), UINT64_MAX);
+	}
+	assert_int_equal(reader.stats.checksum_auto_off, 1);
+	assert_int_equal(atomic_load(&shared.off_after), 1); /* t_decode's pcap_cnt */
+	/* a worker: a packet of the sample is still validated (on demand), a later one is not */
+	assert_int_equal(t_decode(&worker, &p, &bad, LINKTYPE_ETHERNET), 0);
+	assert_false(p.flags & PKT_F_CSUM_IGNORE);
+	assert_false(decode_packet_validate_checksums(&worker, &p));
+	assert_int_equal(worker.stats.ipv4_csum_bad, 1);
+	atomic_store(&shared.off_after, 0); /* as if packet 1 were past the sample */
+	assert_int_equal(t_decode(&worker, &p, &bad, LINKTYPE_ETHERNET), 0);
+	assert_true(p.flags & PKT_F_CSUM_IGNORE);
+	assert_int_equal(worker.stats.checksum_auto_off, 1);
+	assert_int_equal(worker.checksum_mode, CHECKSUM_NONE);
 }
 
 /* ---- IPv6 ---------------------------------------------------------------------------------- */
@@ -555,6 +594,7 @@ int test_decode_run_ip(void)
 		cmocka_unit_test(test_ipv4_fragments),
 		cmocka_unit_test(test_ipv4_checksum_modes),
 		cmocka_unit_test(test_checksum_auto_offload),
+		cmocka_unit_test(test_checksum_auto_shared),
 		cmocka_unit_test(test_ipv6_basic),
 		cmocka_unit_test(test_ipv6_ext_chain),
 		cmocka_unit_test(test_ipv6_frag_later),

@@ -203,17 +203,22 @@ static void test_hash_symmetric_v6(void **state)
 	assert_int_equal(flow_hash_packet(&a), flow_hash_packet(&b));
 }
 
-static void test_hash_distinguishes_tuples(void **state)
+static void test_hash_shards_by_address_pair(void **state)
 {
 	(void)state;
 	struct packet a, b;
 	mk_pkt(&a, "10.1.1.1", 1111, "10.2.2.2", 80, 6, 0);
 	b = a;
-	b.sp = 1112;
+	b.dst.b[3] = 3;
 	assert_int_not_equal(flow_hash_packet(&a), flow_hash_packet(&b));
+	/* ports and protocol do not count: a non-first fragment has no ports, and must reach the
+	 * worker that has its datagram's first fragment */
 	b = a;
+	b.sp = b.dp = 0;
+	b.flags |= PKT_F_FRAGMENT;
+	assert_int_equal(flow_hash_packet(&a), flow_hash_packet(&b));
 	b.ip_proto = 17;
-	assert_int_not_equal(flow_hash_packet(&a), flow_hash_packet(&b));
+	assert_int_equal(flow_hash_packet(&a), flow_hash_packet(&b));
 	b = a;
 	b.vlan_count = 1;
 	b.vlan_id[0] = 10;
@@ -1350,7 +1355,7 @@ int main(void)
 		cmocka_unit_test(test_hash_symmetric_v4),
 		cmocka_unit_test(test_tcp_fast_open_and_split_handshake),
 		cmocka_unit_test(test_hash_symmetric_v6),
-		cmocka_unit_test(test_hash_distinguishes_tuples),
+		cmocka_unit_test(test_hash_shards_by_address_pair),
 		cmocka_unit_test(test_vlan_separates_flows),
 		cmocka_unit_test(test_icmp_type_insensitive),
 		cmocka_unit_test(test_create_lookup_direction),

@@ -34,21 +34,31 @@ enum decode_event decode_event_lookup(const char *name)
 }
 
 /*
- * Checksum mode auto, as Suricata's: checksums are validated where needed (the stream stage)
- * until DECODE_CSUM_SAMPLE packets were seen; if by then more than one packet in
- * DECODE_CSUM_INVALID_RATIO had a bad checksum, the capture is taken to come from a NIC that
- * offloads checksums, and validation stops for the rest of the run.
+ * Checksum mode auto, as Suricata's: checksums are validated where needed (the stream stage);
+ * the TCP packets among the first DECODE_CSUM_SAMPLE packets of the input are validated as they
+ * are decoded, and if more than one packet in DECODE_CSUM_INVALID_RATIO of the sample had a
+ * bad checksum, the capture is taken to come from a NIC that offloads checksums: validation
+ * stops for the rest of the run. The sample is the input's first packets whatever the runmode
+ * (struct decode_csum_auto), so single and autofp validate the same packets.
  */
 #define DECODE_CSUM_SAMPLE 1000u
 #define DECODE_CSUM_INVALID_RATIO 10u
 
-static void checksum_auto_check(struct decode_ctx *ctx)
+void decode_csum_auto_init(struct decode_csum_auto *a)
+{
+	atomic_init(&a->off_after, UINT64_MAX);
+}
+
+static void checksum_auto_check(struct decode_ctx *ctx, const struct packet *p)
 {
 	struct decode_stats *st = &ctx->stats;
 	uint64_t bad = st->ipv4_csum_bad + st->l4_csum_bad;
 	if (bad && st->pkts / bad < DECODE_CSUM_INVALID_RATIO) {
 		ctx->checksum_mode = CHECKSUM_NONE;
 		st->checksum_auto_off = 1;
+		if (ctx->csum_auto)
+			atomic_store_explicit(&ctx->csum_auto->off_after, p->pcap_cnt,
+					      memory_order_release);
 	}
 }
 
@@ -56,6 +66,30 @@ void decode_ctx_init(struct decode_ctx *ctx, enum checksum_mode mode)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->checksum_mode = mode;
+}
+
+/* Checksum mode auto before a packet is decoded: a follower takes the published decision. */
+static void checksum_auto_before(struct decode_ctx *ctx, struct packet *p)
+{
+	if (!ctx->csum_auto_follows)
+		return;
+	uint64_t after = atomic_load_explicit(&ctx->csum_auto->off_after, memory_order_acquire);
+	if (p->pcap_cnt > after) {
+		ctx->checksum_mode = CHECKSUM_NONE;
+		ctx->stats.checksum_auto_off = 1;
+	}
+}
+
+/* ... and after: the deciding context validates the sample's TCP packets now (the stream stage
+ * would have) and decides when the sample is complete. */
+static void checksum_auto_after(struct decode_ctx *ctx, struct packet *p)
+{
+	if (ctx->csum_auto_follows || ctx->stats.pkts > DECODE_CSUM_SAMPLE)
+		return;
+	if (p->ip_proto == IPPROTO_NUM_TCP && p->l4_hdr)
+		(void)decode_packet_validate_checksums(ctx, p);
+	if (ctx->stats.pkts == DECODE_CSUM_SAMPLE)
+		checksum_auto_check(ctx, p);
 }
 
 void decode_packet_set_event(struct decode_ctx *ctx, struct packet *p, enum decode_event ev)
@@ -154,8 +188,8 @@ int decode_packet(struct decode_ctx *ctx, struct packet *p)
 
 	decode_packet_reset(p);
 	st->pkts++;
-	if (st->pkts == DECODE_CSUM_SAMPLE && ctx->checksum_mode == CHECKSUM_AUTO)
-		checksum_auto_check(ctx);
+	if (ctx->checksum_mode == CHECKSUM_AUTO)
+		checksum_auto_before(ctx, p);
 	if (ctx->checksum_mode == CHECKSUM_NONE)
 		p->flags |= PKT_F_CSUM_IGNORE;
 	st->bytes += len;
@@ -198,6 +232,8 @@ int decode_packet(struct decode_ctx *ctx, struct packet *p)
 		break;
 	}
 
+	if (ctx->checksum_mode == CHECKSUM_AUTO)
+		checksum_auto_after(ctx, p);
 	if (p->flags & PKT_F_INVALID)
 		st->invalid++;
 	return p->ip_version != 0 ? 0 : -1;

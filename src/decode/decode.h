@@ -9,6 +9,7 @@
 #ifndef AEGIS_DECODE_H
 #define AEGIS_DECODE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -292,9 +293,24 @@ struct decode_stats {
 	uint64_t events[DECODE_EVENT_MAX];
 };
 
+/*
+ * Checksum mode auto for one input read by several threads (autofp). The decision must not
+ * depend on which thread saw which packets: the reader, which decodes every packet, decides on
+ * the first DECODE_CSUM_SAMPLE packets of the input and publishes from which pcap_cnt on
+ * validation is off; workers apply that to their packets after it. One thread alone (single)
+ * decides for itself on the same packets, so both runmodes validate the same packets.
+ */
+struct decode_csum_auto {
+	_Atomic uint64_t off_after; /* pcap_cnt after which checksums count as valid; max: never */
+};
+void decode_csum_auto_init(struct decode_csum_auto *a);
+
 struct decode_ctx {
 	enum checksum_mode checksum_mode;
 	struct decode_stats stats;
+	/* checksum mode auto across threads (NULL: this context decides for itself) */
+	struct decode_csum_auto *csum_auto;
+	bool csum_auto_follows; /* applies csum_auto's decision (else publishes its own there) */
 };
 
 void decode_ctx_init(struct decode_ctx *ctx, enum checksum_mode mode);

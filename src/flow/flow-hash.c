@@ -1,5 +1,5 @@
 /*
- * flow-hash.c — the flow key and the symmetric 5-tuple hash.
+ * flow-hash.c — the flow key and the symmetric sharding hash.
  *
  * Both directions of a connection must land in the same bucket (and, for runmodes that shard by
  * flow_hash_packet(), on the same worker), so the two endpoints are put in a canonical order
@@ -53,9 +53,18 @@ int flow_key_from_packet(const struct packet *p, struct flow_key *k)
 	return swapped;
 }
 
+/*
+ * The worker of a packet: its flow key without protocol and ports, i.e. the address pair (and
+ * VLANs). IP fragments are reassembled in the workers, and only a datagram's first fragment
+ * carries the ports (an IPv6 fragment's protocol may read as the fragment header): a hash over
+ * ports would send the other fragments to another worker, where neither half reassembles, and
+ * a flow whose datagrams are sometimes fragmented (a DNS response) would be split in two.
+ */
 uint32_t flow_hash_packet(const struct packet *p)
 {
 	struct flow_key k;
 	flow_key_from_packet(p, &k);
+	k.proto = 0;
+	k.port[0] = k.port[1] = 0;
 	return util_hash32(&k, sizeof(k), FLOW_SHARD_SEED);
 }

@@ -185,8 +185,9 @@ void flow_table_get_stats(const struct flow_table *ft, struct flow_stats *out);
  */
 void flow_reverse(struct flow *f);
 
-/* The symmetric 5-tuple hash: the same value for both directions of a flow. Runmodes use it to
- * pick the worker so both directions meet in one table. */
+/* The sharding hash: the same value for both directions of a flow and for every fragment of a
+ * datagram (address pair and VLANs only, see flow-hash.c). Runmodes use it to pick the worker
+ * so both directions, and all fragments, meet in one table. */
 uint32_t flow_hash_packet(const struct packet *p);
 
 /* Names for EVE: "new"/"established"/"closed", "syn_sent"/..., "timeout"/"forced"/"shutdown". */

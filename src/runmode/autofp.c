@@ -81,6 +81,8 @@ int runmode_run_autofp(const struct runmode_options *o, volatile sig_atomic_t *s
 		return -1;
 	int rc = -1;
 	unsigned ready = 0;
+	struct decode_csum_auto csum_auto;
+	decode_csum_auto_init(&csum_auto);
 	struct autofp_worker *aw = calloc(n, sizeof(*aw));
 	if (!aw) {
 		snprintf(err, errlen, "error: out of memory for %u workers", n);
@@ -99,6 +101,8 @@ int runmode_run_autofp(const struct runmode_options *o, volatile sig_atomic_t *s
 				eve_close(e, NULL, 0);
 			goto out;
 		}
+		aw[ready].w.decode.csum_auto = &csum_auto; /* the reader decides */
+		aw[ready].w.decode.csum_auto_follows = true;
 		if (pkt_ring_init(&aw[ready].ring, AUTOFP_RING_BYTES) != 0) {
 			snprintf(err, errlen, "error: out of memory for packet rings");
 			worker_finish(&aw[ready].w);
@@ -126,7 +130,8 @@ int runmode_run_autofp(const struct runmode_options *o, volatile sig_atomic_t *s
 
 	/* The reader: decode into a scratch packet only to find the flow's worker. */
 	struct decode_ctx hash_ctx;
-	decode_ctx_init(&hash_ctx, CHECKSUM_NONE);
+	decode_ctx_init(&hash_ctx, o->checksum);
+	hash_ctx.csum_auto = &csum_auto; /* decides checksum mode auto for the workers */
 	struct packet p;
 	memset(&p, 0, sizeof(p));
 	uint64_t last_sec = 0, next_progress = start + USEC_PER_SEC / 2;
