@@ -135,7 +135,6 @@ static void test_l4_checksums(void **state)
 
 	for (size_t m = 0; m < ARRAY_SIZE(checking); m++) {
 		decode_ctx_init(&ctx, checking[m]);
-		ctx.stats.pkts = 1000; /* AUTO: past the sample the decision is made on */
 		for (int v6 = 0; v6 <= 1; v6++) {
 			build_tcp(&k, v6, NULL, 0);
 			assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), 0);

@@ -52,7 +52,7 @@ void decode_csum_auto_init(struct decode_csum_auto *a)
 static void checksum_auto_check(struct decode_ctx *ctx, const struct packet *p)
 {
 	struct decode_stats *st = &ctx->stats;
-	uint64_t bad = st->ipv4_csum_bad + st->l4_csum_bad;
+	uint64_t bad = ctx->csum_sample_bad;
 	if (bad && st->pkts / bad < DECODE_CSUM_INVALID_RATIO) {
 		ctx->checksum_mode = CHECKSUM_NONE;
 		st->checksum_auto_off = 1;
@@ -80,14 +80,28 @@ static void checksum_auto_before(struct decode_ctx *ctx, struct packet *p)
 	}
 }
 
-/* ... and after: the deciding context validates the sample's TCP packets now (the stream stage
- * would have) and decides when the sample is complete. */
-static void checksum_auto_after(struct decode_ctx *ctx, struct packet *p)
+/* The IPv4 header and TCP checksums of a TCP packet, read without marking the packet: the
+ * stream stage validates, flags and reports it as it does for every packet. */
+static bool sample_checksums_ok(const struct packet *p)
+{
+	if (p->ip_version == 4 && decode_csum_fold(decode_csum_add(0, p->ip_hdr, p->ip_hlen)) != 0)
+		return false;
+	if (p->flags & (PKT_F_FRAGMENT | PKT_F_TRUNCATED | PKT_F_INVALID))
+		return true;
+	const uint8_t *end = p->ip_hdr + p->ip_len;
+	if (end <= p->l4_hdr)
+		return true;
+	return decode_csum_l4_ok(p, IPPROTO_NUM_TCP, p->l4_hdr, (uint32_t)(end - p->l4_hdr), true);
+}
+
+/* ... and after: the deciding context sums the TCP checksums of the sample's packets (those
+ * the stream stage would validate) and decides when the sample is complete. */
+static void checksum_auto_after(struct decode_ctx *ctx, const struct packet *p)
 {
 	if (ctx->csum_auto_follows || ctx->stats.pkts > DECODE_CSUM_SAMPLE)
 		return;
-	if (p->ip_proto == IPPROTO_NUM_TCP && p->l4_hdr)
-		(void)decode_packet_validate_checksums(ctx, p);
+	if (p->ip_proto == IPPROTO_NUM_TCP && p->l4_hdr && !sample_checksums_ok(p))
+		ctx->csum_sample_bad++;
 	if (ctx->stats.pkts == DECODE_CSUM_SAMPLE)
 		checksum_auto_check(ctx, p);
 }

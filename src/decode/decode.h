@@ -311,6 +311,7 @@ struct decode_ctx {
 	/* checksum mode auto across threads (NULL: this context decides for itself) */
 	struct decode_csum_auto *csum_auto;
 	bool csum_auto_follows; /* applies csum_auto's decision (else publishes its own there) */
+	uint32_t csum_sample_bad; /* deciding: TCP packets of the sample with a bad checksum */
 };
 
 void decode_ctx_init(struct decode_ctx *ctx, enum checksum_mode mode);
