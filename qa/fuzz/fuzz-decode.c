@@ -55,6 +55,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check(p.event_count <= PKT_MAX_EVENTS);
 	fuzz_check(p.vlan_count <= PKT_MAX_VLAN);
 	fuzz_check(p.tunnel_depth <= PKT_MAX_TUNNEL_DEPTH);
+	fuzz_check(p.tunnel_kind <= PKT_TUNNEL_GRE);
+	fuzz_check(p.tunnel_len <= n);
+	/* a tunnelled packet's root layer is an IP layer of its own */
+	struct packet root;
+	if (p.flags & PKT_F_TUNNELED) {
+		decode_tunnel_root(&p, &root);
+		fuzz_check(root.ip_version == 4 || root.ip_version == 6);
+		fuzz_check(root.l4_hdr == NULL && root.payload == NULL);
+	} else {
+		fuzz_check(!decode_tunnel_root(&p, &root));
+	}
 	if (rc == 0)
 		fuzz_check(p.ip_hdr >= buf && p.ip_hdr + p.ip_hlen <= end && p.ip_len <= n);
 	if (p.l4_hdr)

@@ -1,6 +1,7 @@
 /*
  * test-decode-tunnel.c — unit tests for tunnels (GRE v0 with options, GRE v1/PPTP, GRE-bridged
- * Ethernet, ERSPAN, IPv4/IPv6 in IPv4/IPv6), the tunnel depth limit, and truncation of valid
+ * Ethernet, ERSPAN, IPv4/IPv6 in IPv4/IPv6), the tunnel depth limit, what a tunnelled packet
+ * records of its encapsulation (kind, carried length, root layer), and truncation of valid
  * packets at every byte offset (run under ASan, each cut is its own heap allocation).
  */
 #include "test-decode-helpers.h"
@@ -342,6 +343,150 @@ static void test_too_many_layers(void **state)
 	assert_int_equal(p.dp, 2);
 }
 
+/* What a tunnelled packet records of its encapsulation: the innermost kind (its pkt_src), the
+ * length of the packet carried (what its flow counts), and nothing of that for a plain one. */
+static void test_tunnel_kind_and_len(void **state)
+{
+	(void)state;
+	struct decode_ctx ctx;
+	struct packet p;
+	struct tpkt k = { .len = 0 };
+
+	decode_ctx_init(&ctx, CHECKSUM_ALL);
+	/* IPv6 in IPv4: 40 + 8 bytes carried */
+	uint32_t oip = put_outer_ipv4(&k, 41);
+	uint32_t iip = t_ipv6(&k, 17);
+	uint32_t l4 = t_udp(&k, 546, 547);
+	t_fin_l4(&k, iip, l4, 17);
+	t_fin_ipv6(&k, iip);
+	t_fin_ipv4(&k, oip);
+	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), 0);
+	assert_int_equal(p.tunnel_kind, PKT_TUNNEL_IPV4);
+	assert_int_equal(p.tunnel_len, 48);
+	assert_int_equal(p.tunnel_depth, 1);
+
+	/* IPv6 in IPv6 */
+	k.len = 0;
+	oip = t_ipv6(&k, 41);
+	iip = t_ipv6(&k, 17);
+	l4 = t_udp(&k, 1, 2);
+	t_put(&k, "abcd", 4);
+	t_fin_l4(&k, iip, l4, 17);
+	t_fin_ipv6(&k, iip);
+	t_fin_ipv6(&k, oip);
+	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), 0);
+	assert_int_equal(p.tunnel_kind, PKT_TUNNEL_IPV6);
+	assert_int_equal(p.tunnel_len, 52);
+
+	/* IPv4 -> GRE -> IPv4 -> IPv6: the innermost encapsulation (IPv6 in IPv4) names it, the
+	 * outermost layer stays the GRE carrier's */
+	k.len = 0;
+	oip = put_outer_ipv4(&k, 47);
+	t_put(&k, "\x00\x00\x08\x00", 4);
+	uint32_t mip = t_ipv4(&k, 41);
+	iip = t_ipv6(&k, 17);
+	l4 = t_udp(&k, 7, 9);
+	t_fin_l4(&k, iip, l4, 17);
+	t_fin_ipv6(&k, iip);
+	t_fin_ipv4(&k, mip);
+	t_fin_ipv4(&k, oip);
+	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), 0);
+	assert_int_equal(p.ip_version, 6);
+	assert_int_equal(p.tunnel_depth, 2);
+	assert_int_equal(p.tunnel_kind, PKT_TUNNEL_IPV4);
+	assert_int_equal(p.tunnel_len, 48);
+	assert_int_equal(p.outer_ip_proto, 47);
+	assert_memory_equal(p.outer_src.b, OUT_SRC4, 4);
+
+	/* GRE alone: the GRE payload is the packet carried */
+	k.len = 0;
+	oip = put_outer_ipv4(&k, 47);
+	t_put(&k, "\x00\x00\x08\x00", 4);
+	put_inner_ipv4_tcp(&k);
+	t_fin_ipv4(&k, oip);
+	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), 0);
+	assert_int_equal(p.tunnel_kind, PKT_TUNNEL_GRE);
+	assert_int_equal(p.tunnel_len, 40);
+
+	/* no tunnel: nothing recorded (t_decode fills the struct with garbage first) */
+	k.len = 0;
+	put_inner_ipv4_tcp(&k);
+	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), 0);
+	assert_false(p.flags & PKT_F_TUNNELED);
+	assert_int_equal(p.tunnel_kind, PKT_TUNNEL_NONE);
+	assert_int_equal(p.tunnel_len, 0);
+}
+
+/* The root of a tunnel as a packet of its own: flow-tracked for IP-in-IP, not for GRE. */
+static void test_tunnel_root(void **state)
+{
+	(void)state;
+	struct decode_ctx ctx;
+	struct packet p, root;
+	struct tpkt k = { .len = 0 };
+
+	decode_ctx_init(&ctx, CHECKSUM_ALL);
+	t_eth(&k, 0x8100);
+	t_vlan(&k, 42, 0x86dd);
+	uint32_t oip = t_ipv6(&k, 41);
+	uint32_t iip = t_ipv6(&k, 17);
+	uint32_t l4 = t_udp(&k, 1, 2);
+	t_fin_l4(&k, iip, l4, 17);
+	t_fin_ipv6(&k, iip);
+	t_fin_ipv6(&k, oip);
+	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_ETHERNET), 0);
+	p.pcap_cnt = 77;
+	memset(&root, 0x5a, sizeof(root));
+	assert_true(decode_tunnel_root(&p, &root));
+	assert_int_equal(root.ip_version, 6);
+	assert_int_equal(root.ip_proto, 41);
+	assert_memory_equal(root.src.b, T_SRC6, 16);
+	assert_memory_equal(root.dst.b, T_DST6, 16);
+	assert_int_equal(root.sp, 0);
+	assert_int_equal(root.dp, 0);
+	assert_null(root.l4_hdr);
+	assert_null(root.payload);
+	assert_false(root.flags & PKT_F_TUNNELED);
+	assert_int_equal(root.tunnel_depth, 0);
+	assert_int_equal(root.pcap_cnt, 77);
+	assert_ptr_equal(root.data, k.b);
+	assert_int_equal(root.caplen, k.len);
+	assert_int_equal(root.vlan_count, 1);
+	assert_int_equal(root.vlan_id[0], 42);
+	assert_true(root.flags & PKT_F_HAS_ETH);
+	assert_null(root.flow);
+
+	/* IPv4 in IPv4 (protocol 4) is flow-tracked too */
+	k.len = 0;
+	oip = put_outer_ipv4(&k, 4);
+	put_inner_ipv4_tcp(&k);
+	t_fin_ipv4(&k, oip);
+	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), 0);
+	assert_true(decode_tunnel_root(&p, &root));
+	assert_int_equal(root.ip_version, 4);
+	assert_int_equal(root.ip_proto, 4);
+	assert_memory_equal(root.src.b, OUT_SRC4, 4);
+	assert_memory_equal(root.dst.b, OUT_DST4, 4);
+	assert_int_equal(root.vlan_count, 0);
+
+	/* GRE: the root is described but has no flow */
+	k.len = 0;
+	oip = put_outer_ipv4(&k, 47);
+	t_put(&k, "\x00\x00\x08\x00", 4);
+	put_inner_ipv4_tcp(&k);
+	t_fin_ipv4(&k, oip);
+	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), 0);
+	assert_false(decode_tunnel_root(&p, &root));
+	assert_int_equal(root.ip_proto, 47);
+	assert_memory_equal(root.src.b, OUT_SRC4, 4);
+
+	/* no tunnel: no root */
+	k.len = 0;
+	put_inner_ipv4_tcp(&k);
+	assert_int_equal(t_decode(&ctx, &p, &k, LINKTYPE_RAW), 0);
+	assert_false(decode_tunnel_root(&p, &root));
+}
+
 /* Decode every prefix of k in its own exact-size heap buffer; check that nothing the decoder
  * points at lies outside the prefix, and that the full packet decodes without events. */
 static void truncate_everywhere(const struct tpkt *k, int linktype, uint32_t min_ip_prefix)
@@ -430,6 +575,8 @@ int test_decode_run_tunnel(void)
 		cmocka_unit_test(test_gre_ethernet_and_erspan),
 		cmocka_unit_test(test_ip_in_ip),
 		cmocka_unit_test(test_too_many_layers),
+		cmocka_unit_test(test_tunnel_kind_and_len),
+		cmocka_unit_test(test_tunnel_root),
 		cmocka_unit_test(test_truncate_ipv6_tcp),
 		cmocka_unit_test(test_truncate_gre_tunnel),
 	};

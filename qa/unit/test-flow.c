@@ -2,7 +2,8 @@
  * test-flow.c — unit tests of the flow stage: symmetric hashing, table lookup/create and
  * direction, per-direction counters, the TCP state machine (handshake, teardown orders, RST,
  * midstream, SYN/ACK-first swap, port reuse), timeouts per protocol and state driven by packet
- * time, shutdown flush, memcap emergency mode/eviction/refusal/recovery, and flow_id uniqueness.
+ * time, shutdown flush, memcap emergency mode/eviction/refusal/recovery, flow_id uniqueness, and
+ * tunnelled packets (keyed by depth, counted by inner length, sharded by the outer pair).
  *
  * Packets are built by hand (no decoder): only the fields the flow stage reads are set.
  */
@@ -262,6 +263,70 @@ static void test_vlan_separates_flows(void **state)
 	assert_int_equal(p.flow_dir, FLOW_DIR_TO_CLIENT);
 	assert_int_equal(stats(ft).created, 2);
 	flow_table_destroy(ft);
+}
+
+/* Mark p as the inner packet of an IP-in-IP tunnel between `osrc` and `odst`. */
+static void mk_tunnelled(struct packet *p, const char *osrc, const char *odst, uint32_t inner_len)
+{
+	p->flags |= PKT_F_TUNNELED;
+	p->tunnel_depth = 1;
+	p->tunnel_kind = PKT_TUNNEL_IPV4;
+	p->outer_ip_proto = 4;
+	p->tunnel_len = inner_len;
+	assert_int_equal(ip_addr_parse(osrc, &p->outer_src), 0);
+	assert_int_equal(ip_addr_parse(odst, &p->outer_dst), 0);
+}
+
+/* The same tuple inside and outside a tunnel is two flows; the inner one counts the bytes of
+ * the packet the tunnel carried, not the captured frame's. */
+static void test_tunnel_depth_separates_flows(void **state)
+{
+	(void)state;
+	struct flow_config cfg;
+	struct rec r;
+	cfg_small(&cfg);
+	struct flow_table *ft = mk_table(&cfg, &r);
+	struct packet p;
+	mk_pkt(&p, CLI, 5000, SRV, 53, 17, T0);
+	struct flow *plain = flow_table_handle_packet(ft, &p);
+	mk_pkt(&p, CLI, 5000, SRV, 53, 17, T0 + 1);
+	mk_tunnelled(&p, "192.0.2.1", "192.0.2.2", 40);
+	struct flow *inner = flow_table_handle_packet(ft, &p);
+	assert_non_null(plain);
+	assert_non_null(inner);
+	assert_ptr_not_equal(plain, inner);
+	assert_int_equal(inner->bytes[FLOW_DIR_TO_SERVER], 40);
+	assert_int_equal(plain->bytes[FLOW_DIR_TO_SERVER], 60);
+	/* the reply inside the tunnel (outer addresses swapped) joins the inner flow */
+	mk_pkt(&p, SRV, 53, CLI, 5000, 17, T0 + 2);
+	mk_tunnelled(&p, "192.0.2.2", "192.0.2.1", 33);
+	assert_ptr_equal(flow_table_handle_packet(ft, &p), inner);
+	assert_int_equal(p.flow_dir, FLOW_DIR_TO_CLIENT);
+	assert_int_equal(inner->bytes[FLOW_DIR_TO_CLIENT], 33);
+	assert_int_equal(stats(ft).created, 2);
+	flow_table_destroy(ft);
+}
+
+/* Every packet of a tunnel, whatever it carries, goes to the worker of the tunnel's own
+ * (outermost) address pair, in both directions. */
+static void test_hash_tunnel_by_outer_pair(void **state)
+{
+	(void)state;
+	struct packet root, a, b, back;
+	mk_pkt(&root, "192.0.2.1", 0, "192.0.2.2", 0, 4, 0);
+	mk_pkt(&a, "10.1.1.1", 1111, "10.2.2.2", 80, 6, 0);
+	mk_tunnelled(&a, "192.0.2.1", "192.0.2.2", 40);
+	mk_pkt(&b, "10.9.9.9", 53, "10.8.8.8", 5353, 17, 0);
+	mk_tunnelled(&b, "192.0.2.1", "192.0.2.2", 40);
+	mk_pkt(&back, "10.2.2.2", 80, "10.1.1.1", 1111, 6, 0);
+	mk_tunnelled(&back, "192.0.2.2", "192.0.2.1", 40);
+	assert_int_equal(flow_hash_packet(&a), flow_hash_packet(&root));
+	assert_int_equal(flow_hash_packet(&b), flow_hash_packet(&root));
+	assert_int_equal(flow_hash_packet(&back), flow_hash_packet(&root));
+	/* another tunnel carrying the same inner tuple is sharded on its own pair */
+	struct packet other = a;
+	assert_int_equal(ip_addr_parse("192.0.2.77", &other.outer_dst), 0);
+	assert_int_not_equal(flow_hash_packet(&other), flow_hash_packet(&a));
 }
 
 static void test_icmp_type_insensitive(void **state)
@@ -1356,6 +1421,8 @@ int main(void)
 		cmocka_unit_test(test_tcp_fast_open_and_split_handshake),
 		cmocka_unit_test(test_hash_symmetric_v6),
 		cmocka_unit_test(test_hash_shards_by_address_pair),
+		cmocka_unit_test(test_hash_tunnel_by_outer_pair),
+		cmocka_unit_test(test_tunnel_depth_separates_flows),
 		cmocka_unit_test(test_vlan_separates_flows),
 		cmocka_unit_test(test_icmp_type_insensitive),
 		cmocka_unit_test(test_create_lookup_direction),

@@ -863,6 +863,68 @@ static void test_alert_gid_category_tunnel(void **state)
 	json_decref(r);
 }
 
+/* A packet decoded inside a tunnel: the alert carries Suricata's tunnel object (the outermost
+ * layer, the depth, the root's pcap_cnt and pkt_src) and names the innermost encapsulation in
+ * pkt_src; a drop record and a plain packet's alert carry none. */
+static void test_alert_tunnel_object(void **state)
+{
+	(void)state;
+	const struct rule *rule = rule_from("alert tcp any any -> any any (msg:\"t\"; sid:21;)");
+	struct test_pkt t;
+	pkt_tcp4(&t, "hello", true);
+	t.p.flags |= PKT_F_TUNNELED;
+	t.p.tunnel_depth = 1;
+	t.p.tunnel_kind = PKT_TUNNEL_IPV6;
+	t.p.outer_ip_proto = 41;
+	assert_int_equal(ip_addr_parse("2001:db8:85a3::8a2e:370:7334", &t.p.outer_src), 0);
+	assert_int_equal(ip_addr_parse("2001:db8:85a3::8a2e:370:7335", &t.p.outer_dst), 0);
+	struct detect_alert a = alert_for(rule, DETECT_ACTION_ALERT);
+	json_t *r = one_alert(NULL, &t.p, &a, NULL);
+	assert_str_field(r, "pkt_src", "ipv6 tunnel");
+	assert_str_field(r, "src_ip", "10.0.0.1");
+	assert_str_field(r, "tunnel.src_ip", "2001:0db8:85a3:0000:0000:8a2e:0370:7334");
+	assert_str_field(r, "tunnel.dest_ip", "2001:0db8:85a3:0000:0000:8a2e:0370:7335");
+	assert_int_field(r, "tunnel.src_port", 0);
+	assert_int_field(r, "tunnel.dest_port", 0);
+	assert_str_field(r, "tunnel.proto", "IPv6");
+	assert_int_field(r, "tunnel.depth", 1);
+	assert_int_field(r, "tunnel.pcap_cnt", 7);
+	assert_str_field(r, "tunnel.pkt_src", "wire/pcap");
+	json_decref(r);
+
+	/* two layers deep under a GRE carrier: the innermost encapsulation names pkt_src, the
+	 * outermost one the tunnel; no pcap_cnt for a packet that has none */
+	t.p.tunnel_depth = 2;
+	t.p.tunnel_kind = PKT_TUNNEL_IPV4;
+	t.p.outer_ip_proto = 47;
+	t.p.pcap_cnt = 0;
+	assert_int_equal(ip_addr_parse("198.51.100.1", &t.p.outer_src), 0);
+	assert_int_equal(ip_addr_parse("198.51.100.2", &t.p.outer_dst), 0);
+	r = one_alert(NULL, &t.p, &a, NULL);
+	assert_str_field(r, "pkt_src", "ipv4 tunnel");
+	assert_str_field(r, "tunnel.src_ip", "198.51.100.1");
+	assert_str_field(r, "tunnel.proto", "GRE");
+	assert_int_field(r, "tunnel.depth", 2);
+	assert_absent(r, "tunnel.pcap_cnt");
+	json_decref(r);
+
+	/* a drop record has no tunnel object (Suricata's has none either) */
+	struct eve *e = eve_start(NULL);
+	eve_log_drop(e, &t.p, EVE_DROP_FLOW, NULL, NULL);
+	struct records rs;
+	eve_finish(e, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_absent(rs.r[0], "tunnel");
+	records_free(&rs);
+
+	/* outside any tunnel: none */
+	pkt_tcp4(&t, "hello", true);
+	r = one_alert(NULL, &t.p, &a, NULL);
+	assert_absent(r, "tunnel");
+	assert_str_field(r, "pkt_src", "wire/pcap");
+	json_decref(r);
+}
+
 /* ---- EVE drop tests ------------------------------------------------------------------------- */
 
 static void test_drop_tcp4(void **state)
@@ -1378,6 +1440,7 @@ int main(void)
 		cmocka_unit_test(test_alert_filtering_and_order),
 		cmocka_unit_test(test_alert_verdict),
 		cmocka_unit_test(test_alert_gid_category_tunnel),
+		cmocka_unit_test(test_alert_tunnel_object),
 		cmocka_unit_test(test_drop_tcp4),
 		cmocka_unit_test(test_drop_udp6_icmp),
 		cmocka_unit_test(test_drop_with_alert),

@@ -91,8 +91,10 @@ void decode_ip_layer_begin(struct packet *p);
 int decode_ip_payload(struct decode_ctx *ctx, struct packet *p, uint8_t proto, const uint8_t *d,
 		      uint32_t len);
 /* True (and the depth taken) if one more tunnel layer may be decoded; raises too_many_layers
- * otherwise. */
-bool decode_tunnel_enter(struct decode_ctx *ctx, struct packet *p);
+ * otherwise. `kind` is the encapsulation and `len` the bytes of the packet it carries, recorded
+ * for the inner packet's pkt_src and flow byte counts. */
+bool decode_tunnel_enter(struct decode_ctx *ctx, struct packet *p, enum pkt_tunnel_kind kind,
+			 uint32_t len);
 
 /* transport layers (tcp.c, udp.c, icmp.c, gre.c) */
 int decode_tcp(struct decode_ctx *ctx, struct packet *p, const uint8_t *d, uint32_t len);

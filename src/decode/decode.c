@@ -156,6 +156,8 @@ static inline void decode_packet_reset(struct packet *p)
 {
 	p->vlan_count = 0;
 	p->tunnel_depth = 0;
+	p->tunnel_kind = PKT_TUNNEL_NONE;
+	p->tunnel_len = 0;
 	p->outer_ip_proto = 0;
 	p->ip_version = 0;
 	p->ip_hdr = NULL;
@@ -279,14 +281,47 @@ void decode_ip_layer_begin(struct packet *p)
 	p->ipv6_exthdrs = 0;
 }
 
-bool decode_tunnel_enter(struct decode_ctx *ctx, struct packet *p)
+bool decode_tunnel_enter(struct decode_ctx *ctx, struct packet *p, enum pkt_tunnel_kind kind,
+			 uint32_t len)
 {
 	if (p->tunnel_depth >= PKT_MAX_TUNNEL_DEPTH) {
 		decode_packet_set_event(ctx, p, DECODE_EVENT_TOO_MANY_LAYERS);
 		return false;
 	}
 	p->tunnel_depth++;
+	/* the innermost encapsulation wins: it is the inner packet's source and length */
+	p->tunnel_kind = (uint8_t)kind;
+	p->tunnel_len = len;
 	return true;
+}
+
+bool decode_tunnel_root(const struct packet *p, struct packet *root)
+{
+	if (!(p->flags & PKT_F_TUNNELED))
+		return false;
+	memset(root, 0, sizeof(*root));
+	root->data = p->data;
+	root->caplen = p->caplen;
+	root->wirelen = p->wirelen;
+	root->ts_usec = p->ts_usec;
+	root->linktype = p->linktype;
+	root->pcap_cnt = p->pcap_cnt;
+	root->iface = p->iface;
+	if (p->flags & PKT_F_HAS_ETH) {
+		root->eth_src = p->eth_src;
+		root->eth_dst = p->eth_dst;
+		root->flags |= PKT_F_HAS_ETH;
+	}
+	root->vlan_count = p->vlan_count;
+	memcpy(root->vlan_id, p->vlan_id, sizeof(root->vlan_id));
+	root->ip_version = p->outer_src.family;
+	root->src = p->outer_src;
+	root->dst = p->outer_dst;
+	root->ip_proto = p->outer_ip_proto;
+	root->flags |= p->flags & PKT_F_CSUM_IGNORE;
+	/* Suricata's IPv4/IPv6 decoders hand an IP-in-IP root to the flow engine; its GRE
+	 * decoder does not */
+	return p->outer_ip_proto == IPPROTO_NUM_IPIP || p->outer_ip_proto == IPPROTO_NUM_IPV6;
 }
 
 /* IPv4 or IPv6 carried directly in IP (protocol 4 / 41). */
@@ -310,7 +345,7 @@ static int decode_ip_in_ip(struct decode_ctx *ctx, struct packet *p, uint8_t pro
 				return -1;
 			}
 		}
-		if (!decode_tunnel_enter(ctx, p))
+		if (!decode_tunnel_enter(ctx, p, outer_v6 ? PKT_TUNNEL_IPV6 : PKT_TUNNEL_IPV4, len))
 			return -1;
 		if (outer_v6)
 			st->ipv4_in_ipv6++;
@@ -330,7 +365,7 @@ static int decode_ip_in_ip(struct decode_ctx *ctx, struct packet *p, uint8_t pro
 			return -1;
 		}
 	}
-	if (!decode_tunnel_enter(ctx, p))
+	if (!decode_tunnel_enter(ctx, p, outer_v6 ? PKT_TUNNEL_IPV6 : PKT_TUNNEL_IPV4, len))
 		return -1;
 	if (outer_v6)
 		st->ipv6_in_ipv6++;

@@ -171,6 +171,15 @@ enum {
 					* assuming offload): checksum keywords see them valid */
 };
 
+/* packet.tunnel_kind: the decoder that opened the innermost encapsulation, which names the inner
+ * packet's source in EVE (pkt_src "ipv4 tunnel", "ipv6 tunnel", "gre tunnel") */
+enum pkt_tunnel_kind {
+	PKT_TUNNEL_NONE = 0,
+	PKT_TUNNEL_IPV4, /* IPv4 or IPv6 carried directly in IPv4 (protocol 4 / 41) */
+	PKT_TUNNEL_IPV6, /* ... in IPv6 */
+	PKT_TUNNEL_GRE,  /* anything GRE carries (IP, Ethernet, ERSPAN, PPP, VLAN) */
+};
+
 /* tcp_flags bits */
 enum {
 	TH_FIN = 0x01, TH_SYN = 0x02, TH_RST = 0x04, TH_PUSH = 0x08,
@@ -224,9 +233,13 @@ struct packet {
 	uint16_t vlan_id[PKT_MAX_VLAN];
 	uint8_t vlan_count;
 
-	/* tunnel: outermost IP addresses when PKT_F_TUNNELED */
-	uint8_t tunnel_depth;
+	/* tunnel: when PKT_F_TUNNELED, the outermost IP layer (Suricata's "root" packet) and how
+	 * deep the inner packet sits. Decode writes these fields; output formats them. */
+	uint8_t tunnel_depth;   /* encapsulations entered: Suricata's recursion level */
+	uint8_t tunnel_kind;    /* enum pkt_tunnel_kind of the innermost encapsulation */
 	uint8_t outer_ip_proto; /* 47 GRE, 4 IPIP, 41 IPv6-in-IP */
+	uint32_t tunnel_len;    /* bytes of the innermost encapsulated packet: its flow counts
+				 * these, as Suricata counts a tunnel packet's own length */
 	struct ip_addr outer_src, outer_dst;
 
 	/* L3 (innermost IP layer) */
@@ -326,6 +339,16 @@ const char *decode_linktype_name(int linktype);
  * non-IP frame). Never reads past caplen.
  */
 int decode_packet(struct decode_ctx *ctx, struct packet *p);
+
+/*
+ * The outermost layer of a tunnelled packet as a packet of its own, the way Suricata runs the
+ * "root" of a tunnel through the engine next to the inner packet: `root` gets p's capture and
+ * link-layer fields, the outer addresses and IP protocol, and no transport layer. Returns true
+ * when that layer is tracked as a flow of its own — IP-in-IP (protocol 4 or 41), where Suricata's
+ * decoder sets the root up for flow handling — and false otherwise (p not tunnelled, or a GRE
+ * root, which Suricata gives no flow); `root` is filled whenever p is tunnelled.
+ */
+bool decode_tunnel_root(const struct packet *p, struct packet *root);
 
 /*
  * Verify the IPv4 header and L4 (TCP/UDP/ICMP) checksums of a decoded packet, once: sets

@@ -174,7 +174,7 @@ int decode_gre(struct decode_ctx *ctx, struct packet *p, const uint8_t *d, uint3
 	default:
 		return 0; /* GRE keepalives, MPLS, WCCP...: the GRE layer is what we inspect */
 	}
-	if (!decode_tunnel_enter(ctx, p))
+	if (!decode_tunnel_enter(ctx, p, PKT_TUNNEL_GRE, inlen))
 		return 0;
 
 	switch (proto) {

@@ -22,7 +22,8 @@ struct flow_key {
 	uint8_t family;   /* 4 or 6 */
 	uint8_t proto;
 	uint8_t vlan_count;
-	uint8_t pad0;
+	uint8_t depth; /* tunnel depth: the same tuple inside and outside a tunnel is two flows
+			* (Suricata's decoder.recursion-level.use-for-tracking default) */
 	uint16_t vlan[PKT_MAX_VLAN];
 	uint16_t pad1;
 };

@@ -574,7 +574,10 @@ struct flow *flow_table_handle_packet(struct flow_table *ft, struct packet *p)
 		f->state = FLOW_STATE_ESTABLISHED;
 
 	f->pkts[dir]++;
-	f->bytes[dir] += p->wirelen ? p->wirelen : p->caplen;
+	if (p->flags & PKT_F_TUNNELED)
+		f->bytes[dir] += p->tunnel_len; /* the inner packet: its own length, as Suricata */
+	else
+		f->bytes[dir] += p->wirelen ? p->wirelen : p->caplen;
 	if (now > f->last_usec)
 		f->last_usec = now;
 

@@ -3,8 +3,9 @@
  *
  * An alert record carries the packet's own tuple (Suricata logs alerts in packet direction), the
  * rule's identity (gid, signature_id, rev, signature, category, severity), its metadata grouped
- * by key, source/target for rules with `target:`, the flow's counters and start, app_proto, and
- * on request the payload, its printable form and the whole packet. A drop record describes a
+ * by key, source/target for rules with `target:`, the tunnel's outer layer for a packet decoded
+ * inside one, the flow's counters and start, app_proto, and on request the payload, its
+ * printable form and the whole packet. A drop record describes a
  * packet an IPS verdict discarded: its IP and transport header fields and the reason.
  */
 #include <string.h>
@@ -204,6 +205,7 @@ void eve_log_alert(struct eve *e, const struct packet *p, const struct detect_al
 	else if (info && info->tx_guessed && info->tx)
 		jbuf_add_uint(j, "tx_id", info->tx->tx_id);
 	add_alert_object(e, j, p, a, info);
+	eve_add_tunnel(j, p);
 	if (f) {
 		/* app_proto stays with metadata: no (which drops the flow and app-layer objects
 		 * and the rule metadata), as in Suricata */

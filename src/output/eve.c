@@ -666,9 +666,41 @@ static const char *packet_source(const struct packet *p)
 		return "stream (flow timeout)";
 	if (!(p->flags & PKT_F_TUNNELED))
 		return "wire/pcap";
-	if (p->outer_ip_proto == 47)
+	/* named by the decoder that opened the innermost encapsulation, as Suricata's PKT_SRC_* */
+	switch (p->tunnel_kind) {
+	case PKT_TUNNEL_GRE:
 		return "gre tunnel";
-	return p->outer_src.family == 6 ? "ipv6 tunnel" : "ipv4 tunnel";
+	case PKT_TUNNEL_IPV6:
+		return "ipv6 tunnel";
+	case PKT_TUNNEL_IPV4:
+		return "ipv4 tunnel";
+	default:
+		/* an inner IP layer without a recorded encapsulation: name it by the outer one */
+		if (p->outer_ip_proto == 47)
+			return "gre tunnel";
+		return p->outer_src.family == 6 ? "ipv6 tunnel" : "ipv4 tunnel";
+	}
+}
+
+void eve_add_tunnel(struct jbuf *j, const struct packet *p)
+{
+	if (!(p->flags & PKT_F_TUNNELED) || !p->outer_src.family)
+		return;
+	char pbuf[4];
+	jbuf_open_object(j, "tunnel");
+	add_ip(j, "src_ip", &p->outer_src);
+	/* The root of every encapsulation aegis decodes (IP-in-IP, GRE) is an IP header without
+	 * ports; Suricata writes the root's ports regardless, 0 then. */
+	jbuf_add_uint(j, "src_port", 0);
+	add_ip(j, "dest_ip", &p->outer_dst);
+	jbuf_add_uint(j, "dest_port", 0);
+	jbuf_add_str(j, "proto", eve_proto_name(p->outer_ip_proto, pbuf));
+	jbuf_add_uint(j, "depth", p->tunnel_depth);
+	if (p->pcap_cnt)
+		jbuf_add_uint(j, "pcap_cnt", p->pcap_cnt);
+	/* the root is the captured frame itself */
+	jbuf_add_str(j, "pkt_src", "wire/pcap");
+	jbuf_close_object(j);
 }
 
 static void add_vlan(struct jbuf *j, const uint16_t *ids, uint8_t count)

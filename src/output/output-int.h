@@ -64,6 +64,11 @@ static inline void eve_format_hex8(uint8_t v, char buf[3])
  * {linktype, linktype_name when known} of a packet: alert `packet: yes`, anomaly `packethdr`. */
 void eve_add_packet(struct jbuf *j, const struct packet *p, size_t max);
 
+/* "tunnel" of a packet decoded inside a tunnel, as Suricata's alert records carry it: the
+ * outermost layer's src_ip/src_port/dest_ip/dest_port/proto, the inner packet's depth, and the
+ * root's pcap_cnt and pkt_src. Nothing for a packet outside any tunnel. */
+void eve_add_tunnel(struct jbuf *j, const struct packet *p);
+
 /* The writer's config (record writers check enabled types and options). With several outputs,
  * the first one's, with `types` the union of all (a record any output wants gets built). */
 const struct eve_config *eve_get_config(const struct eve *e);

@@ -644,6 +644,34 @@ static void worker_process_ip(struct worker *w, struct packet *p)
 	}
 }
 
+/* The outer layer of an IP-in-IP tunnel is a flow of its own, as in Suricata, whose IPv4/IPv6
+ * decoders hand the tunnel's root packet to the flow engine next to the inner packet (GRE
+ * roots get none). The root is counted once per captured frame, before the inner packet goes
+ * its way; it has no transport layer or payload of its own to parse. */
+static void worker_tunnel_root(struct worker *w, const struct packet *p)
+{
+	struct packet root;
+	if (!w->flows || !decode_tunnel_root(p, &root))
+		return;
+	flow_table_handle_packet(w->flows, &root);
+}
+
+/* A datagram rebuilt from fragments that travelled inside a tunnel stays inside it: it takes
+ * the fragments' outer layer (whose flow counted each fragment) below its own layers. */
+static void worker_rebuilt_in_tunnel(struct packet *rp, const struct packet *frag)
+{
+	if (!(rp->flags & PKT_F_TUNNELED)) {
+		rp->tunnel_kind = frag->tunnel_kind;
+		rp->tunnel_len = rp->caplen;
+	}
+	rp->flags |= PKT_F_TUNNELED;
+	unsigned depth = (unsigned)frag->tunnel_depth + rp->tunnel_depth;
+	rp->tunnel_depth = (uint8_t)(depth < UINT8_MAX ? depth : UINT8_MAX);
+	rp->outer_ip_proto = frag->outer_ip_proto;
+	rp->outer_src = frag->outer_src;
+	rp->outer_dst = frag->outer_dst;
+}
+
 /* An IP fragment: held by defrag; when it completes a datagram, the rebuilt datagram goes down
  * the whole path as its own packet (counted once, as the fragments were). The fragment itself
  * still meets the packet-level rules (decoder events, IP header keywords), without a flow. */
@@ -693,6 +721,10 @@ static void worker_process_fragment(struct worker *w, struct packet *p)
 		rp.eth_dst = p->eth_dst;
 		rp.flags |= PKT_F_HAS_ETH;
 	}
+	if (p->flags & PKT_F_TUNNELED)
+		worker_rebuilt_in_tunnel(&rp, p);
+	else if (rp.flags & PKT_F_TUNNELED)
+		worker_tunnel_root(w, &rp); /* the rebuilt datagram is a tunnel's root itself */
 	if (rp.event_count && w->log_anomalies)
 		eve_log_anomalies(w->eve, &rp);
 	worker_process_ip(w, &rp);
@@ -726,6 +758,8 @@ static void worker_process_decoded(struct worker *w, struct packet *p, int rc)
 			worker_detect(w, p);
 		return;
 	}
+	if (p->flags & PKT_F_TUNNELED)
+		worker_tunnel_root(w, p);
 	if ((p->flags & PKT_F_FRAGMENT) && w->defrag) {
 		worker_process_fragment(w, p);
 		return;
