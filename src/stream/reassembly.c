@@ -413,7 +413,7 @@ static void raw_hold(struct stream_ctx *sc, struct stream_dir *dd, uint64_t off,
 		return;
 	}
 	if (dd->raw_len + len > dd->raw_cap) {
-		uint64_t cap = dd->raw_cap ? dd->raw_cap : 4096;
+		uint64_t cap = dd->raw_cap ? dd->raw_cap : 512; /* most holds are small */
 		while (cap < (uint64_t)dd->raw_len + len)
 			cap *= 2;
 		if (cap > UINT32_MAX || !rmem_reserve(sc, cap - dd->raw_cap)) {
