@@ -1639,6 +1639,13 @@ static void test_raw_pieces_full(void **s)
 		assert_int_equal(rr.chunks[i].offset, 10 * i);
 		assert_int_equal(rr.chunks[i].gap_before, i > 0);
 	}
+	/* the bytes after the lost run are not glued to what came before: gap_before */
+	seg(&e, 0, C(45), S(0), A, "YY");
+	ack_c(&e, 47);
+	stream_raw_flush(e.sc, &e.f, &rr);
+	assert_int_equal(rr.n, 1);
+	assert_int_equal(rr.chunks[0].offset, 45);
+	assert_true(rr.chunks[0].gap_before);
 	env_done(&e);
 }
 

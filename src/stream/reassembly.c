@@ -404,9 +404,9 @@ static void raw_hold(struct stream_ctx *sc, struct stream_dir *dd, uint64_t off,
 		dd->n_raw = 0;
 	}
 	bool follows = off == dd->raw_next;
-	dd->raw_next = off + len;
+	dd->raw_next = UINT64_MAX; /* set again below once the bytes are kept */
 	struct raw_piece *last = dd->n_raw ? &dd->raw[dd->n_raw - 1] : NULL;
-	bool extend = last && follows && last->at + last->len == dd->raw_len;
+	bool extend = last && follows;
 	if (!extend && dd->n_raw == RAW_PIECES) {
 		dd->raw_force = true;
 		sc->st.raw_dropped += len;
@@ -439,6 +439,7 @@ static void raw_hold(struct stream_ctx *sc, struct stream_dir *dd, uint64_t off,
 							   .gap_before = !follows };
 	}
 	dd->raw_len += len;
+	dd->raw_next = off + len;
 	if (dd->raw_len >= STREAM_RAW_HOLD_MAX)
 		dd->raw_force = true;
 }
