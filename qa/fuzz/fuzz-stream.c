@@ -7,7 +7,8 @@
  * IP bytes, decoded, and fed to defrag_handle; a reassembled datagram is decoded again.
  * kind 2/3: a TCP segment of one hand-made flow (direction flags&1, TCP flags from `flags`,
  * sequence numbers near the ISNs from a and b), with the flow's TCP state moved along as the flow
- * stage would; kind 3 with len 0 flushes the flow.
+ * stage would; kind 3 with len 0 flushes the flow. After each segment the data due for raw
+ * inspection is taken (flags & 0x80 first asks for it, as an app-layer trigger would).
  * Every delivered byte is read so ASan sees any chunk pointing outside live memory, and all
  * memory accounting must be back to zero at the end.
  */
@@ -167,6 +168,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (kind == 3 && len == 0) {
 			stream_flow_flush(sc, &f, &r);
 			consume(&r);
+			stream_raw_flush(sc, &f, &r);
+			consume(&r);
 			continue;
 		}
 		/* the flow stage's view: states advance with what it would have seen */
@@ -205,9 +208,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p.tcp_opts.ts_val = (uint32_t)(ts / 100000) - (a & 7);
 			p.tcp_opts.ts_ecr = (uint32_t)b;
 		}
+		/* teardown as the flow stage names it, roughly: a first FIN, then the close */
+		if (f.tcp_state == TCP_STATE_ESTABLISHED && (tf & TH_FIN))
+			f.tcp_state = TCP_STATE_CLOSE_WAIT;
+		else if (f.tcp_state == TCP_STATE_CLOSE_WAIT && (tf & TH_FIN))
+			f.tcp_state = TCP_STATE_CLOSED;
 		stream_handle_packet(sc, &p, &r);
 		consume(&r);
 		fuzz_check(r.n_events <= STREAM_PKT_MAX_EVENTS);
+		if (flags & 0x80)
+			stream_raw_trigger(&f, d);
+		stream_raw_take(sc, &p, &r);
+		consume(&r);
 		if (f.tcp_state != TCP_STATE_NONE && (tf & TH_RST))
 			f.tcp_state = TCP_STATE_CLOSED;
 	}

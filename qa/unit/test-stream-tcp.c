@@ -3,7 +3,7 @@
  * the default) and on arrival (stream.inline), partial ACKs, in-order and out-of-order
  * delivery, retransmissions, overlap policies, gaps (released by ACK, FIN, RST, flush), depth,
  * memcaps, midstream and async-oneside pick-up, FIN/RST eof, sequence wraparound, both
- * directions, checksum validation and freeing.
+ * directions, checksum validation and freeing; when held data is due for raw inspection.
  *
  * Packets are made by hand (the fields the stream stage reads) and the flow's TCP state is set
  * the way the flow stage would set it, so each test controls exactly one thing. The checksum
@@ -237,8 +237,9 @@ static void test_partial_ack(void **s)
 	stream_get_stats(e.sc, &st);
 	assert_int_equal(st.gaps, 0);
 	assert_int_equal(st.bytes_delivered, 16);
-	/* all segments released: only the history is held */
-	assert_int_equal(st.reassembly_memuse, 16384);
+	/* all segments released: only the history and the raw-inspection hold buffer (the 16
+	 * bytes wait there for raw inspection) are held */
+	assert_int_equal(st.reassembly_memuse, 16384 + 512);
 	env_done(&e);
 }
 
@@ -604,24 +605,36 @@ static void test_flow_counters(void **s)
 	env_done(&e);
 }
 
-/* FIN: the direction closes once its data up to the FIN went on (i.e. was ACKed). */
+/* FIN: the data up to the FIN goes on once ACKed; the directions close (eof) only when the
+ * session is closed, as Suricata tells its parsers STREAM_EOF in state closed only. */
 static void test_fin_eof(void **s)
 {
 	(void)s;
 	struct env e;
 	env_init(&e, NULL);
 	handshake(&e, ISN_C, ISN_S);
+	e.f.tcp_state = TCP_STATE_CLOSE_WAIT;
 	seg(&e, 0, C(0), S(0), A | TH_FIN, "bye");
 	assert_int_equal(e.r.n, 0);
 	assert_false(e.eof[0]);
-	/* the server ACKs data and FIN and sends its own bare FIN: both directions close */
+	/* the server ACKs data and FIN and sends its own bare FIN: the data goes on, no eof */
+	e.f.tcp_state = TCP_STATE_LAST_ACK;
 	seg(&e, 1, S(0), C(4), A | TH_FIN, NULL);
+	assert_int_equal(e.r.n, 1);
+	assert_int_equal(e.r.chunks[0].dir, 0);
+	assert_int_equal(e.r.chunks[0].len, 3);
+	assert_false(e.r.chunks[0].eof);
+	assert_false(e.eof[0]);
+	assert_false(e.eof[1]);
+	/* the client's last ACK closes the session: both directions end, the ACKed one first */
+	e.f.tcp_state = TCP_STATE_CLOSED;
+	seg(&e, 0, C(4), S(1), A, NULL);
 	assert_int_equal(e.r.n, 2);
 	assert_int_equal(e.r.chunks[0].dir, 1);
 	assert_int_equal(e.r.chunks[0].len, 0);
 	assert_true(e.r.chunks[0].eof);
 	assert_int_equal(e.r.chunks[1].dir, 0);
-	assert_int_equal(e.r.chunks[1].len, 3);
+	assert_int_equal(e.r.chunks[1].len, 0);
 	assert_true(e.r.chunks[1].eof);
 	assert_true(e.eof[0]);
 	assert_true(e.eof[1]);
@@ -632,18 +645,24 @@ static void test_fin_eof(void **s)
 	env_done(&e);
 }
 
-/* Inline: a FIN closes the direction as soon as its data is in. */
+/* Inline: the data before a FIN goes on as it arrives; the direction closes with the
+ * session, in inline mode too. */
 static void test_inline_fin_eof(void **s)
 {
 	(void)s;
 	struct env e;
 	env_init(&e, set_inline);
 	handshake(&e, ISN_C, ISN_S);
+	e.f.tcp_state = TCP_STATE_CLOSE_WAIT;
 	seg(&e, 0, C(0), S(0), A | TH_FIN, "bye");
 	assert_int_equal(e.r.n, 1);
-	assert_true(e.r.chunks[0].eof);
+	assert_false(e.r.chunks[0].eof);
+	assert_true(e.r.chunks[0].raw); /* inline: raw inspection takes it at once */
 	assert_int_equal(e.r.chunks[0].len, 3);
-	assert_false(e.eof[1]);
+	e.f.tcp_state = TCP_STATE_CLOSED;
+	seg(&e, 1, S(0), C(4), A | TH_FIN, NULL);
+	assert_true(e.eof[0]);
+	assert_true(e.eof[1]);
 	env_done(&e);
 }
 
@@ -657,9 +676,13 @@ static void test_fin_with_hole(void **s)
 	seg(&e, 0, C(0), S(0), A, "AAAAA");
 	seg(&e, 0, C(10), S(0), A | TH_FIN, "CCCCC");
 	assert_false(e.eof[0]);
+	e.f.tcp_state = TCP_STATE_CLOSE_WAIT;
 	seg(&e, 1, S(0), C(16), A, NULL);
 	assert_string_equal(e.got[0], "AAAAACCCCC");
 	assert_true(e.gap[0]);
+	assert_false(e.eof[0]); /* the session is not closed yet */
+	e.f.tcp_state = TCP_STATE_CLOSED;
+	seg(&e, 1, S(0), C(16), A | TH_FIN, NULL);
 	assert_true(e.eof[0]);
 	env_done(&e);
 }
@@ -1447,6 +1470,228 @@ static void test_many_chunks(void **s)
 	env_done(&e);
 }
 
+/* ---- raw stream inspection timing (stream_raw_take) ---------------------------------------- */
+
+/* Take what is due for raw inspection on a packet of direction d (a bare ACK). */
+static void raw_take(struct env *e, uint8_t d, struct stream_result *rr)
+{
+	struct packet p;
+	memset(&p, 0, sizeof(p));
+	p.ip_version = 4;
+	p.ip_proto = 6;
+	p.l4_hdr = l4_dummy;
+	p.flow = &e->f;
+	p.flow_dir = d;
+	stream_raw_take(e->sc, &p, rr);
+}
+
+static void set_chunks(struct stream_config *c)
+{
+	c->toserver_chunk_size = 10;
+	c->toclient_chunk_size = 20;
+}
+
+/* IDS: ACKed data waits for raw inspection until the direction's chunk size is reached, and
+ * comes out on a packet of its own direction only. */
+static void test_raw_chunk_size(void **s)
+{
+	(void)s;
+	struct env e;
+	struct stream_result rr;
+	env_init(&e, set_chunks);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "0123");
+	ack_c(&e, 4);
+	assert_int_equal(e.r.n, 1);
+	assert_false(e.r.chunks[0].raw); /* for the parsers only */
+	raw_take(&e, 0, &rr);
+	assert_int_equal(rr.n, 0); /* 4 < 10 */
+	seg(&e, 0, C(4), S(0), A, "456789ab");
+	ack_c(&e, 12);
+	raw_take(&e, 1, &rr);
+	assert_int_equal(rr.n, 0); /* not on the other direction's packet */
+	raw_take(&e, 0, &rr);
+	assert_int_equal(rr.n, 1);
+	assert_true(rr.chunks[0].raw);
+	assert_int_equal(rr.chunks[0].dir, 0);
+	assert_int_equal(rr.chunks[0].offset, 0);
+	assert_int_equal(rr.chunks[0].len, 12);
+	assert_memory_equal(rr.chunks[0].data, "0123456789ab", 12);
+	assert_false(rr.chunks[0].gap_before);
+	raw_take(&e, 0, &rr);
+	assert_int_equal(rr.n, 0); /* handed out once */
+	/* the server's chunk size is its own */
+	seg(&e, 1, S(0), C(12), A, "ABCDEFGHIJKLMNO");
+	seg(&e, 0, C(12), S(15), A, NULL);
+	raw_take(&e, 1, &rr);
+	assert_int_equal(rr.n, 0); /* 15 < 20 */
+	seg(&e, 1, S(15), C(12), A, "PQRST");
+	seg(&e, 0, C(12), S(20), A, NULL);
+	raw_take(&e, 1, &rr);
+	assert_int_equal(rr.n, 1);
+	assert_int_equal(rr.chunks[0].dir, 1);
+	assert_int_equal(rr.chunks[0].len, 20);
+	assert_memory_equal(rr.chunks[0].data, "ABCDEFGHIJKLMNOPQRST", 20);
+	env_done(&e);
+}
+
+/* The app layer's trigger makes held data due (and stays until data was handed out); so do
+ * Suricata's states past time_wait, not time_wait and before. */
+static void test_raw_trigger_and_state(void **s)
+{
+	(void)s;
+	struct env e;
+	struct stream_result rr;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "abc");
+	ack_c(&e, 3);
+	raw_take(&e, 0, &rr);
+	assert_int_equal(rr.n, 0);
+	stream_raw_trigger(&e.f, 0);
+	raw_take(&e, 1, &rr);
+	assert_int_equal(rr.n, 0);
+	raw_take(&e, 0, &rr);
+	assert_int_equal(rr.n, 1);
+	assert_memory_equal(rr.chunks[0].data, "abc", 3);
+	/* asked while nothing is held: the next data is due at once */
+	stream_raw_trigger(&e.f, 0);
+	raw_take(&e, 0, &rr);
+	assert_int_equal(rr.n, 0);
+	seg(&e, 0, C(3), S(0), A, "def");
+	ack_c(&e, 6);
+	raw_take(&e, 0, &rr);
+	assert_int_equal(rr.n, 1);
+	assert_int_equal(rr.chunks[0].offset, 3);
+	/* the trigger was used up */
+	seg(&e, 0, C(6), S(0), A, "ghi");
+	ack_c(&e, 9);
+	raw_take(&e, 0, &rr);
+	assert_int_equal(rr.n, 0);
+	e.f.tcp_state = TCP_STATE_FIN_WAIT2;
+	raw_take(&e, 0, &rr);
+	assert_int_equal(rr.n, 0);
+	e.f.tcp_state = TCP_STATE_TIME_WAIT;
+	raw_take(&e, 0, &rr);
+	assert_int_equal(rr.n, 0);
+	e.f.tcp_state = TCP_STATE_CLOSE_WAIT;
+	raw_take(&e, 0, &rr);
+	assert_int_equal(rr.n, 1);
+	assert_memory_equal(rr.chunks[0].data, "ghi", 3);
+	seg(&e, 0, C(9), S(0), A, "jkl");
+	ack_c(&e, 12);
+	e.f.tcp_state = TCP_STATE_LAST_ACK;
+	raw_take(&e, 0, &rr);
+	assert_int_equal(rr.n, 1);
+	env_done(&e);
+}
+
+/* Holes the receiver ACKed past split the held data into pieces marked gap_before; the flow's
+ * end hands out everything held, both ways. */
+static void test_raw_gap_and_flush(void **s)
+{
+	(void)s;
+	struct env e;
+	struct stream_result rr;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "AAAAA");
+	seg(&e, 0, C(10), S(0), A, "CCCCC");
+	ack_c(&e, 15);
+	seg(&e, 1, S(0), C(15), A, "srv");
+	seg(&e, 0, C(15), S(3), A, NULL);
+	stream_raw_flush(e.sc, &e.f, &rr);
+	assert_int_equal(rr.n, 3);
+	assert_int_equal(rr.chunks[0].dir, 0);
+	assert_int_equal(rr.chunks[0].offset, 0);
+	assert_memory_equal(rr.chunks[0].data, "AAAAA", 5);
+	assert_false(rr.chunks[0].gap_before);
+	assert_int_equal(rr.chunks[1].dir, 0);
+	assert_int_equal(rr.chunks[1].offset, 10);
+	assert_memory_equal(rr.chunks[1].data, "CCCCC", 5);
+	assert_true(rr.chunks[1].gap_before);
+	assert_int_equal(rr.chunks[2].dir, 1);
+	assert_memory_equal(rr.chunks[2].data, "srv", 3);
+	stream_raw_flush(e.sc, &e.f, &rr);
+	assert_int_equal(rr.n, 0);
+	env_done(&e);
+}
+
+/* More discontiguous runs than the hold keeps: the rest is counted as lost to raw inspection,
+ * and the hold is due on the next packet of either direction. */
+static void test_raw_pieces_full(void **s)
+{
+	(void)s;
+	struct env e;
+	struct stream_result rr;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	for (uint32_t i = 0; i < 5; i++)
+		seg(&e, 0, C(10 * i), S(0), A, "XXXXX");
+	ack_c(&e, 45);
+	struct stream_stats st;
+	stream_get_stats(e.sc, &st);
+	assert_int_equal(st.raw_dropped, 5);
+	raw_take(&e, 1, &rr); /* the other direction's packet: forced out */
+	assert_int_equal(rr.n, 4);
+	for (uint32_t i = 0; i < 4; i++) {
+		assert_int_equal(rr.chunks[i].dir, 0);
+		assert_int_equal(rr.chunks[i].offset, 10 * i);
+		assert_int_equal(rr.chunks[i].gap_before, i > 0);
+	}
+	/* the bytes after the lost run are not glued to what came before: gap_before */
+	seg(&e, 0, C(45), S(0), A, "YY");
+	ack_c(&e, 47);
+	stream_raw_flush(e.sc, &e.f, &rr);
+	assert_int_equal(rr.n, 1);
+	assert_int_equal(rr.chunks[0].offset, 45);
+	assert_true(rr.chunks[0].gap_before);
+	env_done(&e);
+}
+
+/* Past STREAM_RAW_HOLD_MAX bytes held, the hold is inspected at once (on either direction's
+ * packet), so memory stays bounded whatever the other side does. */
+static void test_raw_hold_max(void **s)
+{
+	(void)s;
+	static char big[8001];
+	memset(big, 'x', 8000);
+	struct env e;
+	struct stream_result rr;
+	env_init(&e, NULL);
+	handshake(&e, ISN_C, ISN_S);
+	for (uint32_t i = 0; i < 40; i++)
+		seg(&e, 0, C(8000 * i), S(0), A, big);
+	ack_c(&e, 240000);
+	raw_take(&e, 1, &rr);
+	assert_int_equal(rr.n, 0); /* below the bound: waits for the client's packet */
+	ack_c(&e, 320000);
+	raw_take(&e, 1, &rr);
+	assert_int_equal(rr.n, 1);
+	assert_int_equal(rr.chunks[0].dir, 0);
+	assert_int_equal(rr.chunks[0].offset, 0);
+	assert_int_equal(rr.chunks[0].len, 320000);
+	env_done(&e);
+}
+
+/* Inline: raw inspection takes the data with the parsers; nothing is held. */
+static void test_raw_inline_immediate(void **s)
+{
+	(void)s;
+	struct env e;
+	struct stream_result rr;
+	env_init(&e, set_inline);
+	handshake(&e, ISN_C, ISN_S);
+	seg(&e, 0, C(0), S(0), A, "hello");
+	assert_int_equal(e.r.n, 1);
+	assert_true(e.r.chunks[0].raw);
+	raw_take(&e, 0, &rr);
+	assert_int_equal(rr.n, 0);
+	stream_raw_flush(e.sc, &e.f, &rr);
+	assert_int_equal(rr.n, 0);
+	env_done(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1497,6 +1742,12 @@ int main(void)
 		cmocka_unit_test(test_timestamps_linux),
 		cmocka_unit_test(test_fast_open),
 		cmocka_unit_test(test_handshake_events),
+		cmocka_unit_test(test_raw_chunk_size),
+		cmocka_unit_test(test_raw_trigger_and_state),
+		cmocka_unit_test(test_raw_gap_and_flush),
+		cmocka_unit_test(test_raw_pieces_full),
+		cmocka_unit_test(test_raw_hold_max),
+		cmocka_unit_test(test_raw_inline_immediate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

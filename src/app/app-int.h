@@ -97,6 +97,9 @@ void app_tx_touch(struct app_parse_ctx *pc, struct app_tx *tx);
 void app_tx_set_complete(struct app_parse_ctx *pc, struct app_tx *tx, uint8_t dir);
 /* Raise an event on a transaction (tx NULL: on the flow). Recorded once per tx and event. */
 void app_event_raise(struct app_parse_ctx *pc, struct app_tx *tx, enum app_event ev);
+/* A unit of direction dir ended (HTTP message, TLS record): its raw stream data is to be
+ * inspected now (app_result.raw_trigger; Suricata's AppLayerParserTriggerRawStreamReassembly). */
+void app_raw_trigger(struct app_parse_ctx *pc, uint8_t dir);
 
 /* A parser met an error of `kind` on this flow: counted once per call of the parser's protocol
  * and transport (the parser decides whether it goes on). */

@@ -615,6 +615,12 @@ void app_tx_set_complete(struct app_parse_ctx *pc, struct app_tx *tx, uint8_t di
 			APP_RTX_UPDATED | (!was && app_tx_is_complete(tx) ? APP_RTX_COMPLETED : 0));
 }
 
+void app_raw_trigger(struct app_parse_ctx *pc, uint8_t dir)
+{
+	if (pc->out && dir <= FLOW_DIR_TO_CLIENT)
+		pc->out->raw_trigger |= (uint8_t)(1u << dir);
+}
+
 void app_event_raise(struct app_parse_ctx *pc, struct app_tx *tx, enum app_event ev)
 {
 	if (tx) {

@@ -730,6 +730,9 @@ struct app_result {
 				       * other one */
 	uint8_t dirs_detected;        /* bit 1 << FLOW_DIR_*: that direction's own detection
 				       * finished in this call (Suricata's PKT_PROTO_DETECT_*_DONE) */
+	uint8_t raw_trigger;          /* bit 1 << FLOW_DIR_*: a parser finished a unit of that
+				       * direction (HTTP request/response, TLS record): the stream
+				       * stage is to hand its held data to raw inspection now */
 	uint32_t n_tx;
 	struct app_result_tx *txs;    /* points into the app_ctx's array */
 	uint32_t n_events;

@@ -545,6 +545,8 @@ static int dns_parse_tcp(struct app_parse_ctx *pc, struct dns_stream *s, uint8_t
 			s->lenhave = 0;
 			if (rc < 0)
 				return rc;
+			/* a whole message: its raw stream is inspected now (Suricata 7.0.6+) */
+			app_raw_trigger(pc, dir);
 			continue;
 		}
 		if (!s->buf) {
@@ -561,6 +563,7 @@ static int dns_parse_tcp(struct app_parse_ctx *pc, struct dns_stream *s, uint8_t
 			s->lenhave = 0;
 			if (dns_handle_message(pc, dir, s->buf, s->need) < 0)
 				return -1;
+			app_raw_trigger(pc, dir);
 		}
 	}
 	return 0;

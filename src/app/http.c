@@ -237,6 +237,8 @@ static void http_msg_done(struct app_parse_ctx *pc, struct http_dir *d, struct a
 		tx->progress[dir] = HTTP_PROGRESS_COMPLETE;
 		app_tx_set_complete(pc, tx, dir);
 	}
+	/* request or response done: the raw stream rules see it now, with the transaction */
+	app_raw_trigger(pc, dir);
 }
 
 /* ---- headers ---------------------------------------------------------------------------- */

@@ -717,6 +717,8 @@ static int tls_parse(struct app_parse_ctx *pc, void *state, uint8_t dir, const u
 		}
 		if (d->rec_left == 0) {
 			d->in_record = false;
+			/* a whole record: raw stream inspection of it is due (as Suricata) */
+			app_raw_trigger(pc, dir);
 			if (d->sslv2_rec) {
 				d->sslv2_rec = false;
 				if (tls_sslv2_message(pc, tp, dir, d->v2, d->v2_len) < 0) {

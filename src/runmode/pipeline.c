@@ -321,6 +321,18 @@ static void worker_flow_reverse(struct flow *f, void *user)
 		w->cur->flow_dir ^= 1;
 }
 
+static void worker_stream_raw(struct worker *w, const struct packet *p, struct flow *f,
+			      uint64_t ts);
+
+/* Does the flow hold a transaction the app layer frees at its next call? */
+static bool flow_has_complete_tx(const struct flow *f)
+{
+	for (const struct app_tx *t = app_flow_tx_first(f); t; t = app_flow_tx_next(t))
+		if (app_tx_is_complete(t))
+			return true;
+	return false;
+}
+
 /* The parsers, then the transactions' inspection and logging. True when the call reversed the
  * flow (the data's direction is then dir ^ 1). */
 static bool worker_app_data(struct worker *w, const struct packet *p, struct flow *f, uint8_t dir,
@@ -328,10 +340,20 @@ static bool worker_app_data(struct worker *w, const struct packet *p, struct flo
 {
 	struct app_result ar;
 	pend_before_app(w, p, f, ts);
+	/* raw data of the packet's direction already due is inspected while the transaction it
+	 * belongs to still exists (Suricata frees transactions only after detection; the app
+	 * layer here frees a complete one at its next call) */
+	if (p && p->flow == f && p->ip_proto == 6 && f->app && flow_has_complete_tx(f))
+		worker_stream_raw(w, p, f, ts);
 	if (app_handle_data(w->app, f, dir, data, len, flags, ts, &ar) != 0)
 		return ar.reversed;
 	if (ar.reversed)
 		dir ^= 1;
+	/* a parser finished a request/response/record: the stream stage hands that direction's
+	 * held data to raw inspection on its next packet (or this one) */
+	for (uint8_t d = 0; d < 2; d++)
+		if (ar.raw_trigger & (1u << d))
+			stream_raw_trigger(f, d);
 	if (w->eve && ar.n_events)
 		eve_log_app_anomalies(w->eve, p, f, &ar, ts);
 	if (w->detect && ar.dirs_detected) {
@@ -353,7 +375,39 @@ static bool worker_app_data(struct worker *w, const struct packet *p, struct flo
 	return ar.reversed;
 }
 
-/* Each chunk meets the app-layer parsers, then the stream-inspected rules (raw stream). */
+/* Raw stream inspection of a chunk: with p when it goes the chunk's way, else its result
+ * waits for the next packet that does (worker_emit). */
+static void worker_stream_raw_chunk(struct worker *w, const struct packet *p, struct flow *f,
+				    const struct stream_chunk *c, uint64_t ts)
+{
+	struct packet pseudo;
+	struct packet *dp = worker_dir_packet(p, f, c->dir, ts, &pseudo);
+	struct detect_result r;
+	detect_stream(w->detect, dp, c, &r);
+	if (r.n_alerts || r.verdict == DETECT_ACTION_DROP || r.verdict == DETECT_ACTION_REJECT)
+		worker_emit(w, p, f, c->dir, dp, &r, NULL, ts);
+}
+
+/* The data the stream stage held for raw inspection and now finds due (stream_raw_take, or
+ * everything at the flow's end): inspected once the app layer had this packet's data, so the
+ * rules see the transaction as it is now (Suricata's order: stream, app layer, detection). */
+static void worker_stream_raw(struct worker *w, const struct packet *p, struct flow *f,
+			      uint64_t ts)
+{
+	if (!w->detect || !w->stream || !f->stream)
+		return;
+	struct stream_result rr;
+	if (p)
+		stream_raw_take(w->stream, p, &rr);
+	else
+		stream_raw_flush(w->stream, f, &rr);
+	for (uint32_t i = 0; i < rr.n; i++)
+		if (rr.chunks[i].len)
+			worker_stream_raw_chunk(w, p, f, &rr.chunks[i], ts);
+}
+
+/* Each chunk meets the app-layer parsers, then (when the stream stage says it is for raw
+ * inspection now: inline, one-sided sessions) the stream-inspected rules. */
 static void worker_stream_chunks(struct worker *w, const struct packet *p, struct flow *f,
 				 const struct stream_result *sr, uint64_t ts)
 {
@@ -374,15 +428,8 @@ static void worker_stream_chunks(struct worker *w, const struct packet *p, struc
 			}
 			detect_set_stream_chunk(w->detect, NULL);
 		}
-		if (w->detect && c->len) {
-			struct packet pseudo;
-			struct packet *dp = worker_dir_packet(p, f, c->dir, ts, &pseudo);
-			struct detect_result r;
-			detect_stream(w->detect, dp, c, &r);
-			if (r.n_alerts || r.verdict == DETECT_ACTION_DROP ||
-			    r.verdict == DETECT_ACTION_REJECT)
-				worker_emit(w, p, f, c->dir, dp, &r, NULL, ts);
-		}
+		if (w->detect && c->len && c->raw)
+			worker_stream_raw_chunk(w, p, f, c, ts);
 	}
 }
 
@@ -397,6 +444,7 @@ static void worker_on_flow_end(struct flow *f, void *user)
 		struct stream_result sr;
 		stream_flow_flush(w->stream, f, &sr);
 		worker_stream_chunks(w, NULL, f, &sr, f->last_usec);
+		worker_stream_raw(w, NULL, f, f->last_usec);
 	}
 	if (w->app && f->app && !(w->ips && (f->flags & FLOW_F_DROP))) {
 		struct app_result ar;
@@ -636,6 +684,9 @@ static void worker_process_ip(struct worker *w, struct packet *p)
 	/* the stream and transaction results of this direction that waited for this packet */
 	if (f)
 		pend_flush(w, p, f, p->flow_dir, p->ts_usec);
+	/* raw stream data of this direction that is due now */
+	if (f && p->ip_proto == 6 && p->l4_hdr)
+		worker_stream_raw(w, p, f, p->ts_usec);
 	if (w->detect) {
 		/* the stream model: see detect_set_stream_added */
 		detect_set_stream_added(w->detect, stream_added);

@@ -42,9 +42,15 @@
  *               the far gaps between base and the queued pieces), kept up to date locally as
  *               pieces are queued and holes skipped; the most it reached is EVE's
  *               tcp.ts_max_regions / tc_max_regions (flow->stream_cnt.max_regions).
- *   eof         a direction ends when its FIN has been reached (its data delivered), or at
+ *   eof         a direction ends when its FIN has been reached (its data delivered) and the
+ *               session is closed (Suricata tells its parsers STREAM_EOF only in state closed:
+ *               a response that ends with the connection completes on the last ACK), or at
  *               RST (both directions, once nothing is held; else at flow end); the last chunk
  *               of that direction carries eof (an empty chunk if need be).
+ *   raw         raw stream inspection (IDS) gets a direction's delivered bytes later, in
+ *               larger pieces (stream_raw_take): they are copied to a hold buffer until a
+ *               packet of that direction finds them due (chunk size, session closing, depth,
+ *               the app layer's trigger). Inline and one-sided sessions hand them on at once.
  *
  * Chunks point into the packet (in-order fast path) or into a per-context scratch buffer; both
  * stay valid until the next call on the context.
@@ -57,6 +63,14 @@
 #define HISTORY_BYTES 16384u     /* delivered bytes kept per direction to check retransmissions */
 #define WINDOW_LIMIT (1u << 30)  /* segments further ahead of base than this are out of window */
 #define REGION_GAP (256u << 10)  /* data further than this beyond held data opens a region */
+#define RAW_PIECES 4             /* discontiguous runs held for raw inspection per direction */
+
+/* A run of bytes held for raw inspection: raw_buf[at, at + len) is stream offset `off`. */
+struct raw_piece {
+	uint64_t off;
+	uint32_t at, len;
+	bool gap_before;
+};
 
 struct seg {
 	struct seg *next;
@@ -85,6 +99,15 @@ struct stream_dir {
 	uint8_t *hist; /* ring of the last hist_len delivered bytes, ending at base_off */
 	uint32_t hist_len;
 	uint32_t hist_end; /* ring index the next delivered byte goes to */
+	/* held for raw inspection (IDS): pieces of raw_buf, oldest first */
+	struct raw_piece raw[RAW_PIECES];
+	uint8_t n_raw;
+	bool raw_trigger; /* the app layer asked for inspection (stream_raw_trigger) */
+	bool raw_force;   /* too much held: out at the next stream_raw_take, whatever the packet */
+	bool raw_taken;   /* raw_buf was handed out: emptied before the next hold */
+	uint64_t raw_next; /* stream offset after the last byte held or handed out */
+	uint8_t *raw_buf;
+	uint32_t raw_len, raw_cap;
 };
 
 struct stream_flow {
@@ -198,9 +221,22 @@ static void dir_free_segs(struct stream_ctx *sc, struct stream_dir *dd)
 	dd->segs_tail = NULL;
 }
 
+static void raw_buf_free(struct stream_ctx *sc, struct stream_dir *dd)
+{
+	if (dd->raw_buf) {
+		sc->st.reassembly_memuse -= dd->raw_cap;
+		free(dd->raw_buf);
+	}
+	dd->raw_buf = NULL;
+	dd->raw_cap = dd->raw_len = 0;
+	dd->n_raw = 0;
+	dd->raw_taken = false;
+}
+
 static void dir_free(struct stream_ctx *sc, struct stream_dir *dd)
 {
 	dir_free_segs(sc, dd);
+	raw_buf_free(sc, dd);
 	if (dd->hist) {
 		sc->st.reassembly_memuse -= HISTORY_BYTES;
 		free(dd->hist);
@@ -301,17 +337,19 @@ static bool scratch_append(struct stream_ctx *sc, const uint8_t *data, uint32_t 
 /*
  * Append delivered bytes of direction d at stream offset `off` to the result. Consecutive
  * bytes of one direction extend the last chunk. `direct` data is referenced, not copied (only
- * for a chunk of its own). false when the result has no room (the caller keeps the bytes).
+ * for a chunk of its own). `raw`: raw inspection takes them now too (chunk.raw). false when the
+ * result has no room (the caller keeps the bytes).
  */
 static bool emit(struct stream_ctx *sc, uint8_t d, struct stream_dir *dd, uint64_t off,
-		 const uint8_t *data, uint32_t len, bool direct)
+		 const uint8_t *data, uint32_t len, bool direct, bool raw)
 {
 	struct stream_result *out = sc->out;
 	if (out->n > 0) {
 		unsigned i = out->n - 1;
 		struct stream_chunk *c = &out->chunks[i];
 		if (!direct && c->dir == d && !c->eof && !sc->direct[i] && !dd->gap_pending &&
-		    c->offset + c->len == off && sc->soff[i] + c->len == sc->scratch_len) {
+		    c->raw == raw && c->offset + c->len == off &&
+		    sc->soff[i] + c->len == sc->scratch_len) {
 			if (!scratch_append(sc, data, len))
 				return false;
 			c->len += len;
@@ -337,9 +375,73 @@ static bool emit(struct stream_ctx *sc, uint8_t d, struct stream_dir *dd, uint64
 	c->dir = d;
 	c->offset = off;
 	c->gap_before = dd->gap_pending;
+	c->raw = raw;
 	dd->gap_pending = false;
 	out->n++;
 	return true;
+}
+
+/* ---- raw inspection hold ------------------------------------------------------------------- */
+
+/*
+ * Keep delivered bytes [off, off + len) of a direction for raw inspection. A run not following
+ * the last one (a gap or skipped hole) starts a piece of its own. Past STREAM_RAW_HOLD_MAX, or
+ * with every piece in use, the direction's hold is due at the next stream_raw_take whatever
+ * the packet; bytes that find no room at all (memcap, pieces) are counted and lost to raw
+ * inspection only.
+ */
+static void raw_hold(struct stream_ctx *sc, struct stream_dir *dd, uint64_t off,
+		     const uint8_t *data, uint32_t len)
+{
+	if (!len)
+		return;
+	if (dd->raw_taken) {
+		/* what was handed out is done with; a buffer grown by a burst is given back */
+		if (dd->raw_cap > (64u << 10))
+			raw_buf_free(sc, dd);
+		dd->raw_taken = false;
+		dd->raw_len = 0;
+		dd->n_raw = 0;
+	}
+	bool follows = off == dd->raw_next;
+	dd->raw_next = UINT64_MAX; /* set again below once the bytes are kept */
+	struct raw_piece *last = dd->n_raw ? &dd->raw[dd->n_raw - 1] : NULL;
+	bool extend = last && follows;
+	if (!extend && dd->n_raw == RAW_PIECES) {
+		dd->raw_force = true;
+		sc->st.raw_dropped += len;
+		return;
+	}
+	if (dd->raw_len + len > dd->raw_cap) {
+		uint64_t cap = dd->raw_cap ? dd->raw_cap : 512; /* most holds are small */
+		while (cap < (uint64_t)dd->raw_len + len)
+			cap *= 2;
+		if (cap > UINT32_MAX || !rmem_reserve(sc, cap - dd->raw_cap)) {
+			dd->raw_force = true;
+			sc->st.raw_dropped += len;
+			return;
+		}
+		uint8_t *nb = realloc(dd->raw_buf, (size_t)cap);
+		if (!nb) {
+			sc->st.reassembly_memuse -= cap - dd->raw_cap;
+			dd->raw_force = true;
+			sc->st.raw_dropped += len;
+			return;
+		}
+		dd->raw_buf = nb;
+		dd->raw_cap = (uint32_t)cap;
+	}
+	memcpy(dd->raw_buf + dd->raw_len, data, len);
+	if (extend) {
+		last->len += len;
+	} else {
+		dd->raw[dd->n_raw++] = (struct raw_piece){ .off = off, .at = dd->raw_len, .len = len,
+							   .gap_before = !follows };
+	}
+	dd->raw_len += len;
+	dd->raw_next = off + len;
+	if (dd->raw_len >= STREAM_RAW_HOLD_MAX)
+		dd->raw_force = true;
 }
 
 /* Close direction d in the result: flag its last chunk, or add an empty one. */
@@ -744,7 +846,8 @@ static void deliver(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d, bo
 	if (!dd->init)
 		return;
 	uint64_t limit = UINT64_MAX;
-	if (!force && !dir_immediate(sc, sf, d))
+	bool raw_now = dir_immediate(sc, sf, d);
+	if (!force && !raw_now)
 		limit = dd->ack_off;
 	while (!dd->depth_hit) {
 		struct seg *s = dd->segs;
@@ -761,8 +864,10 @@ static void deliver(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d, bo
 			uint64_t end = s->end < limit ? s->end : limit;
 			uint32_t skip = (uint32_t)(dd->base_off - s->start);
 			uint32_t len = (uint32_t)(end - dd->base_off);
-			if (!emit(sc, d, dd, dd->base_off, s->data + skip, len, false))
+			if (!emit(sc, d, dd, dd->base_off, s->data + skip, len, false, raw_now))
 				return; /* result full: the rest waits for the next call */
+			if (!raw_now)
+				raw_hold(sc, dd, dd->base_off, s->data + skip, len);
 			hist_append(sc, dd, s->data + skip, len);
 			advance(dd, len);
 			sc->st.bytes_delivered += len;
@@ -791,7 +896,9 @@ static void deliver(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d, bo
 		skip_hole(sc, d, dd, dd->fin_off);
 	/* after a RST in IDS mode, what the receiver never ACKed waits for the flow's end */
 	bool rst_done = dd->rst && (!dd->segs || dd->depth_hit || dir_immediate(sc, sf, d));
-	if (rst_done || force || (dd->fin_seen && (dd->base_off >= dd->fin_off || dd->depth_hit)))
+	bool closed = sc->cur && sc->cur->tcp_state == TCP_STATE_CLOSED;
+	if (rst_done || force ||
+	    (closed && dd->fin_seen && (dd->base_off >= dd->fin_off || dd->depth_hit)))
 		emit_eof(sc, d, dd);
 }
 
@@ -970,7 +1077,7 @@ static void handle_data(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d
 	if (immediate && !dd->segs && ns == dd->base_off) {
 		/* in order with nothing queued: reference the packet's bytes */
 		uint32_t n = (uint32_t)(ne - ns);
-		if (emit(sc, d, dd, ns, data, n, true)) {
+		if (emit(sc, d, dd, ns, data, n, true, true)) {
 			hist_append(sc, dd, data, n);
 			advance(dd, n);
 			sc->st.bytes_delivered += n;
@@ -1191,8 +1298,10 @@ void stream_handle_packet(struct stream_ctx *sc, struct packet *p, struct stream
 		deliver(sc, sf, d, sc->inline_mode);
 		deliver(sc, sf, o, sc->inline_mode);
 	} else {
-		deliver(sc, sf, d, false);
+		/* the data this packet ACKs first, then its own direction (Suricata's order when
+		 * both move: at the session's close both get their end) */
 		deliver(sc, sf, o, false);
+		deliver(sc, sf, d, false);
 	}
 	finish_result(sc);
 }
@@ -1211,4 +1320,74 @@ void stream_flow_flush(struct stream_ctx *sc, struct flow *f, struct stream_resu
 	deliver(sc, sf, FLOW_DIR_TO_SERVER, true);
 	deliver(sc, sf, FLOW_DIR_TO_CLIENT, true);
 	finish_result(sc);
+}
+
+/* ---- raw inspection hand-out --------------------------------------------------------------- */
+
+void stream_raw_trigger(struct flow *f, uint8_t dir)
+{
+	struct stream_flow *sf = f ? f->stream : NULL;
+	if (sf && dir <= FLOW_DIR_TO_CLIENT)
+		sf->d[dir].raw_trigger = true;
+}
+
+/* Hand out everything direction d holds as raw chunks (pointing into its hold buffer). */
+static void raw_out(struct stream_dir *dd, uint8_t d, struct stream_result *out)
+{
+	for (uint8_t i = 0; i < dd->n_raw && out->n < STREAM_MAX_CHUNKS; i++) {
+		const struct raw_piece *rp = &dd->raw[i];
+		struct stream_chunk *c = &out->chunks[out->n++];
+		memset(c, 0, sizeof(*c));
+		c->data = dd->raw_buf + rp->at;
+		c->len = rp->len;
+		c->dir = d;
+		c->offset = rp->off;
+		c->gap_before = rp->gap_before;
+		c->raw = true;
+	}
+	dd->n_raw = 0;
+	dd->raw_taken = true;
+	dd->raw_trigger = false;
+	dd->raw_force = false;
+}
+
+/* Suricata's states past time_wait (its enum order: last_ack, close_wait, closing, closed),
+ * where raw data is inspected however little of it waits. */
+static bool raw_state_due(uint8_t st)
+{
+	return st == TCP_STATE_LAST_ACK || st == TCP_STATE_CLOSE_WAIT || st == TCP_STATE_CLOSING ||
+	       st == TCP_STATE_CLOSED;
+}
+
+void stream_raw_take(struct stream_ctx *sc, const struct packet *p, struct stream_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct flow *f = p ? p->flow : NULL;
+	struct stream_flow *sf = f ? f->stream : NULL;
+	if (!sf || sf->ignored || p->flow_dir > FLOW_DIR_TO_CLIENT)
+		return;
+	uint8_t d = p->flow_dir, o = (uint8_t)(1 - d);
+	struct stream_dir *dd = &sf->d[d], *od = &sf->d[o];
+	if (dd->n_raw) {
+		uint64_t waiting = dd->raw_next - dd->raw[0].off;
+		uint32_t chunk = d == FLOW_DIR_TO_SERVER ? sc->cfg.toserver_chunk_size
+							 : sc->cfg.toclient_chunk_size;
+		if (dd->raw_force || dd->raw_trigger || dd->depth_hit ||
+		    raw_state_due(f->tcp_state) || waiting >= chunk)
+			raw_out(dd, d, out);
+	}
+	if (od->n_raw && od->raw_force)
+		raw_out(od, o, out);
+}
+
+void stream_raw_flush(struct stream_ctx *sc, struct flow *f, struct stream_result *out)
+{
+	(void)sc;
+	memset(out, 0, sizeof(*out));
+	struct stream_flow *sf = f ? f->stream : NULL;
+	if (!sf || sf->ignored)
+		return;
+	for (uint8_t d = 0; d < 2; d++)
+		if (sf->d[d].n_raw)
+			raw_out(&sf->d[d], d, out);
 }

@@ -211,14 +211,20 @@ struct stream_config {
 
 /* Newly contiguous data of one direction, handed to later stages. `data` stays valid until the
  * next stream_handle_packet call on this context. In IDS mode a direction's data usually comes
- * out while the other direction's ACKing packet is handled (dir is the data's direction). */
+ * out while the other direction's ACKing packet is handled (dir is the data's direction).
+ *
+ * Chunks of stream_handle_packet / stream_flow_flush are for the app-layer parsers; `raw` says
+ * whether raw stream inspection takes them at once too (inline mode, one-sided sessions). In
+ * IDS mode it does not: the data is held for it and comes out of stream_raw_take. */
 struct stream_chunk {
 	const uint8_t *data;
 	uint32_t len;
 	uint8_t dir;          /* FLOW_DIR_* */
 	uint64_t offset;      /* stream offset of data[0] in this direction (0 = first byte) */
 	bool gap_before;      /* bytes were lost before this chunk (gap / memcap / depth) */
-	bool eof;             /* the direction is closed (FIN/RST) after this chunk */
+	bool eof;             /* the direction is closed after this chunk: the session reached
+			       * closed (Suricata's STREAM_EOF), a RST, or the flow's end */
+	bool raw;             /* for raw stream inspection now (see above) */
 };
 
 #define STREAM_MAX_CHUNKS 8
@@ -235,6 +241,7 @@ struct stream_stats {
 	uint64_t sessions, midstream_pickups, segments, segments_ooo, retransmissions, overlaps,
 		overlaps_diff_data, gaps, depth_reached, memcap_drops, invalid_checksum;
 	uint64_t ignored_midstream, out_of_window, bytes_delivered, flows_active;
+	uint64_t raw_dropped; /* bytes raw inspection never got (hold memory or holes full) */
 	uint64_t ssn_memcap_drops; /* packets that got no session state (stream.memcap) */
 	uint64_t memuse, reassembly_memuse;
 	uint64_t events[STREAM_EVENT_MAX];
@@ -260,6 +267,25 @@ void stream_handle_packet(struct stream_ctx *sc, struct packet *p, struct stream
  * stream_flow_free when the flow's data should still reach the app layer.
  */
 void stream_flow_flush(struct stream_ctx *sc, struct flow *f, struct stream_result *out);
+/*
+ * Raw stream inspection timing (IDS mode), as Suricata's: a direction's ACKed data is held
+ * until a packet travelling that way finds it due — at least stream.reassembly.toserver-/
+ * toclient-chunk-size bytes wait, the session is past time_wait (close_wait, last_ack,
+ * closing, closed), the reassembly depth was reached, or the app layer asked for it
+ * (stream_raw_trigger: an HTTP request or response, a TLS record complete). Called for every
+ * TCP packet of a tracked flow after its data went through the app layer: out gets the due
+ * data of p's direction, and data of the other direction only when too much was held for it
+ * (STREAM_RAW_HOLD_MAX, or too many holes): that is inspected at once. Chunks have raw set
+ * and point into the flow's hold buffer, valid until the next call on this flow.
+ */
+#define STREAM_RAW_HOLD_MAX (256u << 10)
+void stream_raw_take(struct stream_ctx *sc, const struct packet *p, struct stream_result *out);
+/* The flow ends (after stream_flow_flush): everything held for raw inspection, both ways. */
+void stream_raw_flush(struct stream_ctx *sc, struct flow *f, struct stream_result *out);
+/* The app layer asks for raw inspection of direction dir's held data (Suricata's
+ * AppLayerParserTriggerRawStreamReassembly); it stays asked until data was handed out. */
+void stream_raw_trigger(struct flow *f, uint8_t dir);
+
 /* The flow's sides were exchanged (flow_reverse): exchange the two directions' reassembly state
  * with them, so each keeps the bytes of the side that sent them. */
 void stream_flow_reverse(struct flow *f);
