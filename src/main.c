@@ -434,6 +434,7 @@ int main(int argc, char **argv)
 			 es.mpm_patterns, (double)es.build_usec / 1e6, es.cache_hits);
 	}
 	o.engine = engine;
+	o.stream.raw_inspection = engine != NULL; /* nothing to hold stream data for without rules */
 	/* ja3/ja4-fingerprints "auto": on when a loaded rule inspects a fingerprint buffer */
 	for (size_t i = 0; i < rules_ruleset_count(rules); i++) {
 		const struct rule *ru = rules_ruleset_rule(rules, i);

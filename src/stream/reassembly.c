@@ -151,6 +151,7 @@ void stream_config_defaults(struct stream_config *cfg)
 	cfg->async_oneside = false;
 	cfg->checksum_validation = true;
 	cfg->policy = STREAM_POLICY_BSD;
+	cfg->raw_inspection = true;
 	cfg->toserver_chunk_size = 2560;
 	cfg->toclient_chunk_size = 2560;
 	cfg->inline_mode = STREAM_INLINE_AUTO; /* as suricata.yaml ships */
@@ -866,7 +867,7 @@ static void deliver(struct stream_ctx *sc, struct stream_flow *sf, uint8_t d, bo
 			uint32_t len = (uint32_t)(end - dd->base_off);
 			if (!emit(sc, d, dd, dd->base_off, s->data + skip, len, false, raw_now))
 				return; /* result full: the rest waits for the next call */
-			if (!raw_now)
+			if (!raw_now && sc->cfg.raw_inspection)
 				raw_hold(sc, dd, dd->base_off, s->data + skip, len);
 			hist_append(sc, dd, s->data + skip, len);
 			advance(dd, len);

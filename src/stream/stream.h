@@ -203,6 +203,8 @@ struct stream_config {
 	bool checksum_validation;    /* stream.checksum-validation: ignore bad-checksum segments */
 	enum stream_policy policy;   /* default overlap policy (host-os-policy may override) */
 	uint32_t toserver_chunk_size, toclient_chunk_size; /* raw inspection chunking */
+	bool raw_inspection;         /* rules inspect the raw stream: IDS mode holds data for it
+				      * (default yes; the runmode says no when no rules are loaded) */
 	struct stream_host_os hosts; /* host-os-policy, looked up by each direction's receiver */
 	enum stream_inline inline_mode; /* stream.inline: when data is handed on (below) */
 	bool ips;                    /* the engine runs as an IPS (set by the runmode, e.g. for
