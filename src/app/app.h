@@ -75,9 +75,9 @@ struct app_dns_config {
 struct app_tls_config {
 	bool ja3;                      /* app-layer.protocols.tls.ja3-fingerprints: yes */
 	bool ja4;                      /* app-layer.protocols.tls.ja4-fingerprints: yes */
-	/* "auto" (Suricata's default, also when the key is absent): the fingerprints are computed
-	 * so that ja3.* / ja4.* rules can match, but EVE logs them only after
-	 * app_config_rules_use_buffer() said a loaded rule uses them (ja3/ja4 then become true). */
+	/* "auto" (Suricata's default, also when the key is absent): off until
+	 * app_config_rules_use_buffer() says a loaded rule uses them; ja3/ja4 then become true
+	 * (computed, and logged), as Suricata turns them on for such a rule. */
 	bool ja3_auto;
 	bool ja4_auto;
 };
@@ -531,8 +531,6 @@ struct tls_cert {
 #define TLS_F_JA3S           0x0040
 #define TLS_F_JA4            0x0080
 #define TLS_F_HELLO_DONE     0x0100  /* the server's ServerHelloDone (its cleartext flight ended) */
-#define TLS_F_JA3_NOLOG      0x0200  /* JA3/JA3S computed for rules only ("auto"): not logged */
-#define TLS_F_JA4_NOLOG      0x0400
 #define TLS_F_SERVER_CCS     0x0800  /* the server started encrypting */
 
 /*

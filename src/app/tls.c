@@ -380,14 +380,14 @@ static int tls_on_client_hello(struct app_parse_ctx *pc, struct tls_parser *tp,
 	if (!(ts->flags & TLS_F_SERVER_HELLO))
 		ts->version = h->version;
 	const struct app_tls_config *tc = &pc->cfg->tls;
-	if ((tc->ja3 || tc->ja3_auto) && !ts->ja3_string) {
+	if (tc->ja3 && !ts->ja3_string) {
 		ts->ja3_string = tls_ja3_string(h, ts->ja3_hash);
 		if (ts->ja3_string)
-			ts->flags |= TLS_F_JA3 | (tc->ja3 ? 0 : TLS_F_JA3_NOLOG);
+			ts->flags |= TLS_F_JA3;
 	}
-	if (tc->ja4 || tc->ja4_auto) {
+	if (tc->ja4) {
 		tls_ja4(h, ts->ja4);
-		ts->flags |= TLS_F_JA4 | (tc->ja4 ? 0 : TLS_F_JA4_NOLOG);
+		ts->flags |= TLS_F_JA4;
 	}
 	free(h);
 	app_tx_touch(pc, tp->tx);
@@ -405,7 +405,7 @@ static int tls_on_server_hello(struct app_parse_ctx *pc, struct tls_parser *tp,
 	ts->flags |= TLS_F_SERVER_HELLO;
 	ts->version = h->n_versions ? h->versions[0] : h->version;
 	ts->cipher = h->n_ciphers ? h->ciphers[0] : 0;
-	if ((pc->cfg->tls.ja3 || pc->cfg->tls.ja3_auto) && !ts->ja3s_string) {
+	if (pc->cfg->tls.ja3 && !ts->ja3s_string) {
 		ts->ja3s_string = tls_ja3s_string(h, ts->ja3s_hash);
 		if (ts->ja3s_string)
 			ts->flags |= TLS_F_JA3S;

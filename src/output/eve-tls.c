@@ -136,19 +136,19 @@ static void tls_write_fields(struct jbuf *j, const struct tls_state *ts, uint32_
 		tls_add_time(j, "notbefore", c->not_before);
 	if (c && (m & EVE_TLS_NOTAFTER))
 		tls_add_time(j, "notafter", c->not_after);
-	if ((m & EVE_TLS_JA3) && (ts->flags & TLS_F_JA3) && !(ts->flags & TLS_F_JA3_NOLOG)) {
+	if ((m & EVE_TLS_JA3) && (ts->flags & TLS_F_JA3)) {
 		jbuf_open_object(j, "ja3");
 		jbuf_add_str(j, "hash", ts->ja3_hash);
 		jbuf_add_str(j, "string", ts->ja3_string);
 		jbuf_close_object(j);
 	}
-	if ((m & EVE_TLS_JA3S) && (ts->flags & TLS_F_JA3S) && !(ts->flags & TLS_F_JA3_NOLOG)) {
+	if ((m & EVE_TLS_JA3S) && (ts->flags & TLS_F_JA3S)) {
 		jbuf_open_object(j, "ja3s");
 		jbuf_add_str(j, "hash", ts->ja3s_hash);
 		jbuf_add_str(j, "string", ts->ja3s_string);
 		jbuf_close_object(j);
 	}
-	if ((m & EVE_TLS_JA4) && (ts->flags & TLS_F_JA4) && !(ts->flags & TLS_F_JA4_NOLOG))
+	if ((m & EVE_TLS_JA4) && (ts->flags & TLS_F_JA4))
 		jbuf_add_str(j, "ja4", ts->ja4);
 	if (m & EVE_TLS_CLIENT_ALPNS)
 		tls_add_alpns(j, "client_alpns", ts->alpn, ts->alpn_len);
