@@ -1070,6 +1070,59 @@ static void test_eve_ether(void **state)
 	records_free(&rs);
 }
 
+/* Flow records with ethernet: yes list the flow's MACs per side (client's first), each once,
+ * at most EVE_FLOW_MACS of them; without ethernet, or without MACs, there is no "ether". */
+static void test_eve_flow_macs(void **state)
+{
+	(void)state;
+	static const uint8_t client[6] = { 0x00, 0x25, 0x90, 0xe3, 0xd2, 0xe1 };
+	static const uint8_t server[6] = { 0x0c, 0x86, 0x10, 0xed, 0xd7, 0xc6 };
+	struct flow f = make_tcp_flow();
+	struct packet p = make_packet();
+	p.flags |= PKT_F_HAS_ETH;
+	p.eth_src = client;
+	p.eth_dst = server;
+	p.flow_dir = FLOW_DIR_TO_SERVER;
+	eve_flow_note_macs(&f, &p);
+	p.eth_src = server; /* the answer: the same two MACs, the other way */
+	p.eth_dst = client;
+	p.flow_dir = FLOW_DIR_TO_CLIENT;
+	eve_flow_note_macs(&f, &p);
+	uint8_t other[EVE_FLOW_MACS + 2][6];
+	for (int i = 0; i < EVE_FLOW_MACS + 2; i++) { /* more routers than are kept */
+		memcpy(other[i], server, 6);
+		other[i][5] = (uint8_t)(0x10 + i);
+		p.eth_src = other[i];
+		eve_flow_note_macs(&f, &p);
+	}
+	struct eve_config cfg;
+	eve_config_defaults(&cfg);
+	struct eve *e = eve_start(&cfg);
+	eve_log_flow(e, &f); /* ethernet: no */
+	struct records rs;
+	eve_finish(e, &rs);
+	assert_absent(rs.r[0], "ether");
+	records_free(&rs);
+	cfg.ethernet = true;
+	e = eve_start(&cfg);
+	eve_log_flow(e, &f);
+	struct flow bare = make_tcp_flow(); /* no MACs seen (a cooked capture) */
+	eve_log_flow(e, &bare);
+	eve_finish(e, &rs);
+	assert_int_equal(rs.n, 2);
+	json_t *src = jget(rs.r[0], "ether.src_macs"), *dst = jget(rs.r[0], "ether.dest_macs");
+	assert_true(json_is_array(src) && json_is_array(dst));
+	assert_int_equal(json_array_size(src), 1);
+	assert_string_equal(json_string_value(json_array_get(src, 0)), "00:25:90:e3:d2:e1");
+	assert_int_equal(json_array_size(dst), EVE_FLOW_MACS);
+	assert_string_equal(json_string_value(json_array_get(dst, 0)), "0c:86:10:ed:d7:c6");
+	assert_string_equal(json_string_value(json_array_get(dst, 1)), "0c:86:10:ed:d7:10");
+	assert_absent(rs.r[1], "ether");
+	records_free(&rs);
+	eve_flow_free(&f);
+	assert_null(f.log);
+}
+
 static void test_eve_types_disabled(void **state)
 {
 	(void)state;
@@ -1478,6 +1531,7 @@ int main(void)
 		cmocka_unit_test(test_eve_anomaly_stream),
 		cmocka_unit_test(test_eve_anomaly_applayer),
 		cmocka_unit_test(test_eve_ether),
+		cmocka_unit_test(test_eve_flow_macs),
 		cmocka_unit_test(test_eve_types_disabled),
 		cmocka_unit_test(test_eve_stats),
 		cmocka_unit_test(test_eve_big_record),

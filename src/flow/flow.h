@@ -112,6 +112,7 @@ struct flow {
 	void *stream;
 	void *app;
 	void *detect;
+	void *log;    /* the output stage's: the flow's MAC addresses (ethernet: yes) */
 
 	struct flow_stream_counts stream_cnt; /* written by the stream stage */
 };

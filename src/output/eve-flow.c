@@ -2,8 +2,12 @@
  * eve-flow.c — the EVE "flow" record, written once per flow as it leaves the flow table: the
  * flow's key (client as src), packet and byte counts per direction, start/end/age, why and in
  * which state it ended, and for TCP the flags seen, the connection state and the most stream
- * regions each direction held, as Suricata logs it.
+ * regions each direction held, as Suricata logs it; with ethernet: yes the MAC addresses the
+ * flow's packets carried (eve_flow_note_macs keeps them while the flow lives).
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "app/app.h"
 #include "output/output-int.h"
 
@@ -39,6 +43,71 @@ static void add_tcp(struct jbuf *j, const struct flow *f)
 	jbuf_close_object(j);
 }
 
+/* ---- MAC addresses of a flow ---------------------------------------------------------------- */
+
+struct eve_flow_macs {
+	uint8_t n[2];                          /* client side, server side */
+	uint8_t mac[2][EVE_FLOW_MACS][6];
+};
+
+bool eve_config_wants_ethernet(const struct eve_config *cfg)
+{
+	for (; cfg; cfg = cfg->next)
+		if (cfg->ethernet)
+			return true;
+	return false;
+}
+
+static void macs_add(struct eve_flow_macs *m, int side, const uint8_t *mac)
+{
+	for (uint8_t i = 0; i < m->n[side]; i++)
+		if (memcmp(m->mac[side][i], mac, 6) == 0)
+			return;
+	if (m->n[side] < EVE_FLOW_MACS)
+		memcpy(m->mac[side][m->n[side]++], mac, 6);
+}
+
+void eve_flow_note_macs(struct flow *f, const struct packet *p)
+{
+	if (!f || !p || !(p->flags & PKT_F_HAS_ETH) || !p->eth_src || !p->eth_dst)
+		return;
+	struct eve_flow_macs *m = f->log;
+	if (!m) {
+		m = calloc(1, sizeof(*m));
+		if (!m)
+			return; /* the record then lacks them; nothing else depends on it */
+		f->log = m;
+	}
+	/* the client's MACs are the sources of its packets and the destinations of the server's */
+	int src_side = p->flow_dir == FLOW_DIR_TO_CLIENT ? 1 : 0;
+	macs_add(m, src_side, p->eth_src);
+	macs_add(m, src_side ^ 1, p->eth_dst);
+}
+
+void eve_flow_free(struct flow *f)
+{
+	free(f->log);
+	f->log = NULL;
+}
+
+static void add_flow_macs(struct jbuf *j, const struct eve_flow_macs *m)
+{
+	static const char *const keys[2] = { "src_macs", "dest_macs" };
+	jbuf_open_object(j, "ether");
+	for (int side = 0; side < 2; side++) {
+		if (!m->n[side])
+			continue; /* the schema wants at least one item */
+		jbuf_open_array(j, keys[side]);
+		for (uint8_t i = 0; i < m->n[side]; i++) {
+			char buf[18];
+			eve_format_mac(m->mac[side][i], buf);
+			jbuf_add_str(j, NULL, buf);
+		}
+		jbuf_close_array(j);
+	}
+	jbuf_close_object(j);
+}
+
 void eve_log_flow(struct eve *e, const struct flow *f)
 {
 	const struct eve_config *cfg = eve_get_config(e);
@@ -63,6 +132,9 @@ void eve_log_flow(struct eve *e, const struct flow *f)
 	enum app_proto orig = app_flow_proto_orig(f);
 	if (orig != APP_PROTO_UNKNOWN && orig != app_flow_proto(f) && app_proto_name(orig))
 		jbuf_add_str(j, "app_proto_orig", app_proto_name(orig));
+
+	if (cfg->ethernet && f->log)
+		add_flow_macs(j, f->log);
 
 	jbuf_open_object(j, "flow");
 	eve_add_flow_counters(j, f);

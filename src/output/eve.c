@@ -733,13 +733,18 @@ static void add_community_id(struct eve *e, struct jbuf *j, const struct flow *f
 enum tuple_mode { TUPLE_PACKET = 0, TUPLE_FLOW, TUPLE_FLOW_REVERSED };
 
 /* "aa:bb:cc:dd:ee:ff" */
-static void add_mac(struct jbuf *j, const char *key, const uint8_t *mac)
+void eve_format_mac(const uint8_t mac[6], char buf[18])
 {
-	char buf[18];
 	for (int i = 0; i < 6; i++) {
 		eve_format_hex8(mac[i], buf + 3 * i);
 		buf[3 * i + 2] = i < 5 ? ':' : '\0';
 	}
+}
+
+static void add_mac(struct jbuf *j, const char *key, const uint8_t *mac)
+{
+	char buf[18];
+	eve_format_mac(mac, buf);
 	jbuf_add_str(j, key, buf);
 }
 

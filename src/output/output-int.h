@@ -51,6 +51,8 @@ static inline int eve_proto_is_icmp(uint8_t proto)
 void eve_format_timestamp(uint64_t ts_usec, char buf[EVE_TS_LEN]);
 /* Dotted quad without printf; IPv6 goes through ip_addr_to_str. Returns buf. */
 const char *eve_format_ip(const struct ip_addr *a, char buf[IP_ADDR_STRLEN]);
+/* "aa:bb:cc:dd:ee:ff" */
+void eve_format_mac(const uint8_t mac[6], char buf[18]);
 /* Two lower-case hex digits, as Suricata's "%02x" tcp_flags. */
 static inline void eve_format_hex8(uint8_t v, char buf[3])
 {

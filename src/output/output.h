@@ -193,6 +193,13 @@ typedef size_t (*eve_flow_vars_fn)(const void *ctx, const struct flow *f, struct
 void eve_set_flow_vars_source(struct eve *e, eve_flow_vars_fn fn, const void *ctx);
 
 void eve_log_flow(struct eve *e, const struct flow *f);
+/* ethernet: yes — the MAC addresses a flow's packets carried, for its flow record's "ether"
+ * {src_macs, dest_macs} (client side, server side; at most EVE_FLOW_MACS each, the first ones
+ * seen). Kept in flow->log; eve_flow_free releases them when the flow ends. */
+#define EVE_FLOW_MACS 4
+bool eve_config_wants_ethernet(const struct eve_config *cfg);
+void eve_flow_note_macs(struct flow *f, const struct packet *p);
+void eve_flow_free(struct flow *f);
 /* One record per decoder event on the packet. */
 void eve_log_anomalies(struct eve *e, const struct packet *p);
 /* One record per reassembly event on the packet (p->stream_events): type "stream", event

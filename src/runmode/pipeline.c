@@ -459,6 +459,7 @@ static void worker_on_flow_end(struct flow *f, void *user)
 	pend_flush(w, NULL, f, FLOW_DIR_TO_CLIENT, f->last_usec);
 	if (w->log_flows)
 		eve_log_flow(w->eve, f);
+	eve_flow_free(f);
 	if (w->stream)
 		stream_flow_free(w->stream, f);
 	if (w->app)
@@ -492,6 +493,7 @@ int worker_init(struct worker *w, const struct runmode_options *o, unsigned id, 
 	const struct eve_config *ec = &o->eve;
 	w->log_anomalies = eve && eve_config_type_enabled(ec, EVE_TYPE_ANOMALY) && ec->anomaly_decode;
 	w->log_flows = eve && eve_config_type_enabled(ec, EVE_TYPE_FLOW);
+	w->log_flow_macs = w->log_flows && eve_config_wants_ethernet(ec);
 	w->log_alerts = eve && eve_config_type_enabled(ec, EVE_TYPE_ALERT);
 	w->log_drops = eve && eve_config_type_enabled(ec, EVE_TYPE_DROP) && o->simulate_ips;
 	w->log_http = eve && eve_config_type_enabled(ec, EVE_TYPE_HTTP);
@@ -659,6 +661,8 @@ static void worker_detect(struct worker *w, struct packet *p)
 static void worker_process_ip(struct worker *w, struct packet *p)
 {
 	struct flow *f = flow_table_handle_packet(w->flows, p);
+	if (f && w->log_flow_macs)
+		eve_flow_note_macs(f, p);
 	if (f && w->ips && (f->flags & FLOW_F_DROP)) {
 		/* IPS: a flow a drop verdict hit is dropped whole; its later packets are neither
 		 * reassembled, parsed nor inspected (Suricata's "flow drop"). */

@@ -24,6 +24,7 @@ struct worker {
 	struct fast_log *fast; /* shared by all workers (line writes are atomic), or NULL */
 	bool log_anomalies, log_flows, log_alerts, log_drops, log_http, log_dns, log_tls,
 		log_ssh;
+	bool log_flow_macs;    /* ethernet: yes: flow records list the flows' MAC addresses */
 	bool ips;              /* --simulate-ips: drop/reject verdicts are enforced */
 	uint64_t alerts;
 	uint64_t dropped;      /* packets an IPS verdict dropped */
