@@ -454,10 +454,41 @@ static void read_file_hashes(struct runmode_options *o, const struct conf *c)
 	o->app.files.hashes = h;
 }
 
+/*
+ * Suricata's exception policies (what to do with a flow when a memcap is hit, a parser errs, a
+ * session is picked up midstream): aegis has none yet, so a suricata.yaml that asks for one
+ * gets a warning naming the key instead of silence. "ignore" and "auto" (ignore for an IDS)
+ * are what aegis does anyway.
+ */
+static int warn_exception_policies(const struct conf *c, char *err, size_t errlen)
+{
+	static const char *const keys[] = {
+		"exception-policy",        "app-layer.error-policy",
+		"flow.memcap-policy",      "defrag.memcap-policy",
+		"stream.memcap-policy",    "stream.midstream-policy",
+		"stream.reassembly.memcap-policy",
+	};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *v;
+		if (conf_get_str(c, keys[i], NULL, &v, err, errlen))
+			return -1;
+		if (!v || !strcmp(v, "ignore") || !strcmp(v, "auto"))
+			continue;
+		char pos[300];
+		log_warning("%s: warning: %s: exception policies are not implemented; '%s' is "
+			    "ignored (aegis goes on as with 'ignore')",
+			    conf_node_position(conf_get_node(c, keys[i]), pos, sizeof(pos)), keys[i],
+			    v);
+	}
+	return 0;
+}
+
 int runmode_options_from_conf(struct runmode_options *o, const struct conf *c, char *err,
 			      size_t errlen)
 {
 	const char *s;
+	if (warn_exception_policies(c, err, errlen))
+		return -1;
 	if (read_flow(o, c, err, errlen) || read_eve(o, c, err, errlen) ||
 	    read_fast(o, c, err, errlen) ||
 	    stream_config_from_conf(&o->defrag, &o->stream, c, err, errlen) ||
