@@ -588,11 +588,53 @@ static void test_config(void **state)
 	assert_non_null(strstr(err, "b.yaml:"));
 	assert_non_null(strstr(err, "error: action-order"));
 	conf_free(c);
+	assert_false(cfg.mpm_full); /* sgh-mpm-context: auto */
+	const char *full = "detect:\n  sgh-mpm-context: full\n";
+	assert_int_equal(conf_load_string(&c, full, strlen(full), "f.yaml", err, sizeof(err)), 0);
+	assert_int_equal(detect_config_from_conf(&cfg, c, err, sizeof(err)), 0);
+	assert_true(cfg.mpm_full);
+	conf_free(c);
+	const char *ctx = "detect:\n  sgh-mpm-context: lots\n";
+	assert_int_equal(conf_load_string(&c, ctx, strlen(ctx), "x.yaml", err, sizeof(err)), 0);
+	assert_int_equal(detect_config_from_conf(&cfg, c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "x.yaml:2:"));
+	assert_non_null(strstr(err, "sgh-mpm-context"));
+	conf_free(c);
 	const char *bad2 = "detect:\n  profile: huge\n";
 	assert_int_equal(conf_load_string(&c, bad2, strlen(bad2), "c.yaml", err, sizeof(err)), 0);
 	assert_int_equal(detect_config_from_conf(&cfg, c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "c.yaml:2:"));
 	conf_free(c);
+}
+
+/* detect.sgh-mpm-context: full — one payload database per group instead of the shared any-port
+ * one next to the group's own: fewer databases to scan per packet, the same matches. */
+static void test_mpm_full(void **state)
+{
+	(void)state;
+	struct detect_config c;
+	cfg_with_cache(&c, "");
+	uint32_t pats[2];
+	for (int full = 0; full < 2; full++) {
+		c.mpm_full = full;
+		struct tengine te;
+		te_build_cfg(&te, cache_rules, &c);
+		struct detect_engine_stats es;
+		detect_engine_get_stats(te.e, &es);
+		pats[full] = es.mpm_patterns;
+		struct packet p;
+		pkt_tcp(&p, "1.1.1.1", 1, "2.2.2.2", 80, "xxalphaxx BETA");
+		assert_true(te_fires(&te, &p, 1)); /* any port */
+		assert_true(te_fires(&te, &p, 2)); /* port 80, nocase */
+		pkt_tcp(&p, "1.1.1.1", 1, "2.2.2.2", 81, "xxalphaxx BETA");
+		assert_true(te_fires(&te, &p, 1));
+		assert_false(te_fires(&te, &p, 2)); /* not port 80 */
+		pkt_tcp(&p, "1.1.1.1", 1, "2.2.2.2", 80, "xxALPHAxx");
+		assert_false(te_fires(&te, &p, 1)); /* case-sensitive */
+		assert_false(te_fires(&te, &p, 2));
+		te_free(&te);
+	}
+	assert_true(pats[1] > pats[0]); /* the any-port pattern is in the port group too */
 }
 
 /* ---- ET Open ----------------------------------------------------------------------------- */
@@ -708,6 +750,7 @@ int main(void)
 		cmocka_unit_test(test_cache_corrupt_rebuilt),
 		cmocka_unit_test(test_cache_unwritable_dir),
 		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_mpm_full),
 		cmocka_unit_test(test_et_open_build),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
  * config.c — the detect stage's settings from aegis.yaml / suricata.yaml: action-order,
  * packet-alert-max, threshold-file, detect.profile /
  * custom-values (how many destination ports get their own signature group),
+ * detect.sgh-mpm-context (one prefilter database per group, or any-port ones shared),
  * detect.inspection-recursion-limit, pcre.match-limit(-recursion), and the Hyperscan cache
  * directory (aegis's detect.cache-dir, or Suricata's detect.sgh-mpm-caching-path; default
  * <config-root>/state/cache/hs, used only when it can be created and written).
@@ -174,6 +175,24 @@ int detect_config_from_conf(struct detect_config *cfg, const struct conf *c, cha
 			 "%s: error: detect.profile: expected low, medium, high or custom, got "
 			 "\"%s\"",
 			 conf_node_position(n, pos, sizeof(pos)), profile);
+		return -1;
+	}
+
+	/* detect.sgh-mpm-context: "full" gives every signature group one payload database with
+	 * all its patterns (any-port ones compiled into each group's: faster scans, more memory and
+	 * compile time); "single" and "auto" (the default) share the any-port patterns' database
+	 * between the groups of a transport and direction, and scan it next to the group's own. */
+	const char *ctx = "auto";
+	if (conf_get_str(c, "detect.sgh-mpm-context", "auto", &ctx, err, errlen) < 0)
+		return -1;
+	if (strcmp(ctx, "full") == 0) {
+		cfg->mpm_full = true;
+	} else if (strcmp(ctx, "single") != 0 && strcmp(ctx, "auto") != 0) {
+		const struct conf_node *n = conf_get_node(c, "detect.sgh-mpm-context");
+		char pos[256];
+		snprintf(err, errlen,
+			 "%s: error: detect.sgh-mpm-context: expected auto, single or full, got \"%s\"",
+			 conf_node_position(n, pos, sizeof(pos)), ctx);
 		return -1;
 	}
 

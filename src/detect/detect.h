@@ -47,6 +47,8 @@ struct detect_config {
 	/* Destination ports given their own signature groups per transport (detect.profile:
 	 * low 8, medium 25, high 64; custom: detect.custom-values.toserver-groups). */
 	uint32_t port_groups;
+	/* detect.sgh-mpm-context: full — one payload/stream database per signature group */
+	bool mpm_full;
 };
 
 /* Defaults; `c` may be NULL. Reads detect.*, action-order, threshold-file, pcre limits and
