@@ -343,7 +343,8 @@ static bool worker_app_data(struct worker *w, const struct packet *p, struct flo
 	/* raw data of the packet's direction already due is inspected while the transaction it
 	 * belongs to still exists (Suricata frees transactions only after detection; the app
 	 * layer here frees a complete one at its next call) */
-	if (p && p->flow == f && p->ip_proto == 6 && f->app && flow_has_complete_tx(f))
+	if (w->detect && f->stream && p && p->flow == f && p->ip_proto == 6 && f->app &&
+	    flow_has_complete_tx(f))
 		worker_stream_raw(w, p, f, ts);
 	if (app_handle_data(w->app, f, dir, data, len, flags, ts, &ar) != 0)
 		return ar.reversed;
