@@ -637,6 +637,81 @@ static void test_mpm_full(void **state)
 	assert_true(pats[1] > pats[0]); /* the any-port pattern is in the port group too */
 }
 
+/* Payload patterns near the start go to the groups' anchor tables (anchor.c), not to Hyperscan:
+ * a fixed offset, a key shared by two patterns, a one-byte key, nocase, a short pattern that
+ * floats in its window, and a long floating one left to the whole-payload database. */
+static const char anchor_rules[] =
+	"alert udp any any -> any any (msg:\"at 0\"; content:\"|00 01|\"; depth:2; sid:1;)\n"
+	"alert udp any any -> any any (msg:\"at 0 too\"; content:\"|00 01|\"; depth:2; sid:2;)\n"
+	"alert udp any any -> any any (msg:\"at 4\"; content:\"ABCD\"; offset:4; depth:4; sid:3;)\n"
+	"alert udp any any -> any any (msg:\"start\"; content:\"get \"; startswith; nocase; "
+	"sid:4;)\n"
+	"alert udp any any -> any any (msg:\"float\"; content:\"XY\"; depth:10; sid:5;)\n"
+	"alert udp any any -> any any (msg:\"long\"; content:\"longfloat\"; depth:30; sid:6;)\n"
+	"alert udp any any -> any any (msg:\"key1\"; content:\"KEYS1\"; depth:5; sid:7;)\n"
+	"alert udp any any -> any any (msg:\"key2\"; content:\"KEYS2\"; depth:5; sid:8;)\n"
+	"alert udp any any -> any 53 (msg:\"one\"; content:\"Q\"; offset:1; depth:1; sid:9;)\n"
+	"alert udp any any -> any any (msg:\"four\"; content:\"QRST\"; offset:1; depth:4; "
+	"sid:10;)\n";
+
+static bool anchor_fires(struct tengine *te, uint16_t dport, const void *payload, size_t len,
+			 uint32_t sid)
+{
+	struct packet p;
+	pkt_make(&p, 17, "1.1.1.1", 1000, "2.2.2.2", dport, payload, len);
+	return te_fires(te, &p, sid);
+}
+
+static void test_anchor_table(void **state)
+{
+	(void)state;
+	for (int full = 0; full < 2; full++) {
+		struct detect_config c;
+		cfg_with_cache(&c, "");
+		c.mpm_full = full;
+		struct tengine te;
+		te_build_cfg(&te, anchor_rules, &c);
+		uint32_t in_tables = 0;
+		for (uint32_t gi = 0; gi < te.e->n_groups; gi++)
+			in_tables += te.e->groups[gi].anchor.n_pats;
+		assert_true(in_tables >= 8); /* every rule but sid 6 (a group may hold the same) */
+
+		static const uint8_t p01[] = { 0, 1, 'z' }, p10[] = { 1, 0, 1 };
+		assert_true(anchor_fires(&te, 9, p01, sizeof(p01), 1));
+		assert_true(anchor_fires(&te, 9, p01, sizeof(p01), 2)); /* one pattern, two rules */
+		assert_false(anchor_fires(&te, 9, p10, sizeof(p10), 1)); /* at offset 1 only */
+		assert_false(anchor_fires(&te, 9, p01, 1, 1));           /* payload too short */
+
+		assert_true(anchor_fires(&te, 9, "....ABCD", 8, 3));
+		assert_false(anchor_fires(&te, 9, "...ABCD.", 8, 3));
+		assert_false(anchor_fires(&te, 9, "....abcd", 8, 3)); /* case-sensitive */
+		assert_false(anchor_fires(&te, 9, "....ABC", 7, 3));
+
+		assert_true(anchor_fires(&te, 9, "GeT /x", 6, 4)); /* nocase */
+		assert_false(anchor_fires(&te, 9, " get /x", 7, 4));
+
+		assert_true(anchor_fires(&te, 9, "XY", 2, 5));
+		assert_true(anchor_fires(&te, 9, "........XY", 10, 5)); /* last place it fits */
+		assert_false(anchor_fires(&te, 9, ".........XY", 11, 5)); /* past depth */
+
+		assert_true(anchor_fires(&te, 9, "....longfloat", 13, 6));
+		assert_false(anchor_fires(&te, 9, "..............................longfloat", 39, 6));
+
+		assert_true(anchor_fires(&te, 9, "KEYS1", 5, 7));
+		assert_false(anchor_fires(&te, 9, "KEYS1", 5, 8));
+		assert_true(anchor_fires(&te, 9, "KEYS2", 5, 8));
+		assert_false(anchor_fires(&te, 9, "KEYS", 4, 7));
+
+		assert_true(anchor_fires(&te, 53, "xQRST", 5, 9));
+		assert_true(anchor_fires(&te, 53, "xQRST", 5, 10));
+		assert_true(anchor_fires(&te, 53, "xQ", 2, 9));
+		assert_false(anchor_fires(&te, 53, "xQ", 2, 10));
+		assert_false(anchor_fires(&te, 9, "xQRST", 5, 9)); /* port 53 only */
+		assert_false(anchor_fires(&te, 53, "xqrst", 5, 10));
+		te_free(&te);
+	}
+}
+
 /* ---- ET Open ----------------------------------------------------------------------------- */
 
 static long rss_kb(void)
@@ -751,6 +826,7 @@ int main(void)
 		cmocka_unit_test(test_cache_unwritable_dir),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_mpm_full),
+		cmocka_unit_test(test_anchor_table),
 		cmocka_unit_test(test_et_open_build),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

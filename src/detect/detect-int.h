@@ -170,8 +170,6 @@ struct det_mpm {
 	uint32_t db;             /* index into engine->dbs */
 	uint32_t n_pats;
 	uint32_t max_len;        /* longest pattern (bytes a match can reach back) */
-	uint32_t scan_limit;     /* packet payload: scan only the first scan_limit bytes (every
-				  * pattern's content is anchored there by depth); 0 = all */
 	uint32_t *pat_off;       /* n_pats + 1 offsets into pat_rules */
 	uint32_t *pat_rules;     /* engine rule indices */
 };
@@ -187,6 +185,43 @@ struct det_part {
 	uint32_t *all;           /* every rule of the part (build time) */
 };
 
+/* Payload patterns at a fixed position (anchor.c): per offset, a table from the case-folded
+ * first bytes (klen, up to four) to the patterns that begin with them. */
+struct det_anchor_entry {         /* build input: one rule's fast pattern */
+	const uint8_t *pat;
+	uint32_t len;
+	uint16_t off;             /* the payload offset the pattern must start at */
+	bool nocase;
+	uint32_t rule;            /* engine rule index */
+};
+struct det_anchor_pat {
+	uint32_t bytes, len;      /* the pattern: det_anchor.bytes + bytes */
+	uint32_t key;
+	uint32_t rule_off, rule_end; /* its rules: det_anchor.rules[rule_off, rule_end) */
+	bool nocase;
+};
+struct det_anchor_slot {
+	uint32_t key;
+	uint32_t start, end;      /* patterns [start, end) of the key; end 0 = empty slot */
+};
+struct det_anchor_pos {
+	uint16_t off;
+	uint8_t klen;
+	uint32_t min_len;         /* the shortest pattern at this offset */
+	uint32_t mask;            /* slots - 1 */
+	struct det_anchor_slot *slots;
+};
+struct det_anchor {
+	uint32_t n_pos;
+	struct det_anchor_pos *pos; /* ascending offsets */
+	uint32_t n_pats;
+	struct det_anchor_pat *pats;
+	uint8_t *bytes;
+	uint32_t *rules;
+};
+int det_anchor_build(struct det_anchor *a, const struct det_anchor_entry *ent, uint32_t n);
+void det_anchor_free(struct det_anchor *a);
+
 struct det_group {
 	uint8_t n_parts;
 	uint16_t parts[4];
@@ -195,7 +230,7 @@ struct det_group {
 	uint32_t n_nompm;
 	uint32_t *nompm;
 	/* The packet payload prefilters: any-port parts, port parts (mpm.c); the parts keep the
-	 * databases of the other buffers. */
+	 * databases of the other buffers. Patterns near the payload's start are in `anchor`. */
 	uint32_t n_payload;
 	struct det_mpm payload[4];
 	/* TCP groups: one database of the parts' payload patterns without the rules the stream
@@ -205,6 +240,9 @@ struct det_group {
 	bool has_payload_pkt;
 	uint32_t n_payload_pkt;
 	struct det_mpm payload_pkt[2];
+	/* The payload patterns near the start, looked up instead of scanned (anchor.c): beside
+	 * the payload databases and beside the packet-only ones. */
+	struct det_anchor anchor, anchor_pkt;
 	/* TCP groups: the patterns raw stream inspection looks for (stream-inspected payload
 	 * rules and the parts' app-gated / tcp-stream payload rules), any-port parts and port
 	 * parts: two scans of a stream chunk instead of one per payload database. */
@@ -436,6 +474,8 @@ struct det_scan_ctx {
 	struct detect_thread *t;
 	const struct det_mpm *mpm;
 };
+void det_anchor_scan(struct detect_thread *t, const struct det_anchor *a, const uint8_t *data,
+		     uint32_t len);
 int det_hs_on_match(unsigned int id, unsigned long long from, unsigned long long to,
 		    unsigned int flags, void *ctx);
 

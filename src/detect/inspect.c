@@ -201,9 +201,10 @@ static void addr_index_lookup(struct detect_thread *t, const struct ip_addr *a)
 		det_cand_add(t, rules[k]);
 }
 
-/* The packet payload against the group's databases (anywhere / window-limited, any-port / port
- * parts: at most four scans, the limited ones over the first bytes only); for a TCP payload
- * the stream took, the databases without the stream-inspected rules. */
+/* The packet payload against the group's anchor table (patterns near the payload's start)
+ * and databases (any-port and port parts: at most two scans; one with sgh-mpm-context full);
+ * for a TCP payload the stream took, the table and database without the stream-inspected
+ * rules. */
 static void candidates_collect(struct detect_thread *t, const struct det_group *g,
 			       const struct packet *p, const uint8_t *data, uint32_t len)
 {
@@ -211,15 +212,18 @@ static void candidates_collect(struct detect_thread *t, const struct det_group *
 		return;
 	const struct det_mpm *mpm = g->payload;
 	uint32_t n = g->n_payload;
+	const struct det_anchor *anchor = &g->anchor;
 	if (t->stream_added && p->ip_proto == 6 && t->e->pend && g->has_payload_pkt) {
 		mpm = g->payload_pkt;
 		n = g->n_payload_pkt;
+		anchor = &g->anchor_pkt;
 	}
+	if (anchor->n_pos)
+		det_anchor_scan(t, anchor, data, len);
 	for (uint32_t k = 0; k < n; k++) {
 		struct det_scan_ctx s = { t, &mpm[k] };
-		uint32_t scan = mpm[k].scan_limit && mpm[k].scan_limit < len ? mpm[k].scan_limit : len;
 		t->stats.mpm_scans++;
-		hs_scan(t->e->dbs[mpm[k].db].db, (const char *)data, scan, 0, t->scratch,
+		hs_scan(t->e->dbs[mpm[k].db].db, (const char *)data, len, 0, t->scratch,
 			det_hs_on_match, &s);
 	}
 }

@@ -496,33 +496,59 @@ static int cmp_u32(const void *a, const void *b)
 enum { GP_PAYLOAD = 0, GP_PKTONLY, GP_STREAM };
 
 /*
- * Window-limited databases. A fast pattern whose content is anchored near the start of the
- * payload (depth, offset+depth or startswith, none of them variables, not relative) cannot be
- * found past that window: such patterns go to a database of their own that a packet scan runs
- * over the window only. They are mostly short binary patterns (ET's UDP rules: "|00 02|"
- * within the first bytes), which slow a Hyperscan scan of the whole payload down the most.
- * The stream does not use the limit (stream-inspect.c scans chunks whole).
+ * Fast patterns near the start of the payload. A content anchored there (depth, offset+depth
+ * or startswith, none of them variables, not relative) cannot be found past its window. Such
+ * patterns are mostly short binary ones (ET's UDP rules: "|00 02|" at offset 0), which slow a
+ * Hyperscan scan of the whole payload down the most, and a scan call of their own costs a few
+ * hundred cycles per packet. So a packet looks them up in the group's anchor table instead
+ * (anchor.c): a pattern at one fixed offset (ET Open: 98% of them) is entered there, a short
+ * one (under four bytes) that may float in its window at each offset it may start at. A
+ * longer floating one goes to the whole-payload database: rare enough as a string that a
+ * match past its window (rejected by the rule's inspection) costs little. The stream scans
+ * chunks whole and takes them all into its databases (GP_STREAM).
  */
-#define DET_MPM_WINDOW_MAX 64u
+#define DET_ANCHOR_WINDOW_MAX 64u
+#define DET_ANCHOR_FLOAT_MAX_LEN 3u
 
-/* The end of the payload window the rule's fast pattern content must lie in; 0 when none. */
-static uint32_t fp_window(const struct det_rule *dr)
+/* The payload window [*start, end) the rule's fast pattern content must lie in; end 0 when
+ * none (or past DET_ANCHOR_WINDOW_MAX). */
+static uint32_t fp_window(const struct det_rule *dr, uint32_t *start)
 {
 	const struct rule_content *c = &dr->r->groups[dr->fp_group].m[dr->fp_match].u.content;
+	*start = 0;
 	if (c->flags & (RULE_CF_DISTANCE | RULE_CF_WITHIN | RULE_CF_NEGATED))
 		return 0;
 	if (c->flags & RULE_CF_STARTSWITH)
 		return c->len;
 	if (!(c->flags & RULE_CF_DEPTH) || c->depth.var >= 0 || c->depth.value <= 0)
 		return 0;
-	int64_t start = 0;
 	if (c->flags & RULE_CF_OFFSET) {
-		if (c->offset.var >= 0 || c->offset.value < 0)
+		if (c->offset.var >= 0 || c->offset.value < 0 ||
+		    c->offset.value >= (int32_t)DET_ANCHOR_WINDOW_MAX)
 			return 0;
-		start = c->offset.value;
+		*start = (uint32_t)c->offset.value;
 	}
-	int64_t end = start + c->depth.value;
-	return end <= DET_MPM_WINDOW_MAX ? (uint32_t)end : 0;
+	int64_t end = (int64_t)*start + c->depth.value;
+	return end <= DET_ANCHOR_WINDOW_MAX ? (uint32_t)end : 0;
+}
+
+/* The payload offsets [*first, *last] at which the anchor table looks the rule's fast pattern
+ * up; false when it goes to a database instead. */
+static bool fp_anchor_offsets(const struct det_rule *dr, uint32_t *first, uint32_t *last)
+{
+	const struct rule_group *g = &dr->r->groups[dr->fp_group];
+	const struct rule_content *c = &g->m[dr->fp_match].u.content;
+	uint32_t start, end = fp_window(dr, &start);
+	/* a chop or a transform's dot prefix moves the pattern off the content's start */
+	if (!end || (c->flags & RULE_CF_FP_CHOP) || g->n_transforms || !c->len ||
+	    start + c->len > end)
+		return false;
+	uint32_t span = end - start - c->len;
+	if (span && c->len > DET_ANCHOR_FLOAT_MAX_LEN)
+		return false;
+	*first = start;
+	*last = start + span;
+	return true;
 }
 
 /* Does the rule's fast pattern belong in a group payload database of kind `what`? */
@@ -555,41 +581,73 @@ static int group_build_payload(struct detect_engine *e, struct det_group *g, uin
 		snprintf(err, errlen, "out of memory building the prefilter");
 		return -1;
 	}
-	/* pass 0: patterns anywhere in the payload; pass 1 (packet scans): window-limited ones */
-	int rc = 0;
-	for (int windowed = 0; windowed < (what == GP_STREAM ? 1 : 2) && rc == 0; windowed++) {
-		uint32_t k = 0, limit = 0;
-		for (uint8_t i = 0; i < g->n_parts; i++) {
-			const struct det_part *p = &e->parts[g->parts[i]];
-			if (!pktonly && !e->cfg.mpm_full &&
-			    ((g->parts[i] % DET_NPG) == DET_PG_ANY) != anyport)
-				continue;
-			for (uint32_t j = 0; j < p->n_rules; j++) {
-				const struct det_rule *dr = &e->rules[p->all[j]];
-				if (!group_payload_wants(dr, what))
-					continue;
-				uint32_t w = what == GP_STREAM ? 0 : fp_window(dr);
-				if ((w != 0) != (windowed != 0))
-					continue;
-				if (w > limit)
-					limit = w;
-				det_fast_pattern_bytes(dr, &ent[k].pat, &ent[k].len, &ent[k].nocase);
-				ent[k].rule = p->all[j];
-				k++;
-			}
-		}
-		if (!k)
+	/* the anchor table has the patterns near the payload's start (not the stream's) */
+	uint32_t k = 0;
+	for (uint8_t i = 0; i < g->n_parts; i++) {
+		const struct det_part *p = &e->parts[g->parts[i]];
+		if (!pktonly && !e->cfg.mpm_full && ((g->parts[i] % DET_NPG) == DET_PG_ANY) != anyport)
 			continue;
+		for (uint32_t j = 0; j < p->n_rules; j++) {
+			const struct det_rule *dr = &e->rules[p->all[j]];
+			uint32_t first, last;
+			if (!group_payload_wants(dr, what) ||
+			    (what != GP_STREAM && fp_anchor_offsets(dr, &first, &last)))
+				continue;
+			det_fast_pattern_bytes(dr, &ent[k].pat, &ent[k].len, &ent[k].nocase);
+			ent[k].rule = p->all[j];
+			k++;
+		}
+	}
+	int rc = 0;
+	if (k) {
 		uint32_t *np = pktonly ? &g->n_payload_pkt :
 			       what == GP_STREAM ? &g->n_stream : &g->n_payload;
 		struct det_mpm *m = pktonly ? &g->payload_pkt[*np] :
 			what == GP_STREAM ? &g->stream[*np] : &g->payload[*np];
 		m->buffer = RULES_BUF_PAYLOAD;
-		m->scan_limit = limit;
 		rc = mpm_build_one(e, m, ent, k, seed, err, errlen);
 		if (rc == 0)
 			(*np)++;
 	}
+	free(ent);
+	return rc;
+}
+
+/* The group's payload patterns near the start of kind `what` (GP_PAYLOAD or GP_PKTONLY), all
+ * parts together: one table a packet probes instead of window scans (see above). */
+static int group_build_anchor(struct detect_engine *e, struct det_group *g, int what,
+			      struct det_anchor *a)
+{
+	uint32_t cap = 64;
+	struct det_anchor_entry *ent = malloc(cap * sizeof(*ent));
+	if (!ent)
+		return -1;
+	uint32_t k = 0;
+	for (uint8_t i = 0; i < g->n_parts; i++) {
+		const struct det_part *p = &e->parts[g->parts[i]];
+		for (uint32_t j = 0; j < p->n_rules; j++) {
+			const struct det_rule *dr = &e->rules[p->all[j]];
+			uint32_t first, last;
+			if (!group_payload_wants(dr, what) || !fp_anchor_offsets(dr, &first, &last))
+				continue;
+			for (uint32_t off = first; off <= last; off++) {
+				if (k == cap) {
+					cap *= 2;
+					struct det_anchor_entry *ne = realloc(ent, cap * sizeof(*ent));
+					if (!ne) {
+						free(ent);
+						return -1;
+					}
+					ent = ne;
+				}
+				det_fast_pattern_bytes(dr, &ent[k].pat, &ent[k].len, &ent[k].nocase);
+				ent[k].off = (uint16_t)off;
+				ent[k].rule = p->all[j];
+				k++;
+			}
+		}
+	}
+	int rc = det_anchor_build(a, ent, k);
 	free(ent);
 	return rc;
 }
@@ -643,11 +701,19 @@ int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
 		    (!e->cfg.mpm_full &&
 		     group_build_payload(e, g, seed, false, GP_PAYLOAD, err, errlen) < 0))
 			return -1;
+		if (group_build_anchor(e, g, GP_PAYLOAD, &g->anchor) < 0) {
+			snprintf(err, errlen, "out of memory building the prefilter");
+			return -1;
+		}
 		g->has_payload_pkt = g->n_parts && g->parts[0] / (DET_DIR_MAX * DET_NPG) == DET_TC_TCP;
 		if (!g->has_payload_pkt)
 			continue;
 		/* one database for all the group's packet-only patterns: they are few, so
 		 * compiling them per group costs little and saves a scan per packet */
+		if (group_build_anchor(e, g, GP_PKTONLY, &g->anchor_pkt) < 0) {
+			snprintf(err, errlen, "out of memory building the prefilter");
+			return -1;
+		}
 		if (group_build_payload(e, g, seed, true, GP_PKTONLY, err, errlen) < 0 ||
 		    group_build_payload(e, g, seed, true, GP_STREAM, err, errlen) < 0 ||
 		    (!e->cfg.mpm_full &&
@@ -677,6 +743,8 @@ void det_mpm_free(struct detect_engine *e)
 			free(g->payload[k].pat_rules);
 		}
 		g->n_payload = 0;
+		det_anchor_free(&g->anchor);
+		det_anchor_free(&g->anchor_pkt);
 		for (uint32_t k = 0; k < g->n_payload_pkt; k++) {
 			free(g->payload_pkt[k].pat_off);
 			free(g->payload_pkt[k].pat_rules);
