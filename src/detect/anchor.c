@@ -7,8 +7,9 @@
  * bytes). Here they are looked up instead: per distinct offset, one hash probe of the
  * payload's bytes there (a key of up to four bytes, ASCII case folded), then a comparison with
  * the patterns sharing that key. A group's patterns sit at a handful of offsets, so a packet
- * costs a handful of probes. mpm.c decides which patterns come here (a short pattern that may
- * float in a small window is entered at each offset it may start at).
+ * costs a handful of probes. mpm.c decides which patterns come here; a short one that may
+ * float in a small window (ET: two bytes anywhere in the first ten) is compared at each offset
+ * it may start at, which beats a probe per offset.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +21,27 @@ static inline uint8_t fold(uint8_t c)
 	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
 }
 
-/* The case-folded key of the klen (1..4) bytes at p. */
+/* The case-folded key of the klen (1..4) bytes at p: byte i in bits 8i..8i+7. */
 static inline uint32_t key_of(const uint8_t *p, uint8_t klen)
 {
 	uint32_t k = 0;
 	for (uint8_t i = 0; i < klen; i++)
-		k = k << 8 | fold(p[i]);
+		k |= (uint32_t)fold(p[i]) << (8 * i);
 	return k;
+}
+
+/* key_of where four bytes may be read at p: one load, the bytes folded all at once (a byte
+ * gets 0x20 when it is in 'A'..'Z'), the bytes past klen masked off. */
+static inline uint32_t key_of4(const uint8_t *p, uint8_t klen)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	uint32_t low7 = v & 0x7f7f7f7fu;
+	uint32_t ge_a = low7 + 0x3f3f3f3fu;  /* bit 7 set where the byte is >= 'A' */
+	uint32_t gt_z = low7 + 0x25252525u;  /* bit 7 set where the byte is >  'Z' */
+	uint32_t upper = (ge_a & ~gt_z & ~v) & 0x80808080u;
+	v |= upper >> 2;
+	return klen == 4 ? v : v & ((1u << (8 * klen)) - 1);
 }
 
 static inline uint32_t slot_of(uint32_t key, uint32_t mask)
@@ -81,19 +96,49 @@ void det_anchor_free(struct det_anchor *a)
 	free(a->pats);
 	free(a->bytes);
 	free(a->rules);
+	free(a->floats);
 	memset(a, 0, sizeof(*a));
 }
 
-int det_anchor_build(struct det_anchor *a, const struct det_anchor_entry *ent, uint32_t n)
+/* The floating patterns of ent (last > off) into a->floats, their bytes at a->bytes + base. */
+static void floats_fill(struct det_anchor *a, const struct det_anchor_entry *ent, uint32_t n,
+			uint32_t base)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (ent[i].last == ent[i].off)
+			continue;
+		struct det_anchor_float *f = &a->floats[a->n_floats++];
+		f->bytes = base;
+		f->len = ent[i].len;
+		f->first = ent[i].off;
+		f->last = ent[i].last;
+		f->nocase = ent[i].nocase;
+		f->rule = ent[i].rule;
+		memcpy(a->bytes + base, ent[i].pat, ent[i].len);
+		base += ent[i].len;
+	}
+}
+
+int det_anchor_build(struct det_anchor *a, const struct det_anchor_entry *ent, uint32_t n_all)
 {
 	memset(a, 0, sizeof(*a));
-	if (!n)
+	uint32_t n = 0, n_floats = 0, float_bytes = 0;
+	for (uint32_t i = 0; i < n_all; i++) {
+		if (ent[i].last == ent[i].off) {
+			n++;
+		} else {
+			n_floats++;
+			float_bytes += ent[i].len;
+		}
+	}
+	if (!n_all)
 		return 0;
-	struct anchor_sort *s = calloc(n, sizeof(*s));
+	struct anchor_sort *s = calloc(n ? n : 1, sizeof(*s));
 	if (!s)
 		return -1;
-	for (uint32_t i = 0; i < n; i++)
-		s[i].e = &ent[i];
+	for (uint32_t i = 0, k = 0; i < n_all; i++)
+		if (ent[i].last == ent[i].off)
+			s[k++].e = &ent[i];
 	/* key length per offset: the shortest pattern there, at most four bytes */
 	qsort(s, n, sizeof(*s), cmp_off);
 	for (uint32_t i = 0, run = 0; i <= n; i++) {
@@ -120,13 +165,15 @@ int det_anchor_build(struct det_anchor *a, const struct det_anchor_entry *ent, u
 		if (i == 0 || s[i - 1].e->off != s[i].e->off)
 			n_pos++;
 	}
-	a->pos = calloc(n_pos, sizeof(*a->pos));
-	a->pats = calloc(n_pats, sizeof(*a->pats));
-	a->bytes = malloc(n_bytes ? n_bytes : 1);
-	a->rules = calloc(n, sizeof(*a->rules));
-	if (!a->pos || !a->pats || !a->bytes || !a->rules)
+	a->pos = calloc(n_pos ? n_pos : 1, sizeof(*a->pos));
+	a->pats = calloc(n_pats ? n_pats : 1, sizeof(*a->pats));
+	a->bytes = malloc(n_bytes + float_bytes ? n_bytes + float_bytes : 1);
+	a->rules = calloc(n ? n : 1, sizeof(*a->rules));
+	a->floats = calloc(n_floats ? n_floats : 1, sizeof(*a->floats));
+	if (!a->pos || !a->pats || !a->bytes || !a->rules || !a->floats)
 		goto oom;
 	a->n_pos = n_pos;
+	floats_fill(a, ent, n_all, n_bytes);
 
 	/* patterns and their rules */
 	uint32_t np = 0, nb = 0;
@@ -209,11 +256,24 @@ static bool pat_equal(const uint8_t *pat, const uint8_t *data, uint32_t len, boo
 void det_anchor_scan(struct detect_thread *t, const struct det_anchor *a, const uint8_t *data,
 		     uint32_t len)
 {
+	for (uint32_t k = 0; k < a->n_floats; k++) {
+		const struct det_anchor_float *f = &a->floats[k];
+		const uint8_t *pat = a->bytes + f->bytes;
+		for (uint32_t o = f->first; o <= f->last && o + f->len <= len; o++) {
+			if (fold(data[o]) != fold(pat[0]) ||
+			    !pat_equal(pat, data + o, f->len, f->nocase))
+				continue;
+			t->stats.mpm_matches++;
+			det_cand_add(t, f->rule);
+			break;
+		}
+	}
 	for (uint32_t k = 0; k < a->n_pos; k++) {
 		const struct det_anchor_pos *pos = &a->pos[k];
 		if ((uint32_t)pos->off + pos->min_len > len)
 			continue;
-		uint32_t key = key_of(data + pos->off, pos->klen);
+		uint32_t key = (uint32_t)pos->off + 4 <= len ? key_of4(data + pos->off, pos->klen) :
+			       key_of(data + pos->off, pos->klen);
 		uint32_t h = slot_of(key, pos->mask);
 		for (; pos->slots[h].end; h = (h + 1) & pos->mask) {
 			if (pos->slots[h].key != key)

@@ -185,14 +185,21 @@ struct det_part {
 	uint32_t *all;           /* every rule of the part (build time) */
 };
 
-/* Payload patterns at a fixed position (anchor.c): per offset, a table from the case-folded
- * first bytes (klen, up to four) to the patterns that begin with them. */
+/* Payload patterns near the start (anchor.c): per fixed offset, a table from the case-folded
+ * first bytes (klen, up to four) to the patterns that begin with them; short patterns that
+ * may float in a small window are a list of their own. */
 struct det_anchor_entry {         /* build input: one rule's fast pattern */
 	const uint8_t *pat;
 	uint32_t len;
-	uint16_t off;             /* the payload offset the pattern must start at */
+	uint16_t off, last;       /* the payload offsets the pattern may start at */
 	bool nocase;
 	uint32_t rule;            /* engine rule index */
+};
+struct det_anchor_float {         /* a short pattern that may start anywhere in [first, last] */
+	uint32_t bytes, len;
+	uint16_t first, last;
+	bool nocase;
+	uint32_t rule;
 };
 struct det_anchor_pat {
 	uint32_t bytes, len;      /* the pattern: det_anchor.bytes + bytes */
@@ -218,6 +225,8 @@ struct det_anchor {
 	struct det_anchor_pat *pats;
 	uint8_t *bytes;
 	uint32_t *rules;
+	uint32_t n_floats;
+	struct det_anchor_float *floats;
 };
 int det_anchor_build(struct det_anchor *a, const struct det_anchor_entry *ent, uint32_t n);
 void det_anchor_free(struct det_anchor *a);

@@ -502,10 +502,10 @@ enum { GP_PAYLOAD = 0, GP_PKTONLY, GP_STREAM };
  * Hyperscan scan of the whole payload down the most, and a scan call of their own costs a few
  * hundred cycles per packet. So a packet looks them up in the group's anchor table instead
  * (anchor.c): a pattern at one fixed offset (ET Open: 98% of them) is entered there, a short
- * one (under four bytes) that may float in its window at each offset it may start at. A
- * longer floating one goes to the whole-payload database: rare enough as a string that a
- * match past its window (rejected by the rule's inspection) costs little. The stream scans
- * chunks whole and takes them all into its databases (GP_STREAM).
+ * one (under four bytes) that may float in its window is compared at each offset it may
+ * start at. A longer floating one goes to the whole-payload database: rare enough as a string
+ * that a match past its window (rejected by the rule's inspection) costs little. The stream
+ * scans chunks whole and takes them all into its databases (GP_STREAM).
  */
 #define DET_ANCHOR_WINDOW_MAX 64u
 #define DET_ANCHOR_FLOAT_MAX_LEN 3u
@@ -618,8 +618,10 @@ static int group_build_payload(struct detect_engine *e, struct det_group *g, uin
 static int group_build_anchor(struct detect_engine *e, struct det_group *g, int what,
 			      struct det_anchor *a)
 {
-	uint32_t cap = 64;
-	struct det_anchor_entry *ent = malloc(cap * sizeof(*ent));
+	uint32_t n = 0;
+	for (uint8_t i = 0; i < g->n_parts; i++)
+		n += e->parts[g->parts[i]].n_rules;
+	struct det_anchor_entry *ent = calloc(n ? n : 1, sizeof(*ent));
 	if (!ent)
 		return -1;
 	uint32_t k = 0;
@@ -630,21 +632,11 @@ static int group_build_anchor(struct detect_engine *e, struct det_group *g, int 
 			uint32_t first, last;
 			if (!group_payload_wants(dr, what) || !fp_anchor_offsets(dr, &first, &last))
 				continue;
-			for (uint32_t off = first; off <= last; off++) {
-				if (k == cap) {
-					cap *= 2;
-					struct det_anchor_entry *ne = realloc(ent, cap * sizeof(*ent));
-					if (!ne) {
-						free(ent);
-						return -1;
-					}
-					ent = ne;
-				}
-				det_fast_pattern_bytes(dr, &ent[k].pat, &ent[k].len, &ent[k].nocase);
-				ent[k].off = (uint16_t)off;
-				ent[k].rule = p->all[j];
-				k++;
-			}
+			det_fast_pattern_bytes(dr, &ent[k].pat, &ent[k].len, &ent[k].nocase);
+			ent[k].off = (uint16_t)first;
+			ent[k].last = (uint16_t)last;
+			ent[k].rule = p->all[j];
+			k++;
 		}
 	}
 	int rc = det_anchor_build(a, ent, k);
