@@ -588,12 +588,27 @@ static void test_config(void **state)
 	assert_non_null(strstr(err, "b.yaml:"));
 	assert_non_null(strstr(err, "error: action-order"));
 	conf_free(c);
-	assert_false(cfg.mpm_full); /* sgh-mpm-context: auto */
-	const char *full = "detect:\n  sgh-mpm-context: full\n";
-	assert_int_equal(conf_load_string(&c, full, strlen(full), "f.yaml", err, sizeof(err)), 0);
-	assert_int_equal(detect_config_from_conf(&cfg, c, err, sizeof(err)), 0);
-	assert_true(cfg.mpm_full);
-	conf_free(c);
+	/* sgh-mpm-context: per-group databases for the payload (auto), for both (full), none */
+	static const struct {
+		const char *yaml;
+		bool payload, stream;
+	} ctxs[] = {
+		{ "detect:\n  sgh-mpm-context: auto\n", true, false },
+		{ "detect:\n  sgh-mpm-context: full\n", true, true },
+		{ "detect:\n  sgh-mpm-context: single\n", false, false },
+		{ "detect:\n  profile: medium\n", true, false },
+	};
+	for (size_t i = 0; i < sizeof(ctxs) / sizeof(ctxs[0]); i++) {
+		assert_int_equal(conf_load_string(&c, ctxs[i].yaml, strlen(ctxs[i].yaml), "f.yaml",
+						  err, sizeof(err)),
+				 0);
+		assert_int_equal(detect_config_from_conf(&cfg, c, err, sizeof(err)), 0);
+		assert_int_equal(cfg.mpm_full, ctxs[i].payload);
+		assert_int_equal(cfg.mpm_full_stream, ctxs[i].stream);
+		conf_free(c);
+	}
+	assert_int_equal(detect_config_from_conf(&cfg, NULL, err, sizeof(err)), 0);
+	assert_true(cfg.mpm_full && !cfg.mpm_full_stream);
 	const char *ctx = "detect:\n  sgh-mpm-context: lots\n";
 	assert_int_equal(conf_load_string(&c, ctx, strlen(ctx), "x.yaml", err, sizeof(err)), 0);
 	assert_int_equal(detect_config_from_conf(&cfg, c, err, sizeof(err)), -1);
@@ -607,8 +622,9 @@ static void test_config(void **state)
 	conf_free(c);
 }
 
-/* detect.sgh-mpm-context: full — one payload database per group instead of the shared any-port
- * one next to the group's own: fewer databases to scan per packet, the same matches. */
+/* detect.sgh-mpm-context auto/full — one payload database per group instead of the shared
+ * any-port one next to the group's own (single): fewer databases to scan per packet, the same
+ * matches. */
 static void test_mpm_full(void **state)
 {
 	(void)state;
@@ -616,7 +632,7 @@ static void test_mpm_full(void **state)
 	cfg_with_cache(&c, "");
 	uint32_t pats[2];
 	for (int full = 0; full < 2; full++) {
-		c.mpm_full = full;
+		c.mpm_full = c.mpm_full_stream = full;
 		struct tengine te;
 		te_build_cfg(&te, cache_rules, &c);
 		struct detect_engine_stats es;
@@ -708,6 +724,12 @@ static void test_anchor_table(void **state)
 		assert_false(anchor_fires(&te, 53, "xQ", 2, 10));
 		assert_false(anchor_fires(&te, 9, "xQRST", 5, 9)); /* port 53 only */
 		assert_false(anchor_fires(&te, 53, "xqrst", 5, 10));
+		te_free(&te);
+		/* a table with a floating pattern only */
+		te_build_cfg(&te, "alert udp any any -> any any (content:\"MN\"; depth:6; sid:11;)", &c);
+		assert_true(anchor_fires(&te, 9, "..MN..", 6, 11));
+		assert_true(anchor_fires(&te, 9, "MN", 2, 11));
+		assert_false(anchor_fires(&te, 9, ".....MN", 7, 11));
 		te_free(&te);
 	}
 }

@@ -47,8 +47,11 @@ struct detect_config {
 	/* Destination ports given their own signature groups per transport (detect.profile:
 	 * low 8, medium 25, high 64; custom: detect.custom-values.toserver-groups). */
 	uint32_t port_groups;
-	/* detect.sgh-mpm-context: full — one payload/stream database per signature group */
-	bool mpm_full;
+	/* detect.sgh-mpm-context, per buffer: one database per signature group (the any-port
+	 * patterns compiled into each) instead of a shared any-port one next to the group's own.
+	 * single: neither; auto (default): the packet payload; full: the stream too. */
+	bool mpm_full;         /* packet payload */
+	bool mpm_full_stream;  /* reassembled stream */
 };
 
 /* Defaults; `c` may be NULL. Reads detect.*, action-order, threshold-file, pcre limits and

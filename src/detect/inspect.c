@@ -218,7 +218,7 @@ static void candidates_collect(struct detect_thread *t, const struct det_group *
 		n = g->n_payload_pkt;
 		anchor = &g->anchor_pkt;
 	}
-	if (anchor->n_pos)
+	if (anchor->n_pos || anchor->n_floats)
 		det_anchor_scan(t, anchor, data, len);
 	for (uint32_t k = 0; k < n; k++) {
 		struct det_scan_ctx s = { t, &mpm[k] };

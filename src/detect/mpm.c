@@ -485,13 +485,14 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The packet payload prefilters of a group: the payload fast patterns of its parts' rules that
- * can match packets now, in two databases: the any-port parts (both directions and the
- * group's direction: the same database for every port group of a transport and direction, as
- * the key is the pattern set) and the port parts. A packet costs at most two scans instead of
- * one per part. detect.sgh-mpm-context: full (cfg.mpm_full) makes it one database per group,
- * the any-port patterns compiled into every group's: on ET Open 5-10% less CPU per packet
- * for twice the cold build time, +20 MB at run time and +110 MB while compiling.
+/* The packet payload (and stream) prefilters of a group: the payload fast patterns of its
+ * parts' rules that can match packets (the stream) now. Shared (cfg.mpm_full /
+ * mpm_full_stream false, sgh-mpm-context single), in two databases: the any-port parts (both
+ * directions and the group's direction: the same database for every port group of a
+ * transport and direction, as the key is the pattern set) and the port parts; a scan costs
+ * two passes over the data. Per group (true), one database with the any-port patterns
+ * compiled into every group's: one pass, for more compile time and memory. The default
+ * (auto) is per group for the packet payload, shared for the stream; see config.c.
  * pktonly: one database of all the parts' rules the stream does not inspect (anyport unused). */
 enum { GP_PAYLOAD = 0, GP_PKTONLY, GP_STREAM };
 
@@ -573,6 +574,7 @@ static int group_build_payload(struct detect_engine *e, struct det_group *g, uin
 			       bool anyport, int what, char *err, size_t errlen)
 {
 	bool pktonly = what == GP_PKTONLY;
+	bool full = what == GP_STREAM ? e->cfg.mpm_full_stream : e->cfg.mpm_full;
 	uint32_t n = 0;
 	for (uint8_t i = 0; i < g->n_parts; i++)
 		n += e->parts[g->parts[i]].n_rules;
@@ -585,7 +587,7 @@ static int group_build_payload(struct detect_engine *e, struct det_group *g, uin
 	uint32_t k = 0;
 	for (uint8_t i = 0; i < g->n_parts; i++) {
 		const struct det_part *p = &e->parts[g->parts[i]];
-		if (!pktonly && !e->cfg.mpm_full && ((g->parts[i] % DET_NPG) == DET_PG_ANY) != anyport)
+		if (!pktonly && !full && ((g->parts[i] % DET_NPG) == DET_PG_ANY) != anyport)
 			continue;
 		for (uint32_t j = 0; j < p->n_rules; j++) {
 			const struct det_rule *dr = &e->rules[p->all[j]];
@@ -688,7 +690,7 @@ int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
 			return -1;
 		}
 		struct det_group *g = &e->groups[gi];
-		/* with mpm_full the any-port call takes every part and the port call is not made */
+		/* per-group databases: the any-port call takes every part, no port call is made */
 		if (group_build_payload(e, g, seed, true, GP_PAYLOAD, err, errlen) < 0 ||
 		    (!e->cfg.mpm_full &&
 		     group_build_payload(e, g, seed, false, GP_PAYLOAD, err, errlen) < 0))
@@ -708,7 +710,7 @@ int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
 		}
 		if (group_build_payload(e, g, seed, true, GP_PKTONLY, err, errlen) < 0 ||
 		    group_build_payload(e, g, seed, true, GP_STREAM, err, errlen) < 0 ||
-		    (!e->cfg.mpm_full &&
+		    (!e->cfg.mpm_full_stream &&
 		     group_build_payload(e, g, seed, false, GP_STREAM, err, errlen) < 0))
 			return -1;
 	}
