@@ -44,9 +44,20 @@ static inline uint32_t key_of4(const uint8_t *p, uint8_t klen)
 	return klen == 4 ? v : v & ((1u << (8 * klen)) - 1);
 }
 
-static inline uint32_t slot_of(uint32_t key, uint32_t mask)
+static inline uint32_t hash_of(uint32_t key)
 {
-	return (uint32_t)((key * 0x9E3779B1u) >> 7) & mask;
+	return key * 0x9E3779B1u;
+}
+
+static inline uint32_t slot_of(uint32_t hash, uint32_t mask)
+{
+	return (hash >> 7) & mask;
+}
+
+/* The bloom bit of a hash: its top bits (DET_ANCHOR_BLOOM_BITS = 2^12). */
+static inline uint32_t bloom_bit(uint32_t hash)
+{
+	return hash >> 20;
 }
 
 /* Build order: offset, then key, then the pattern bytes, so that one pattern's rules are
@@ -227,7 +238,9 @@ int det_anchor_build(struct det_anchor *a, const struct det_anchor_entry *ent, u
 			uint32_t end = i + 1;
 			while (end < pi && a->pats[end].key == a->pats[i].key)
 				end++;
-			uint32_t h = slot_of(a->pats[i].key, pos->mask);
+			uint32_t hash = hash_of(a->pats[i].key);
+			pos->bloom[bloom_bit(hash) / 64] |= 1ull << (bloom_bit(hash) % 64);
+			uint32_t h = slot_of(hash, pos->mask);
 			while (pos->slots[h].end)
 				h = (h + 1) & pos->mask;
 			pos->slots[h].key = a->pats[i].key;
@@ -274,7 +287,10 @@ void det_anchor_scan(struct detect_thread *t, const struct det_anchor *a, const 
 			continue;
 		uint32_t key = (uint32_t)pos->off + 4 <= len ? key_of4(data + pos->off, pos->klen) :
 			       key_of(data + pos->off, pos->klen);
-		uint32_t h = slot_of(key, pos->mask);
+		uint32_t hash = hash_of(key), bit = bloom_bit(hash);
+		if (!(pos->bloom[bit / 64] >> (bit % 64) & 1))
+			continue;
+		uint32_t h = slot_of(hash, pos->mask);
 		for (; pos->slots[h].end; h = (h + 1) & pos->mask) {
 			if (pos->slots[h].key != key)
 				continue;

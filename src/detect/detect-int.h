@@ -211,12 +211,16 @@ struct det_anchor_slot {
 	uint32_t key;
 	uint32_t start, end;      /* patterns [start, end) of the key; end 0 = empty slot */
 };
+#define DET_ANCHOR_BLOOM_BITS 4096
 struct det_anchor_pos {
 	uint16_t off;
 	uint8_t klen;
 	uint32_t min_len;         /* the shortest pattern at this offset */
 	uint32_t mask;            /* slots - 1 */
 	struct det_anchor_slot *slots;
+	/* a bit per key hash: most probes end here, in memory that stays in cache, instead of
+	 * in the (larger) slot array */
+	uint64_t bloom[DET_ANCHOR_BLOOM_BITS / 64];
 };
 struct det_anchor {
 	uint32_t n_pos;
