@@ -27,6 +27,67 @@ static void test_content_nocase(void **state)
 	assert_false(opts_match("content:\"AbC\";", "xxaBcxx"));
 }
 
+/* The content search (16 positions at a time, then the tail) against a plain search: random
+ * haystacks of 1..80 bytes over a small alphabet (letters of both cases, '@' and '`', which
+ * differ from 'A'/'a' by 0x20 only, and binary bytes), needles cut from them or changed in
+ * one byte, with and without nocase. */
+static bool naive_find(const uint8_t *h, size_t hlen, const uint8_t *n, size_t nlen, bool nocase)
+{
+	for (size_t i = 0; i + nlen <= hlen; i++) {
+		size_t k = 0;
+		for (; k < nlen; k++) {
+			uint8_t a = h[i + k], b = n[k];
+			if (nocase) {
+				a = a >= 'A' && a <= 'Z' ? (uint8_t)(a + 32) : a;
+				b = b >= 'A' && b <= 'Z' ? (uint8_t)(b + 32) : b;
+			}
+			if (a != b)
+				break;
+		}
+		if (k == nlen)
+			return true;
+	}
+	return false;
+}
+
+static void test_content_search_random(void **state)
+{
+	(void)state;
+	static const uint8_t alphabet[] = { 'a', 'A', 'b', 'B', '@', '`', 0x00, 0xc1, 0xe1, 'z' };
+	uint32_t seed = 12345;
+	unsigned found = 0, missed = 0;
+	for (int iter = 0; iter < 300; iter++) {
+		uint8_t h[80], n[24];
+		seed = seed * 1103515245u + 12345u;
+		size_t hlen = 1 + (seed >> 16) % 80;
+		for (size_t i = 0; i < hlen; i++) {
+			seed = seed * 1103515245u + 12345u;
+			h[i] = alphabet[(seed >> 16) % sizeof(alphabet)];
+		}
+		seed = seed * 1103515245u + 12345u;
+		size_t nlen = 1 + (seed >> 16) % (hlen < 24 ? hlen : 24);
+		seed = seed * 1103515245u + 12345u;
+		size_t at = (seed >> 16) % (hlen - nlen + 1);
+		memcpy(n, h + at, nlen);
+		seed = seed * 1103515245u + 12345u;
+		if ((seed >> 16) % 3 == 0)
+			n[(seed >> 20) % nlen] ^= 0x20; /* the other case, or '@' <-> '`' */
+		bool nocase = iter % 2;
+		char opts[256], *o = opts;
+		o += sprintf(o, "content:\"|");
+		for (size_t i = 0; i < nlen; i++)
+			o += sprintf(o, "%02x ", n[i]);
+		sprintf(o, "|\";%s", nocase ? " nocase;" : "");
+		bool want = naive_find(h, hlen, n, nlen, nocase);
+		assert_int_equal(opts_match_len(opts, h, hlen), want);
+		if (want)
+			found++;
+		else
+			missed++;
+	}
+	assert_true(found > 50 && missed > 20); /* both outcomes were exercised */
+}
+
 static void test_content_offset_depth(void **state)
 {
 	(void)state;
@@ -700,6 +761,7 @@ int main(void)
 		cmocka_unit_test(test_stream_event),
 		cmocka_unit_test(test_invalid_packet_decode_event),
 		cmocka_unit_test(test_content_nocase),
+		cmocka_unit_test(test_content_search_random),
 		cmocka_unit_test(test_content_offset_depth),
 		cmocka_unit_test(test_content_distance_within),
 		cmocka_unit_test(test_content_negative_distance),

@@ -6,6 +6,9 @@
  * occurrence (bounded by detect.inspection-recursion-limit).
  */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "detect/detect-int.h"
 
@@ -14,41 +17,65 @@ static inline uint8_t fold(uint8_t c)
 	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
 }
 
-/* ASCII case-insensitive search (as the prefilter's caseless literals). The first byte's two
- * cases are located with memchr, which is vectorised, instead of testing every position: the
- * buffers (headers, bodies) are long and the first byte is rarely there. */
-static const uint8_t *search_nocase(const uint8_t *h, uint32_t hlen, const uint8_t *n,
-				    uint32_t nlen)
+static inline bool is_letter(uint8_t c)
 {
-	if (nlen > hlen)
-		return NULL;
-	uint8_t lo = fold(n[0]), up = lo >= 'a' && lo <= 'z' ? (uint8_t)(lo - 32) : lo;
-	const uint8_t *end = h + (hlen - nlen) + 1; /* a match starts before end */
-	const uint8_t *pl = memchr(h, lo, (size_t)(end - h));
-	const uint8_t *pu = up != lo ? memchr(h, up, (size_t)(end - h)) : NULL;
-	while (pl || pu) {
-		bool from_lo = pl && (!pu || pl < pu);
-		const uint8_t *c = from_lo ? pl : pu;
-		uint32_t k = 1;
-		while (k < nlen && fold(c[k]) == fold(n[k]))
-			k++;
-		if (k == nlen)
-			return c;
-		if (from_lo)
-			pl = memchr(c + 1, lo, (size_t)(end - (c + 1)));
-		else
-			pu = memchr(c + 1, up, (size_t)(end - (c + 1)));
+	return fold(c) >= 'a' && fold(c) <= 'z';
+}
+
+/* Does h[0, len) equal n (caselessly: ASCII letters folded)? */
+static inline bool equal_at(const uint8_t *h, const uint8_t *n, uint32_t len, bool nocase)
+{
+	if (!nocase)
+		return memcmp(h, n, len) == 0;
+	for (uint32_t k = 0; k < len; k++)
+		if (fold(h[k]) != fold(n[k]))
+			return false;
+	return true;
+}
+
+/*
+ * The first occurrence of needle n in h (nocase: ASCII case-insensitive, as the prefilter's
+ * caseless literals). Sixteen start positions at a time are filtered by the needle's first and
+ * last bytes (a letter's two cases made one by or-ing 0x20 into the haystack byte, which only
+ * the letter's own two cases turn into it); the few positions left are compared in full. The
+ * buffers (headers, bodies, stream data) are long and the needle is rarely there.
+ */
+static const uint8_t *search_bytes(const uint8_t *h, uint32_t hlen, const uint8_t *n,
+				   uint32_t nlen, bool nocase)
+{
+	if (!nlen || nlen > hlen)
+		return nlen ? NULL : h;
+	uint8_t first = nocase ? fold(n[0]) : n[0], last = nocase ? fold(n[nlen - 1]) : n[nlen - 1];
+	uint8_t fmask = nocase && is_letter(n[0]) ? 0x20 : 0;
+	uint8_t lmask = nocase && is_letter(n[nlen - 1]) ? 0x20 : 0;
+	uint32_t end = hlen - nlen + 1; /* start positions [0, end) */
+	uint32_t i = 0;
+#if defined(__SSE2__)
+	const __m128i vf = _mm_set1_epi8((char)first), vl = _mm_set1_epi8((char)last);
+	const __m128i mf = _mm_set1_epi8((char)fmask), ml = _mm_set1_epi8((char)lmask);
+	for (; i + 16 <= end; i += 16) {
+		__m128i f = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(h + i)), mf);
+		__m128i l = _mm_or_si128(
+			_mm_loadu_si128((const __m128i *)(const void *)(h + i + nlen - 1)), ml);
+		uint32_t m = (uint32_t)_mm_movemask_epi8(
+			_mm_and_si128(_mm_cmpeq_epi8(f, vf), _mm_cmpeq_epi8(l, vl)));
+		for (; m; m &= m - 1) {
+			uint32_t k = i + (uint32_t)__builtin_ctz(m);
+			if (nlen <= 2 || equal_at(h + k + 1, n + 1, nlen - 2, nocase))
+				return h + k;
+		}
 	}
+#endif
+	for (; i < end; i++)
+		if ((uint8_t)(h[i] | fmask) == first && (uint8_t)(h[i + nlen - 1] | lmask) == last &&
+		    (nlen <= 2 || equal_at(h + i + 1, n + 1, nlen - 2, nocase)))
+			return h + i;
 	return NULL;
 }
 
 static const uint8_t *search(const uint8_t *h, uint32_t hlen, const struct rule_content *c)
 {
-	if (c->len > hlen)
-		return NULL;
-	if (c->flags & RULE_CF_NOCASE)
-		return search_nocase(h, hlen, c->pat, c->len);
-	return memmem(h, hlen, c->pat, c->len);
+	return search_bytes(h, hlen, c->pat, c->len, c->flags & RULE_CF_NOCASE);
 }
 
 /* The result of this content cannot change on a retry of an earlier keyword. */
