@@ -725,6 +725,30 @@ static void test_anchor_table(void **state)
 		assert_false(anchor_fires(&te, 9, "xQRST", 5, 9)); /* port 53 only */
 		assert_false(anchor_fires(&te, 53, "xqrst", 5, 10));
 		te_free(&te);
+		/* a dsize bound makes a window: exact at 0 here; a longer pattern that may start at
+		 * a few offsets only is compared at each */
+		te_build_cfg(&te,
+			     "alert udp any any -> any any (dsize:6; content:\"|7a 00 00 00 00 00|\"; "
+			     "sid:12;)\n"
+			     "alert udp any any -> any any (content:\"|00 01 00 00 00 00 00 00|\"; "
+			     "offset:4; depth:10; sid:13;)",
+			     &c);
+		in_tables = 0;
+		for (uint32_t gi = 0; gi < te.e->n_groups; gi++) {
+			in_tables += te.e->groups[gi].anchor.n_pats + te.e->groups[gi].anchor.n_floats;
+			assert_int_equal(te.e->groups[gi].n_payload, 0); /* no Hyperscan scan */
+		}
+		assert_true(in_tables >= 2);
+		static const uint8_t z6[] = { 0x7a, 0, 0, 0, 0, 0, 0 };
+		assert_true(anchor_fires(&te, 9, z6, 6, 12));
+		assert_false(anchor_fires(&te, 9, z6, 7, 12)); /* dsize */
+		static const uint8_t dns[] = { 9, 9, 9, 9, 9, 9, 0, 1, 0, 0, 0, 0, 0, 0, 9 };
+		assert_true(anchor_fires(&te, 9, dns, sizeof(dns), 13));      /* at 6 */
+		assert_true(anchor_fires(&te, 9, dns + 2, sizeof(dns) - 2, 13)); /* at 4 */
+		assert_false(anchor_fires(&te, 9, dns + 3, sizeof(dns) - 3, 13)); /* at 3 */
+		static const uint8_t late[] = { 9, 9, 9, 9, 9, 9, 9, 0, 1, 0, 0, 0, 0, 0, 0 };
+		assert_false(anchor_fires(&te, 9, late, sizeof(late), 13)); /* at 7: past depth */
+		te_free(&te);
 		/* a table with a floating pattern only */
 		te_build_cfg(&te, "alert udp any any -> any any (content:\"MN\"; depth:6; sid:11;)", &c);
 		assert_true(anchor_fires(&te, 9, "..MN..", 6, 11));

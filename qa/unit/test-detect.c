@@ -232,6 +232,17 @@ static void test_fast_pattern_choice(void **state)
 	const struct det_rule *dr = only_rule(&te);
 	assert_int_equal(dr->fp_match, 1);
 	te_free(&te);
+	/* a run adds nothing: five zero bytes lose to "|00 00 04|" (ET's Vuze rules), and a run
+	 * of letters to two different ones */
+	te_build(&te, "alert udp any any -> any any (content:\"|00 00 04|\"; depth:3; "
+		      "content:\"|00 00 00 00 00|\"; distance:14; within:5; sid:1;)");
+	dr = only_rule(&te);
+	assert_int_equal(dr->fp_match, 0);
+	te_free(&te);
+	te_build(&te, "alert tcp any any -> any any (content:\"AAAAAAAA\"; content:\"xq\"; sid:1;)");
+	dr = only_rule(&te);
+	assert_int_equal(dr->fp_match, 1);
+	te_free(&te);
 	/* negated content is never the fast pattern */
 	te_build(&te, "alert tcp any any -> any any (content:!\"negatedlongpattern\"; "
 		      "content:\"ab\"; sid:1;)");

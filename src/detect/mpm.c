@@ -32,11 +32,15 @@ static uint32_t byte_weight(uint8_t c, bool nocase)
 	return 3;
 }
 
+/* A byte repeating the one before it adds nothing: runs ("|00 00 00 00 00|", "AAAA") are
+ * padding, common in traffic, and a zero run makes a Hyperscan scan of binary payloads
+ * (DNS, SMB) several times slower. */
 static uint32_t pattern_score(const uint8_t *p, uint32_t n, bool nocase)
 {
 	uint32_t s = 0;
 	for (uint32_t i = 0; i < n; i++)
-		s += byte_weight(p[i], nocase);
+		if (i == 0 || p[i] != p[i - 1])
+			s += byte_weight(p[i], nocase);
 	return s;
 }
 
@@ -498,54 +502,90 @@ enum { GP_PAYLOAD = 0, GP_PKTONLY, GP_STREAM };
 
 /*
  * Fast patterns near the start of the payload. A content anchored there (depth, offset+depth
- * or startswith, none of them variables, not relative) cannot be found past its window. Such
- * patterns are mostly short binary ones (ET's UDP rules: "|00 02|" at offset 0), which slow a
- * Hyperscan scan of the whole payload down the most, and a scan call of their own costs a few
- * hundred cycles per packet. So a packet looks them up in the group's anchor table instead
- * (anchor.c): a pattern at one fixed offset (ET Open: 98% of them) is entered there, a short
- * one (under four bytes) that may float in its window is compared at each offset it may
- * start at. A longer floating one goes to the whole-payload database: rare enough as a string
- * that a match past its window (rejected by the rule's inspection) costs little. The stream
- * scans chunks whole and takes them all into its databases (GP_STREAM).
+ * or startswith, none of them variables, not relative), or any content of a rule whose dsize
+ * bounds the payload, cannot be found past its window. Such patterns are mostly short binary
+ * ones (ET's UDP rules: "|00 02|" at offset 0, "|00 01 00 00 00 00 00 00|" in the first 14
+ * bytes of DNS), which slow a Hyperscan scan of the whole payload down the most (zero runs
+ * are everywhere in binary protocols), and a scan call of their own costs a few hundred
+ * cycles per packet. So a packet looks them up in the group's anchor table instead
+ * (anchor.c): a pattern at one fixed offset (ET Open: 98% of them) is entered there; one that
+ * may float in its window is compared at each offset it may start at, when it is short (under
+ * four bytes) or may start at a few offsets only. Another floating one goes to the
+ * whole-payload database: rare enough as a string that a match past its window (rejected by
+ * the rule's inspection) costs little. The stream scans chunks whole and takes them all into
+ * its databases (GP_STREAM).
  */
 #define DET_ANCHOR_WINDOW_MAX 64u
 #define DET_ANCHOR_FLOAT_MAX_LEN 3u
 
-/* The payload window [*start, end) the rule's fast pattern content must lie in; end 0 when
- * none (or past DET_ANCHOR_WINDOW_MAX). */
-static uint32_t fp_window(const struct det_rule *dr, uint32_t *start)
+/* ... or, longer, when it may start at this many offsets at most */
+#define DET_ANCHOR_FLOAT_MAX_SPAN 8u
+
+/* The largest payload the rule's dsize allows; UINT32_MAX when unbounded. A packet rule's
+ * payload is that short, so every content of it lies in that window. */
+static uint32_t rule_dsize_max(const struct det_rule *dr)
 {
-	const struct rule_content *c = &dr->r->groups[dr->fp_group].m[dr->fp_match].u.content;
-	*start = 0;
-	if (c->flags & (RULE_CF_DISTANCE | RULE_CF_WITHIN | RULE_CF_NEGATED))
-		return 0;
-	if (c->flags & RULE_CF_STARTSWITH)
-		return c->len;
-	if (!(c->flags & RULE_CF_DEPTH) || c->depth.var >= 0 || c->depth.value <= 0)
-		return 0;
-	if (c->flags & RULE_CF_OFFSET) {
-		if (c->offset.var >= 0 || c->offset.value < 0 ||
-		    c->offset.value >= (int32_t)DET_ANCHOR_WINDOW_MAX)
-			return 0;
-		*start = (uint32_t)c->offset.value;
+	uint64_t max = UINT32_MAX;
+	for (uint16_t i = 0; i < dr->n_pops; i++) {
+		const struct rule_match *m = dr->pops[i].m;
+		if (dr->pops[i].type != DET_POP_HEADER || !m || !m->kw ||
+		    strcmp(m->kw->name, "dsize") != 0)
+			continue;
+		const struct rule_num *n = &m->u.num;
+		uint64_t v = UINT32_MAX;
+		if (n->op == RULE_NUM_EQ || n->op == RULE_NUM_LE)
+			v = n->lo;
+		else if (n->op == RULE_NUM_LT)
+			v = n->lo ? n->lo - 1 : 0;
+		else if (n->op == RULE_NUM_RANGE)
+			v = n->hi ? n->hi - 1 : 0;
+		if (v < max)
+			max = v;
 	}
-	int64_t end = (int64_t)*start + c->depth.value;
-	return end <= DET_ANCHOR_WINDOW_MAX ? (uint32_t)end : 0;
+	return (uint32_t)max;
+}
+
+/* The payload window [*start, end) content c must lie in, in a payload of at most dsize_max
+ * bytes; end 0 when there is none within DET_ANCHOR_WINDOW_MAX. A window from a variable
+ * or relative position is the whole payload. */
+static uint32_t content_window(const struct rule_content *c, uint32_t dsize_max,
+			       uint32_t *start)
+{
+	*start = 0;
+	if (c->flags & RULE_CF_NEGATED)
+		return 0;
+	int64_t end = dsize_max;
+	if (c->flags & RULE_CF_STARTSWITH) {
+		end = c->len;
+	} else if (!(c->flags & (RULE_CF_DISTANCE | RULE_CF_WITHIN)) &&
+		   (!(c->flags & RULE_CF_OFFSET) ||
+		    (c->offset.var < 0 && c->offset.value >= 0))) {
+		int64_t off = (c->flags & RULE_CF_OFFSET) ? c->offset.value : 0;
+		if (off < (int64_t)DET_ANCHOR_WINDOW_MAX)
+			*start = (uint32_t)off;
+		/* depth counts from the offset */
+		if ((c->flags & RULE_CF_DEPTH) && c->depth.var < 0 && c->depth.value > 0 &&
+		    off + c->depth.value < end)
+			end = off + c->depth.value;
+	}
+	return end <= (int64_t)DET_ANCHOR_WINDOW_MAX ? (uint32_t)end : 0;
 }
 
 /* The payload offsets [*first, *last] at which the anchor table looks the rule's fast pattern
- * up; false when it goes to a database instead. */
+ * up: a pattern at a fixed offset, a short one floating in its window, or a longer one that
+ * may start at a few offsets only; false when it goes to a database instead. */
 static bool fp_anchor_offsets(const struct det_rule *dr, uint32_t *first, uint32_t *last)
 {
 	const struct rule_group *g = &dr->r->groups[dr->fp_group];
 	const struct rule_content *c = &g->m[dr->fp_match].u.content;
-	uint32_t start, end = fp_window(dr, &start);
 	/* a chop or a transform's dot prefix moves the pattern off the content's start */
-	if (!end || (c->flags & RULE_CF_FP_CHOP) || g->n_transforms || !c->len ||
-	    start + c->len > end)
+	if ((c->flags & RULE_CF_FP_CHOP) || g->n_transforms || !c->len)
+		return false;
+	uint32_t start, end = content_window(c, rule_dsize_max(dr), &start);
+	if (!end || start + c->len > end)
 		return false;
 	uint32_t span = end - start - c->len;
-	if (span && c->len > DET_ANCHOR_FLOAT_MAX_LEN)
+	if (span > DET_ANCHOR_FLOAT_MAX_SPAN && c->len > DET_ANCHOR_FLOAT_MAX_LEN)
 		return false;
 	*first = start;
 	*last = start + span;
