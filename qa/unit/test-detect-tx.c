@@ -826,6 +826,30 @@ static void test_stream_split_content(void **state)
 	txh_free(&h);
 }
 
+/* A stream rule's fast pattern that must lie near the start of the inspection buffer is
+ * looked up there (the groups' stream anchor tables), not scanned for: found at its place
+ * only. */
+static void test_stream_anchored_content(void **state)
+{
+	(void)state;
+	static const char rule[] = "alert tcp any any -> any any (msg:\"rdp\"; content:\"|03|\"; "
+				   "depth:1; content:\"|d0|\"; offset:5; depth:1; sid:1;)";
+	struct txh h;
+	txh_init(&h, rule, 6, 9999);
+	uint32_t in_tables = 0;
+	for (uint32_t gi = 0; gi < h.te.e->n_groups; gi++) {
+		in_tables += h.te.e->groups[gi].anchor_stream.n_pats;
+		assert_int_equal(h.te.e->groups[gi].n_stream, 0);
+	}
+	assert_true(in_tables >= 1);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0, "\x03xxxx\xd0yy", 1), 1);
+	txh_free(&h);
+	txh_init(&h, rule, 6, 9999);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0, "y\x03xxxx\xd0y", 1), 0);
+	assert_int_equal(stream_feed(&h, FLOW_DIR_TO_SERVER, 0, "\x03xxxx\xd1yy", 1), 0);
+	txh_free(&h);
+}
+
 static void test_stream_gap_resets_window(void **state)
 {
 	(void)state;
@@ -1081,6 +1105,7 @@ int main(void)
 		cmocka_unit_test(test_app_layer_protocol),
 		cmocka_unit_test(test_app_layer_protocol_modes),
 		cmocka_unit_test(test_stream_split_content),
+		cmocka_unit_test(test_stream_anchored_content),
 		cmocka_unit_test(test_stream_gap_resets_window),
 		cmocka_unit_test(test_stream_directions),
 		cmocka_unit_test(test_stream_model_skips_packet),

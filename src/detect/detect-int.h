@@ -256,6 +256,9 @@ struct det_group {
 	/* The payload patterns near the start, looked up instead of scanned (anchor.c): beside
 	 * the payload databases and beside the packet-only ones. */
 	struct det_anchor anchor, anchor_pkt;
+	/* TCP groups: the stream-inspected patterns near the start of the stream inspection
+	 * buffer, beside the stream databases */
+	struct det_anchor anchor_stream;
 	/* TCP groups: the patterns raw stream inspection looks for (stream-inspected payload
 	 * rules and the parts' app-gated / tcp-stream payload rules), any-port parts and port
 	 * parts: two scans of a stream chunk instead of one per payload database. */

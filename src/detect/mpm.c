@@ -512,8 +512,10 @@ enum { GP_PAYLOAD = 0, GP_PKTONLY, GP_STREAM };
  * may float in its window is compared at each offset it may start at, when it is short (under
  * four bytes) or may start at a few offsets only. Another floating one goes to the
  * whole-payload database: rare enough as a string that a match past its window (rejected by
- * the rule's inspection) costs little. The stream scans chunks whole and takes them all into
- * its databases (GP_STREAM).
+ * the rule's inspection) costs little. The stream's inspection buffer (the direction's last
+ * bytes, then the new ones: stream-inspect.c) is where a stream rule's offsets and depths
+ * count from, so its anchored patterns are looked up at the start of that buffer the same
+ * way (without dsize, which bounds packets only).
  */
 #define DET_ANCHOR_WINDOW_MAX 64u
 #define DET_ANCHOR_FLOAT_MAX_LEN 3u
@@ -574,14 +576,17 @@ static uint32_t content_window(const struct rule_content *c, uint32_t dsize_max,
 /* The payload offsets [*first, *last] at which the anchor table looks the rule's fast pattern
  * up: a pattern at a fixed offset, a short one floating in its window, or a longer one that
  * may start at a few offsets only; false when it goes to a database instead. */
-static bool fp_anchor_offsets(const struct det_rule *dr, uint32_t *first, uint32_t *last)
+static bool fp_anchor_offsets(const struct det_rule *dr, int what, uint32_t *first,
+			      uint32_t *last)
 {
 	const struct rule_group *g = &dr->r->groups[dr->fp_group];
 	const struct rule_content *c = &g->m[dr->fp_match].u.content;
 	/* a chop or a transform's dot prefix moves the pattern off the content's start */
 	if ((c->flags & RULE_CF_FP_CHOP) || g->n_transforms || !c->len)
 		return false;
-	uint32_t start, end = content_window(c, rule_dsize_max(dr), &start);
+	/* dsize bounds a packet's payload, not the stream's */
+	uint32_t dsize_max = what == GP_STREAM ? UINT32_MAX : rule_dsize_max(dr);
+	uint32_t start, end = content_window(c, dsize_max, &start);
 	if (!end || start + c->len > end)
 		return false;
 	uint32_t span = end - start - c->len;
@@ -632,8 +637,7 @@ static int group_build_payload(struct detect_engine *e, struct det_group *g, uin
 		for (uint32_t j = 0; j < p->n_rules; j++) {
 			const struct det_rule *dr = &e->rules[p->all[j]];
 			uint32_t first, last;
-			if (!group_payload_wants(dr, what) ||
-			    (what != GP_STREAM && fp_anchor_offsets(dr, &first, &last)))
+			if (!group_payload_wants(dr, what) || fp_anchor_offsets(dr, what, &first, &last))
 				continue;
 			det_fast_pattern_bytes(dr, &ent[k].pat, &ent[k].len, &ent[k].nocase);
 			ent[k].rule = p->all[j];
@@ -655,8 +659,8 @@ static int group_build_payload(struct detect_engine *e, struct det_group *g, uin
 	return rc;
 }
 
-/* The group's payload patterns near the start of kind `what` (GP_PAYLOAD or GP_PKTONLY), all
- * parts together: one table a packet probes instead of window scans (see above). */
+/* The group's payload patterns near the start of kind `what`, all parts together: one table a
+ * packet (or, GP_STREAM, a stream inspection buffer) probes instead of scans (see above). */
 static int group_build_anchor(struct detect_engine *e, struct det_group *g, int what,
 			      struct det_anchor *a)
 {
@@ -672,7 +676,8 @@ static int group_build_anchor(struct detect_engine *e, struct det_group *g, int 
 		for (uint32_t j = 0; j < p->n_rules; j++) {
 			const struct det_rule *dr = &e->rules[p->all[j]];
 			uint32_t first, last;
-			if (!group_payload_wants(dr, what) || !fp_anchor_offsets(dr, &first, &last))
+			if (!group_payload_wants(dr, what) ||
+			    !fp_anchor_offsets(dr, what, &first, &last))
 				continue;
 			det_fast_pattern_bytes(dr, &ent[k].pat, &ent[k].len, &ent[k].nocase);
 			ent[k].off = (uint16_t)first;
@@ -744,7 +749,8 @@ int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
 			continue;
 		/* one database for all the group's packet-only patterns: they are few, so
 		 * compiling them per group costs little and saves a scan per packet */
-		if (group_build_anchor(e, g, GP_PKTONLY, &g->anchor_pkt) < 0) {
+		if (group_build_anchor(e, g, GP_PKTONLY, &g->anchor_pkt) < 0 ||
+		    group_build_anchor(e, g, GP_STREAM, &g->anchor_stream) < 0) {
 			snprintf(err, errlen, "out of memory building the prefilter");
 			return -1;
 		}
@@ -779,6 +785,7 @@ void det_mpm_free(struct detect_engine *e)
 		g->n_payload = 0;
 		det_anchor_free(&g->anchor);
 		det_anchor_free(&g->anchor_pkt);
+		det_anchor_free(&g->anchor_stream);
 		for (uint32_t k = 0; k < g->n_payload_pkt; k++) {
 			free(g->payload_pkt[k].pat_off);
 			free(g->payload_pkt[k].pat_rules);
