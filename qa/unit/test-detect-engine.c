@@ -97,6 +97,20 @@ static void test_header_protocol(void **state)
 	p.icmp_type = 0;
 	assert_false(te_fires(&te, &p, 3));
 	te_free(&te);
+	/* an ip rule with ip_proto:N sits in N's transport class only: a TCP packet does not
+	 * check it at all; ip_proto:!N keeps it everywhere */
+	te_build(&te, "alert ip any any -> any any (ip_proto:41; sid:4;)\n"
+		      "alert ip any any -> any any (ip_proto:!41; sid:5;)\n");
+	pkt_make(&p, 41, "1.1.1.1", 0, "2.2.2.2", 0, "", 0);
+	assert_true(te_fires(&te, &p, 4));
+	assert_false(te_fires(&te, &p, 5));
+	struct detect_thread_stats ts0, ts1;
+	detect_thread_get_stats(te.t, &ts0);
+	pkt_make(&p, 6, "1.1.1.1", 1, "2.2.2.2", 2, "", 0);
+	assert_true(te_fires(&te, &p, 5));
+	detect_thread_get_stats(te.t, &ts1);
+	assert_int_equal(ts1.rules_checked - ts0.rules_checked, 1); /* sid 5 only */
+	te_free(&te);
 }
 
 /* ---- grouping ---------------------------------------------------------------------------- */

@@ -23,6 +23,40 @@ static uint32_t port_set_size(const struct rules_port_set *s)
 	return n;
 }
 
+/* The transport class of IP protocol number n. */
+static uint32_t proto_tc(uint64_t n)
+{
+	switch (n) {
+	case 6:
+		return DET_TC_TCP;
+	case 17:
+		return DET_TC_UDP;
+	case 1:
+	case 58:
+		return DET_TC_ICMP;
+	default:
+		return DET_TC_OTHER;
+	}
+}
+
+/* An `ip` rule's `ip_proto:N` (equality) names the one transport class it can match: such
+ * rules (ET's "Protocol 41" tunnel rules) are then not checked on every TCP and UDP packet. */
+static bool rule_ip_proto_tc(const struct rule *r, uint32_t *tc)
+{
+	for (uint16_t gi = 0; gi < r->n_groups; gi++) {
+		const struct rule_group *g = &r->groups[gi];
+		for (uint32_t mi = 0; mi < g->n; mi++) {
+			const struct rule_match *m = &g->m[mi];
+			if (m->kw && strcmp(m->kw->name, "ip_proto") == 0 &&
+			    m->u.num.op == RULE_NUM_EQ) {
+				*tc = proto_tc(m->u.num.lo);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* Transport classes a rule can match. */
 static uint32_t rule_tc_mask(const struct rule *r)
 {
@@ -41,8 +75,9 @@ static uint32_t rule_tc_mask(const struct rule *r)
 	default:
 		break;
 	}
+	uint32_t tc;
 	if (r->transport == RULE_TR_ANY)
-		return (1u << DET_TC_MAX) - 1;
+		return rule_ip_proto_tc(r, &tc) ? 1u << tc : (1u << DET_TC_MAX) - 1;
 	uint32_t m = 0;
 	if (r->transport & RULE_TR_TCP)
 		m |= 1u << DET_TC_TCP;
