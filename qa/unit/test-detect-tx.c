@@ -212,6 +212,44 @@ static void test_http_file_data(void **state)
 	txh_free(&h);
 }
 
+/* Sticky-buffer fast patterns near the buffer's start are looked up in the part's anchor
+ * table (no Hyperscan database where that is all there is): found at their place only. */
+static void test_http_anchored_buffers(void **state)
+{
+	(void)state;
+	struct txh h;
+	txh_init(&h, "alert http any any -> any any (msg:\"uri\"; http.uri; content:\"/admin\"; "
+		     "startswith; sid:1;)\n"
+		     "alert http any any -> any any (msg:\"mid\"; http.uri; content:\"index\"; "
+		     "depth:6; sid:2;)\n"
+		     "alert http any any -> any any (msg:\"body\"; flow:to_client; file.data; "
+		     "content:\"not\"; depth:3; sid:3;)\n"
+		     "alert http any any -> any any (msg:\"body2\"; flow:to_client; file.data; "
+		     "content:\"here\"; offset:4; depth:4; sid:4;)\n"
+		     "alert http any any -> any any (msg:\"late\"; flow:to_client; file.data; "
+		     "content:\"here\"; depth:4; sid:5;)",
+		     6, 80);
+	uint32_t in_tables = 0, with_db = 0;
+	for (uint32_t i = 0; i < DET_NPARTS; i++) {
+		const struct det_part *p = &h.te.e->parts[i];
+		for (uint16_t k = 0; p->used && k < p->n_mpm; k++) {
+			const struct det_anchor *a = p->mpm[k].anchor;
+			in_tables += a ? a->n_pats + a->n_floats : 0;
+			with_db += p->mpm[k].db != UINT32_MAX;
+		}
+	}
+	assert_int_equal(in_tables, 5);
+	assert_int_equal(with_db, 0);
+	txh_sends(&h, FLOW_DIR_TO_SERVER, REQ_GET);
+	assert_int_equal(h.hits[1], 1);
+	assert_int_equal(h.hits[2], 0); /* "index" is at 7, past depth 6 */
+	txh_sends(&h, FLOW_DIR_TO_CLIENT, RESP_404);
+	assert_int_equal(h.hits[3], 1);
+	assert_int_equal(h.hits[4], 1);
+	assert_int_equal(h.hits[5], 0);
+	txh_free(&h);
+}
+
 static void test_http_stat_code_with_uri(void **state)
 {
 	(void)state;
@@ -1079,6 +1117,7 @@ int main(void)
 		cmocka_unit_test(test_http_uricontent),
 		cmocka_unit_test(test_http_client_body),
 		cmocka_unit_test(test_http_file_data),
+		cmocka_unit_test(test_http_anchored_buffers),
 		cmocka_unit_test(test_http_stat_code_with_uri),
 		cmocka_unit_test(test_tx_prefilter_memory),
 		cmocka_unit_test(test_tx_mixed_rule_stream_chunk),

@@ -172,6 +172,9 @@ struct det_mpm {
 	uint32_t max_len;        /* longest pattern (bytes a match can reach back) */
 	uint32_t *pat_off;       /* n_pats + 1 offsets into pat_rules */
 	uint32_t *pat_rules;     /* engine rule indices */
+	/* a sticky buffer's patterns near its start (anchor.c), NULL when none; db is UINT32_MAX
+	 * when these are all there is */
+	struct det_anchor *anchor;
 };
 
 struct det_part {
@@ -211,6 +214,7 @@ struct det_anchor_slot {
 	uint32_t key;
 	uint32_t start, end;      /* patterns [start, end) of the key; end 0 = empty slot */
 };
+#define DET_ANCHOR_WINDOW_MAX 64u /* anchored patterns end within this many bytes */
 #define DET_ANCHOR_BLOOM_BITS 4096
 struct det_anchor_pos {
 	uint16_t off;

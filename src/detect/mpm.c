@@ -424,14 +424,23 @@ static uint16_t mpm_buffer_of(const struct det_rule *dr)
 	return dr->fp_buffer;
 }
 
+/* The kinds of group payload prefilters (see group_build_payload). */
+enum { GP_PAYLOAD = 0, GP_PKTONLY, GP_STREAM };
+
+static bool fp_anchor_offsets(const struct det_rule *dr, int what, uint32_t *first,
+			      uint32_t *last);
+static int anchor_add(struct det_anchor_entry *ent, uint32_t *k, const struct det_rule *dr,
+		      uint32_t rule, uint32_t first, uint32_t last);
+
 static int part_build(struct detect_engine *e, struct det_part *p, uint64_t seed, char *err,
 		      size_t errlen)
 {
 	p->nompm = calloc(p->n_rules, sizeof(uint32_t));
 	struct pat_entry *ent = calloc(p->n_rules, sizeof(*ent));
+	struct det_anchor_entry *aent = calloc(p->n_rules ? p->n_rules : 1, sizeof(*aent));
 	uint16_t *bufs = calloc(p->n_rules, sizeof(*bufs));
 	int rc = -1;
-	if (!p->nompm || !ent || !bufs) {
+	if (!p->nompm || !ent || !aent || !bufs) {
 		snprintf(err, errlen, "out of memory building the prefilter");
 		goto out;
 	}
@@ -462,23 +471,40 @@ static int part_build(struct detect_engine *e, struct det_part *p, uint64_t seed
 		/* packet payload: one database per signature group instead (group_build_payload) */
 		if (bufs[k] == RULES_BUF_PAYLOAD)
 			continue;
-		uint32_t n = 0;
+		/* a sticky buffer's patterns near its start go to the mpm's anchor table (its
+		 * inspection counts offsets from the buffer's start, as the lookup does) */
+		bool sticky = bufs[k] != DET_BUF_PENDING_PAYLOAD;
+		uint32_t n = 0, na = 0;
 		for (uint32_t i = 0; i < p->n_rules; i++) {
 			const struct det_rule *dr = &e->rules[p->all[i]];
+			uint32_t first, last;
 			if (!(dr->flags & DR_F_HAS_MPM) || mpm_buffer_of(dr) != bufs[k])
 				continue;
+			if (sticky && fp_anchor_offsets(dr, GP_STREAM, &first, &last)) {
+				anchor_add(aent, &na, dr, p->all[i], first, last);
+				continue;
+			}
 			det_fast_pattern_bytes(dr, &ent[n].pat, &ent[n].len, &ent[n].nocase);
 			ent[n].rule = p->all[i];
 			n++;
 		}
 		struct det_mpm *mpm = &p->mpm[p->n_mpm++];
 		mpm->buffer = bufs[k];
-		if (mpm_build_one(e, mpm, ent, n, seed, err, errlen) < 0)
+		mpm->db = UINT32_MAX;
+		if (na) {
+			mpm->anchor = calloc(1, sizeof(*mpm->anchor));
+			if (!mpm->anchor || det_anchor_build(mpm->anchor, aent, na) < 0) {
+				snprintf(err, errlen, "out of memory building the prefilter");
+				goto out;
+			}
+		}
+		if (n && mpm_build_one(e, mpm, ent, n, seed, err, errlen) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
 	free(ent);
+	free(aent);
 	free(bufs);
 	return rc;
 }
@@ -498,7 +524,6 @@ static int cmp_u32(const void *a, const void *b)
  * compiled into every group's: one pass, for more compile time and memory. The default
  * (auto) is per group for the packet payload, shared for the stream; see config.c.
  * pktonly: one database of all the parts' rules the stream does not inspect (anyport unused). */
-enum { GP_PAYLOAD = 0, GP_PKTONLY, GP_STREAM };
 
 /*
  * Fast patterns near the start of the payload. A content anchored there (depth, offset+depth
@@ -517,7 +542,6 @@ enum { GP_PAYLOAD = 0, GP_PKTONLY, GP_STREAM };
  * count from, so its anchored patterns are looked up at the start of that buffer the same
  * way (without dsize, which bounds packets only).
  */
-#define DET_ANCHOR_WINDOW_MAX 64u
 #define DET_ANCHOR_FLOAT_MAX_LEN 3u
 
 /* ... or, longer, when it may start at this many offsets at most */
@@ -659,6 +683,18 @@ static int group_build_payload(struct detect_engine *e, struct det_group *g, uin
 	return rc;
 }
 
+/* Enter the rule's fast pattern at [first, last] into ent[*k]. */
+static int anchor_add(struct det_anchor_entry *ent, uint32_t *k, const struct det_rule *dr,
+		      uint32_t rule, uint32_t first, uint32_t last)
+{
+	struct det_anchor_entry *a = &ent[(*k)++];
+	det_fast_pattern_bytes(dr, &a->pat, &a->len, &a->nocase);
+	a->off = (uint16_t)first;
+	a->last = (uint16_t)last;
+	a->rule = rule;
+	return 0;
+}
+
 /* The group's payload patterns near the start of kind `what`, all parts together: one table a
  * packet (or, GP_STREAM, a stream inspection buffer) probes instead of scans (see above). */
 static int group_build_anchor(struct detect_engine *e, struct det_group *g, int what,
@@ -679,11 +715,7 @@ static int group_build_anchor(struct detect_engine *e, struct det_group *g, int 
 			if (!group_payload_wants(dr, what) ||
 			    !fp_anchor_offsets(dr, what, &first, &last))
 				continue;
-			det_fast_pattern_bytes(dr, &ent[k].pat, &ent[k].len, &ent[k].nocase);
-			ent[k].off = (uint16_t)first;
-			ent[k].last = (uint16_t)last;
-			ent[k].rule = p->all[j];
-			k++;
+			anchor_add(ent, &k, dr, p->all[j], first, last);
 		}
 	}
 	int rc = det_anchor_build(a, ent, k);
@@ -803,6 +835,8 @@ void det_mpm_free(struct detect_engine *e)
 			for (uint16_t k = 0; k < p->n_mpm; k++) {
 				free(p->mpm[k].pat_off);
 				free(p->mpm[k].pat_rules);
+				det_anchor_free(p->mpm[k].anchor);
+				free(p->mpm[k].anchor);
 			}
 			free(p->mpm);
 			free(p->nompm);

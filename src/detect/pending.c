@@ -384,7 +384,7 @@ void det_x_cand_add(struct detect_thread *t, uint32_t rule)
 void det_x_scan(struct detect_thread *t, const struct det_mpm *mpm, const uint8_t *data,
 		uint32_t len)
 {
-	if (!len || !t->scratch || !t->e->dbs[mpm->db].db)
+	if (!len || !t->scratch || mpm->db == UINT32_MAX || !t->e->dbs[mpm->db].db)
 		return;
 	struct det_scan_ctx s = { t, mpm };
 	t->stats.mpm_scans++;

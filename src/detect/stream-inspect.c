@@ -266,7 +266,8 @@ static void stream_scan_db(struct stream_scan *s, const struct det_mpm *mpm, con
 {
 	struct detect_thread *t = s->t;
 	struct det_stream_dir *sd = s->sd;
-	if (!len || !t->scratch || !t->e->dbs[mpm->db].db || s->n_scanned == DET_STREAM_DBS)
+	if (!len || !t->scratch || mpm->db == UINT32_MAX || !t->e->dbs[mpm->db].db ||
+	    s->n_scanned == DET_STREAM_DBS)
 		return;
 	for (uint8_t i = 0; i < s->n_scanned; i++)
 		if (s->scanned[i] == mpm)

@@ -322,11 +322,17 @@ static void tx_scan_buffer(struct detect_thread *t, struct det_tx_state *st,
 		}
 	}
 	uint32_t from = 0;
-	if (s && s->len && len > s->len && buffer_appends(ab)) {
+	bool grown = s && s->len && len > s->len && buffer_appends(ab);
+	if (grown) {
 		uint32_t back = mpm->max_len ? mpm->max_len - 1 : 0;
 		from = s->len > back ? s->len - back : 0;
 	}
-	det_x_scan(t, mpm, data + from, len - from);
+	/* the patterns near the buffer's start: looked up again only while that start can
+	 * still have grown */
+	if (mpm->anchor && (!grown || s->len < DET_ANCHOR_WINDOW_MAX))
+		det_anchor_scan(t, mpm->anchor, data, len);
+	if (mpm->db != UINT32_MAX)
+		det_x_scan(t, mpm, data + from, len - from);
 	if (s) {
 		s->data = data;
 		s->len = len;
