@@ -682,7 +682,11 @@ static const char anchor_rules[] =
 	"alert udp any any -> any any (msg:\"key2\"; content:\"KEYS2\"; depth:5; sid:8;)\n"
 	"alert udp any any -> any 53 (msg:\"one\"; content:\"Q\"; offset:1; depth:1; sid:9;)\n"
 	"alert udp any any -> any any (msg:\"four\"; content:\"QRST\"; offset:1; depth:4; "
-	"sid:10;)\n";
+	"sid:10;)\n"
+	/* a buffer's first content is relative to the buffer's start */
+	"alert udp any any -> any any (msg:\"pk\"; content:\"PK\"; within:2; sid:14;)\n"
+	"alert udp any any -> any any (msg:\"qz\"; content:\"QZ\"; distance:3; within:4; "
+	"sid:15;)\n";
 
 static bool anchor_fires(struct tengine *te, uint16_t dport, const void *payload, size_t len,
 			 uint32_t sid)
@@ -704,7 +708,7 @@ static void test_anchor_table(void **state)
 		uint32_t in_tables = 0;
 		for (uint32_t gi = 0; gi < te.e->n_groups; gi++)
 			in_tables += te.e->groups[gi].anchor.n_pats;
-		assert_true(in_tables >= 8); /* every rule but sid 6 (a group may hold the same) */
+		assert_true(in_tables >= 10); /* every rule but sid 6 (a group may hold the same) */
 
 		static const uint8_t p01[] = { 0, 1, 'z' }, p10[] = { 1, 0, 1 };
 		assert_true(anchor_fires(&te, 9, p01, sizeof(p01), 1));
@@ -738,6 +742,12 @@ static void test_anchor_table(void **state)
 		assert_false(anchor_fires(&te, 53, "xQ", 2, 10));
 		assert_false(anchor_fires(&te, 9, "xQRST", 5, 9)); /* port 53 only */
 		assert_false(anchor_fires(&te, 53, "xqrst", 5, 10));
+		assert_true(anchor_fires(&te, 9, "PKzz", 4, 14));
+		assert_false(anchor_fires(&te, 9, "zPKz", 4, 14));
+		assert_true(anchor_fires(&te, 9, "...QZ...", 8, 15));
+		assert_true(anchor_fires(&te, 9, ".....QZ.", 8, 15));
+		assert_false(anchor_fires(&te, 9, "..QZ....", 8, 15));
+		assert_false(anchor_fires(&te, 9, "......QZ", 8, 15));
 		te_free(&te);
 		/* a dsize bound makes a window: exact at 0 here; a longer pattern that may start at
 		 * a few offsets only is compared at each */
@@ -753,6 +763,7 @@ static void test_anchor_table(void **state)
 			assert_int_equal(te.e->groups[gi].n_payload, 0); /* no Hyperscan scan */
 		}
 		assert_true(in_tables >= 2);
+
 		static const uint8_t z6[] = { 0x7a, 0, 0, 0, 0, 0, 0 };
 		assert_true(anchor_fires(&te, 9, z6, 6, 12));
 		assert_false(anchor_fires(&te, 9, z6, 7, 12)); /* dsize */
@@ -762,6 +773,15 @@ static void test_anchor_table(void **state)
 		assert_false(anchor_fires(&te, 9, dns + 3, sizeof(dns) - 3, 13)); /* at 3 */
 		static const uint8_t late[] = { 9, 9, 9, 9, 9, 9, 9, 0, 1, 0, 0, 0, 0, 0, 0 };
 		assert_false(anchor_fires(&te, 9, late, sizeof(late), 13)); /* at 7: past depth */
+		te_free(&te);
+		/* so do a buffer's first relative contents */
+		te_build_cfg(&te,
+			     "alert udp any any -> any any (content:\"PK\"; within:2; sid:14;)\n"
+			     "alert udp any any -> any any (content:\"QZ\"; distance:3; within:4; "
+			     "sid:15;)",
+			     &c);
+		for (uint32_t gi = 0; gi < te.e->n_groups; gi++)
+			assert_int_equal(te.e->groups[gi].n_payload, 0);
 		te_free(&te);
 		/* a table with a floating pattern only */
 		te_build_cfg(&te, "alert udp any any -> any any (content:\"MN\"; depth:6; sid:11;)", &c);

@@ -573,9 +573,10 @@ static uint32_t rule_dsize_max(const struct det_rule *dr)
 
 /* The payload window [*start, end) content c must lie in, in a payload of at most dsize_max
  * bytes; end 0 when there is none within DET_ANCHOR_WINDOW_MAX. A window from a variable
- * or relative position is the whole payload. */
-static uint32_t content_window(const struct rule_content *c, uint32_t dsize_max,
-			       uint32_t *start)
+ * position is the whole payload; so is one relative to an earlier match, but the first
+ * content of a buffer is relative to the buffer's start (`content:"PK"; within:2;`). */
+static uint32_t content_window(const struct rule_content *c, bool first_in_buffer,
+			       uint32_t dsize_max, uint32_t *start)
 {
 	*start = 0;
 	if (c->flags & RULE_CF_NEGATED)
@@ -583,9 +584,18 @@ static uint32_t content_window(const struct rule_content *c, uint32_t dsize_max,
 	int64_t end = dsize_max;
 	if (c->flags & RULE_CF_STARTSWITH) {
 		end = c->len;
-	} else if (!(c->flags & (RULE_CF_DISTANCE | RULE_CF_WITHIN)) &&
-		   (!(c->flags & RULE_CF_OFFSET) ||
-		    (c->offset.var < 0 && c->offset.value >= 0))) {
+	} else if (c->flags & (RULE_CF_DISTANCE | RULE_CF_WITHIN)) {
+		if (first_in_buffer && !(c->flags & (RULE_CF_OFFSET | RULE_CF_DEPTH)) &&
+		    c->distance.var < 0 && c->within.var < 0) {
+			int64_t dist = (c->flags & RULE_CF_DISTANCE) ? c->distance.value : 0;
+			if (dist > 0 && dist < (int64_t)DET_ANCHOR_WINDOW_MAX)
+				*start = (uint32_t)dist;
+			/* within counts from where distance puts the start */
+			if ((c->flags & RULE_CF_WITHIN) && c->within.value > 0 &&
+			    dist + c->within.value < end)
+				end = dist + c->within.value;
+		}
+	} else if (!(c->flags & RULE_CF_OFFSET) || (c->offset.var < 0 && c->offset.value >= 0)) {
 		int64_t off = (c->flags & RULE_CF_OFFSET) ? c->offset.value : 0;
 		if (off < (int64_t)DET_ANCHOR_WINDOW_MAX)
 			*start = (uint32_t)off;
@@ -594,7 +604,7 @@ static uint32_t content_window(const struct rule_content *c, uint32_t dsize_max,
 		    off + c->depth.value < end)
 			end = off + c->depth.value;
 	}
-	return end <= (int64_t)DET_ANCHOR_WINDOW_MAX ? (uint32_t)end : 0;
+	return end <= (int64_t)DET_ANCHOR_WINDOW_MAX && end > 0 ? (uint32_t)end : 0;
 }
 
 /* The payload offsets [*first, *last] at which the anchor table looks the rule's fast pattern
@@ -610,7 +620,7 @@ static bool fp_anchor_offsets(const struct det_rule *dr, int what, uint32_t *fir
 		return false;
 	/* dsize bounds a packet's payload, not the stream's */
 	uint32_t dsize_max = what == GP_STREAM ? UINT32_MAX : rule_dsize_max(dr);
-	uint32_t start, end = content_window(c, dsize_max, &start);
+	uint32_t start, end = content_window(c, dr->fp_match == 0, dsize_max, &start);
 	if (!end || start + c->len > end)
 		return false;
 	uint32_t span = end - start - c->len;
