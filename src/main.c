@@ -430,8 +430,9 @@ int main(int argc, char **argv)
 		struct detect_engine_stats es;
 		detect_engine_get_stats(engine, &es);
 		log_info("detect: %u rules in %u groups, %u Hyperscan databases (%u patterns), "
-			 "built in %.2f s (%u cached)", es.rules_active, es.groups, es.mpm_databases,
-			 es.mpm_patterns, (double)es.build_usec / 1e6, es.cache_hits);
+			 "%u patterns in anchor tables, built in %.2f s (%u cached)",
+			 es.rules_active, es.groups, es.mpm_databases, es.mpm_patterns,
+			 es.anchor_patterns, (double)es.build_usec / 1e6, es.cache_hits);
 	}
 	o.engine = engine;
 	o.stream.raw_inspection = engine != NULL; /* nothing to hold stream data for without rules */

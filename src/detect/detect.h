@@ -70,6 +70,7 @@ struct detect_engine_stats {
 	uint32_t groups;            /* signature groups */
 	uint32_t mpm_databases;     /* Hyperscan databases (after de-duplication) */
 	uint32_t mpm_patterns;      /* fast patterns over all databases */
+	uint32_t anchor_patterns;   /* fast patterns near a buffer's start, in anchor tables */
 	uint32_t rules_no_mpm;      /* rules checked without a prefilter pattern */
 	uint32_t cache_hits, cache_misses;
 	uint64_t mpm_bytes;         /* size of the Hyperscan databases */

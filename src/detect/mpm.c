@@ -804,6 +804,17 @@ int det_mpm_build(struct detect_engine *e, char *err, size_t errlen)
 	}
 	if (dbs_compile(e, err, errlen) < 0)
 		return -1;
+	for (uint32_t gi = 0; gi < e->n_groups; gi++) {
+		const struct det_anchor *t[] = { &e->groups[gi].anchor, &e->groups[gi].anchor_pkt,
+						 &e->groups[gi].anchor_stream };
+		for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++)
+			e->stats.anchor_patterns += t[k]->n_pats + t[k]->n_floats;
+	}
+	for (uint32_t i = 0; i < DET_NPARTS; i++)
+		for (uint16_t k = 0; e->parts[i].used && k < e->parts[i].n_mpm; k++)
+			if (e->parts[i].mpm[k].anchor)
+				e->stats.anchor_patterns += e->parts[i].mpm[k].anchor->n_pats +
+							    e->parts[i].mpm[k].anchor->n_floats;
 	e->stats.mpm_databases = e->n_dbs;
 	for (uint32_t i = 0; i < e->n_dbs; i++) {
 		if (hs_alloc_scratch(e->dbs[i].db, &e->scratch) != HS_SUCCESS) {
