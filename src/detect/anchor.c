@@ -1,15 +1,17 @@
 /*
- * anchor.c — the prefilter for packet payload patterns near the payload's start.
+ * anchor.c — the prefilter for fast patterns near the start of their buffer: a packet's
+ * payload, the stream inspection buffer, a sticky buffer (file.data, http.uri, ...).
  *
  * Most window-limited fast patterns of a rule set (ET Open: 98%) say exactly where they are:
  * `content:"|00 01|"; depth:2;`, `offset:4; depth:4;`, `startswith`. Handing those to
- * Hyperscan costs a scan call of its own per packet (a few hundred cycles for a few dozen
- * bytes). Here they are looked up instead: per distinct offset, one hash probe of the
- * payload's bytes there (a key of up to four bytes, ASCII case folded), then a comparison with
- * the patterns sharing that key. A group's patterns sit at a handful of offsets, so a packet
- * costs a handful of probes. mpm.c decides which patterns come here; a short one that may
- * float in a small window (ET: two bytes anywhere in the first ten) is compared at each offset
- * it may start at, which beats a probe per offset.
+ * Hyperscan costs a scan call of its own per buffer (a few hundred cycles for a few dozen
+ * bytes), or, in the buffer's whole-buffer database, a hit wherever the bytes occur. Here they
+ * are looked up instead: per distinct offset, one hash probe of the buffer's bytes there (a
+ * key of up to four bytes, ASCII case folded; a bit filter first), then a comparison with the
+ * patterns sharing that key. A table's patterns sit at a handful of offsets, so a buffer costs
+ * a handful of probes. mpm.c decides which patterns come here; one that may float in a small
+ * window (ET: two bytes anywhere in the first ten) is compared at each offset it may start
+ * at, which beats a probe per offset.
  */
 #include <stdlib.h>
 #include <string.h>

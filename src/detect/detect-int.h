@@ -188,17 +188,17 @@ struct det_part {
 	uint32_t *all;           /* every rule of the part (build time) */
 };
 
-/* Payload patterns near the start (anchor.c): per fixed offset, a table from the case-folded
- * first bytes (klen, up to four) to the patterns that begin with them; short patterns that
- * may float in a small window are a list of their own. */
+/* Fast patterns near the start of their buffer (anchor.c): per fixed offset, a table from the
+ * case-folded first bytes (klen, up to four) to the patterns that begin with them; patterns
+ * that may float in a small window are a list of their own. */
 struct det_anchor_entry {         /* build input: one rule's fast pattern */
 	const uint8_t *pat;
 	uint32_t len;
-	uint16_t off, last;       /* the payload offsets the pattern may start at */
+	uint16_t off, last;       /* the buffer offsets the pattern may start at */
 	bool nocase;
 	uint32_t rule;            /* engine rule index */
 };
-struct det_anchor_float {         /* a short pattern that may start anywhere in [first, last] */
+struct det_anchor_float {         /* a pattern that may start anywhere in [first, last] */
 	uint32_t bytes, len;
 	uint16_t first, last;
 	bool nocase;

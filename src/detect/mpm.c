@@ -429,8 +429,8 @@ enum { GP_PAYLOAD = 0, GP_PKTONLY, GP_STREAM };
 
 static bool fp_anchor_offsets(const struct det_rule *dr, int what, uint32_t *first,
 			      uint32_t *last);
-static int anchor_add(struct det_anchor_entry *ent, uint32_t *k, const struct det_rule *dr,
-		      uint32_t rule, uint32_t first, uint32_t last);
+static void anchor_add(struct det_anchor_entry *ent, uint32_t *k, const struct det_rule *dr,
+		       uint32_t rule, uint32_t first, uint32_t last);
 
 static int part_build(struct detect_engine *e, struct det_part *p, uint64_t seed, char *err,
 		      size_t errlen)
@@ -515,16 +515,6 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The packet payload (and stream) prefilters of a group: the payload fast patterns of its
- * parts' rules that can match packets (the stream) now. Shared (cfg.mpm_full /
- * mpm_full_stream false, sgh-mpm-context single), in two databases: the any-port parts (both
- * directions and the group's direction: the same database for every port group of a
- * transport and direction, as the key is the pattern set) and the port parts; a scan costs
- * two passes over the data. Per group (true), one database with the any-port patterns
- * compiled into every group's: one pass, for more compile time and memory. The default
- * (auto) is per group for the packet payload, shared for the stream; see config.c.
- * pktonly: one database of all the parts' rules the stream does not inspect (anyport unused). */
-
 /*
  * Fast patterns near the start of the payload. A content anchored there (depth, offset+depth
  * or startswith, none of them variables, not relative), or any content of a rule whose dsize
@@ -540,7 +530,8 @@ static int cmp_u32(const void *a, const void *b)
  * the rule's inspection) costs little. The stream's inspection buffer (the direction's last
  * bytes, then the new ones: stream-inspect.c) is where a stream rule's offsets and depths
  * count from, so its anchored patterns are looked up at the start of that buffer the same
- * way (without dsize, which bounds packets only).
+ * way (without dsize, which bounds packets only); so are a sticky buffer's (file.data "MZ" at
+ * depth 2), in its part's table (part_build).
  */
 #define DET_ANCHOR_FLOAT_MAX_LEN 3u
 
@@ -649,6 +640,15 @@ static bool group_payload_wants(const struct det_rule *dr, int what)
 	}
 }
 
+/* The packet payload (and stream) prefilters of a group: the payload fast patterns of its
+ * parts' rules that can match packets (the stream) now. Shared (cfg.mpm_full /
+ * mpm_full_stream false, sgh-mpm-context single), in two databases: the any-port parts (both
+ * directions and the group's direction: the same database for every port group of a
+ * transport and direction, as the key is the pattern set) and the port parts; a scan costs
+ * two passes over the data. Per group (true), one database with the any-port patterns
+ * compiled into every group's: one pass, for more compile time and memory. The default
+ * (auto) is per group for the packet payload, shared for the stream; see config.c.
+ * pktonly: one database of all the parts' rules the stream does not inspect (anyport unused). */
 static int group_build_payload(struct detect_engine *e, struct det_group *g, uint64_t seed,
 			       bool anyport, int what, char *err, size_t errlen)
 {
@@ -662,7 +662,7 @@ static int group_build_payload(struct detect_engine *e, struct det_group *g, uin
 		snprintf(err, errlen, "out of memory building the prefilter");
 		return -1;
 	}
-	/* the anchor table has the patterns near the payload's start (not the stream's) */
+	/* the patterns near the buffer's start are in the anchor tables (group_build_anchor) */
 	uint32_t k = 0;
 	for (uint8_t i = 0; i < g->n_parts; i++) {
 		const struct det_part *p = &e->parts[g->parts[i]];
@@ -694,15 +694,14 @@ static int group_build_payload(struct detect_engine *e, struct det_group *g, uin
 }
 
 /* Enter the rule's fast pattern at [first, last] into ent[*k]. */
-static int anchor_add(struct det_anchor_entry *ent, uint32_t *k, const struct det_rule *dr,
-		      uint32_t rule, uint32_t first, uint32_t last)
+static void anchor_add(struct det_anchor_entry *ent, uint32_t *k, const struct det_rule *dr,
+		       uint32_t rule, uint32_t first, uint32_t last)
 {
 	struct det_anchor_entry *a = &ent[(*k)++];
 	det_fast_pattern_bytes(dr, &a->pat, &a->len, &a->nocase);
 	a->off = (uint16_t)first;
 	a->last = (uint16_t)last;
 	a->rule = rule;
-	return 0;
 }
 
 /* The group's payload patterns near the start of kind `what`, all parts together: one table a
