@@ -46,7 +46,15 @@ static const char fuzz_rules[] =
 	"alert ip [1.2.3.4,5.6.7.8] any -> any any (msg:\"rep\"; sid:30;)\n"
 	"pass tcp any any -> any 22 (msg:\"pass\"; content:\"SSH-\"; startswith; sid:31;)\n"
 	"drop tcp any any -> any any (msg:\"drop\"; content:\"DROPME\"; threshold:type limit,track by_src,count 1,seconds 60; sid:32;)\n"
-	"alert tcp any any -> any any (msg:\"chain\"; content:\"a\"; content:\"a\"; distance:0; content:\"a\"; distance:0; content:\"b\"; distance:0; sid:33;)\n";
+	"alert tcp any any -> any any (msg:\"chain\"; content:\"a\"; content:\"a\"; distance:0; content:\"a\"; distance:0; content:\"b\"; distance:0; sid:33;)\n"
+	/* anchor tables: a dsize window, a buffer's first relative content, a long pattern
+	 * floating over a few offsets, two patterns sharing a key, a one-byte key */
+	"alert udp any any -> any any (msg:\"a1\"; dsize:<9; content:\"|7a 00 00|\"; sid:34;)\n"
+	"alert tcp any any -> any any (msg:\"a2\"; content:\"PK\"; within:2; content:\"zip\"; distance:0; sid:35;)\n"
+	"alert udp any any -> any any (msg:\"a3\"; content:\"|00 01 00 00 00|\"; offset:4; depth:10; sid:36;)\n"
+	"alert tcp any any -> any any (msg:\"a4\"; content:\"KEYS1\"; depth:5; sid:37;)\n"
+	"alert tcp any any -> any any (msg:\"a5\"; content:\"keys2\"; nocase; depth:5; sid:38;)\n"
+	"alert tcp any any -> any any (msg:\"a6\"; content:\"Q\"; offset:3; depth:1; content:\"QRS\"; offset:3; depth:3; sid:39;)\n";
 
 static struct rules_ruleset *rs;
 static struct detect_engine *engine;
