@@ -18,17 +18,12 @@
 
 #include "detect/detect-int.h"
 
-static inline uint8_t fold(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
-}
-
 /* The case-folded key of the klen (1..4) bytes at p: byte i in bits 8i..8i+7. */
 static inline uint32_t key_of(const uint8_t *p, uint8_t klen)
 {
 	uint32_t k = 0;
 	for (uint8_t i = 0; i < klen; i++)
-		k |= (uint32_t)fold(p[i]) << (8 * i);
+		k |= (uint32_t)det_fold(p[i]) << (8 * i);
 	return k;
 }
 
@@ -258,16 +253,6 @@ oom:
 	return -1;
 }
 
-static bool pat_equal(const uint8_t *pat, const uint8_t *data, uint32_t len, bool nocase)
-{
-	if (!nocase)
-		return memcmp(pat, data, len) == 0;
-	for (uint32_t i = 0; i < len; i++)
-		if (fold(pat[i]) != fold(data[i]))
-			return false;
-	return true;
-}
-
 void det_anchor_scan(struct detect_thread *t, const struct det_anchor *a, const uint8_t *data,
 		     uint32_t len)
 {
@@ -275,8 +260,8 @@ void det_anchor_scan(struct detect_thread *t, const struct det_anchor *a, const 
 		const struct det_anchor_float *f = &a->floats[k];
 		const uint8_t *pat = a->bytes + f->bytes;
 		for (uint32_t o = f->first; o <= f->last && o + f->len <= len; o++) {
-			if (fold(data[o]) != fold(pat[0]) ||
-			    !pat_equal(pat, data + o, f->len, f->nocase))
+			if (det_fold(data[o]) != det_fold(pat[0]) ||
+			    !det_bytes_equal(pat, data + o, f->len, f->nocase))
 				continue;
 			t->stats.mpm_matches++;
 			det_cand_add(t, f->rule);
@@ -299,7 +284,7 @@ void det_anchor_scan(struct detect_thread *t, const struct det_anchor *a, const 
 			for (uint32_t i = pos->slots[h].start; i < pos->slots[h].end; i++) {
 				const struct det_anchor_pat *p = &a->pats[i];
 				if ((uint32_t)pos->off + p->len > len ||
-				    !pat_equal(a->bytes + p->bytes, data + pos->off, p->len, p->nocase))
+				    !det_bytes_equal(a->bytes + p->bytes, data + pos->off, p->len, p->nocase))
 					continue;
 				t->stats.mpm_matches++;
 				for (uint32_t r = p->rule_off; r < p->rule_end; r++)

@@ -12,25 +12,9 @@
 
 #include "detect/detect-int.h"
 
-static inline uint8_t fold(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
-}
-
 static inline bool is_letter(uint8_t c)
 {
-	return fold(c) >= 'a' && fold(c) <= 'z';
-}
-
-/* Does h[0, len) equal n (caselessly: ASCII letters folded)? */
-static inline bool equal_at(const uint8_t *h, const uint8_t *n, uint32_t len, bool nocase)
-{
-	if (!nocase)
-		return memcmp(h, n, len) == 0;
-	for (uint32_t k = 0; k < len; k++)
-		if (fold(h[k]) != fold(n[k]))
-			return false;
-	return true;
+	return det_fold(c) >= 'a' && det_fold(c) <= 'z';
 }
 
 /*
@@ -45,7 +29,8 @@ static const uint8_t *search_bytes(const uint8_t *h, uint32_t hlen, const uint8_
 {
 	if (!nlen || nlen > hlen)
 		return nlen ? NULL : h;
-	uint8_t first = nocase ? fold(n[0]) : n[0], last = nocase ? fold(n[nlen - 1]) : n[nlen - 1];
+	uint8_t first = nocase ? det_fold(n[0]) : n[0];
+	uint8_t last = nocase ? det_fold(n[nlen - 1]) : n[nlen - 1];
 	uint8_t fmask = nocase && is_letter(n[0]) ? 0x20 : 0;
 	uint8_t lmask = nocase && is_letter(n[nlen - 1]) ? 0x20 : 0;
 	uint32_t end = hlen - nlen + 1; /* start positions [0, end) */
@@ -61,14 +46,14 @@ static const uint8_t *search_bytes(const uint8_t *h, uint32_t hlen, const uint8_
 			_mm_and_si128(_mm_cmpeq_epi8(f, vf), _mm_cmpeq_epi8(l, vl)));
 		for (; m; m &= m - 1) {
 			uint32_t k = i + (uint32_t)__builtin_ctz(m);
-			if (nlen <= 2 || equal_at(h + k + 1, n + 1, nlen - 2, nocase))
+			if (nlen <= 2 || det_bytes_equal(h + k + 1, n + 1, nlen - 2, nocase))
 				return h + k;
 		}
 	}
 #endif
 	for (; i < end; i++)
 		if ((uint8_t)(h[i] | fmask) == first && (uint8_t)(h[i + nlen - 1] | lmask) == last &&
-		    (nlen <= 2 || equal_at(h + i + 1, n + 1, nlen - 2, nocase)))
+		    (nlen <= 2 || det_bytes_equal(h + i + 1, n + 1, nlen - 2, nocase)))
 			return h + i;
 	return NULL;
 }

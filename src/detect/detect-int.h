@@ -188,6 +188,24 @@ struct det_part {
 	uint32_t *all;           /* every rule of the part (build time) */
 };
 
+/* ASCII case folding, as the prefilter's caseless literals and `nocase` do. */
+static inline uint8_t det_fold(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* Do a[0, len) and b[0, len) hold the same bytes (nocase: ASCII letters folded)? */
+static inline bool det_bytes_equal(const uint8_t *a, const uint8_t *b, uint32_t len,
+				   bool nocase)
+{
+	if (!nocase)
+		return memcmp(a, b, len) == 0;
+	for (uint32_t i = 0; i < len; i++)
+		if (det_fold(a[i]) != det_fold(b[i]))
+			return false;
+	return true;
+}
+
 /* Fast patterns near the start of their buffer (anchor.c): per fixed offset, a table from the
  * case-folded first bytes (klen, up to four) to the patterns that begin with them; patterns
  * that may float in a small window are a list of their own. */
