@@ -141,6 +141,14 @@ static void test_each_check_fires(void **state)
 		  "alert tcp any any -> any 80 (msg:\"m\"; content:\"abcdef\"; "
 		  "content:\"x\"; fast_pattern; " CLEAN_OPTS ")",
 		  "warning" },
+		/* anchored near the start: looked up there only, so a note */
+		{ "short-fast-pattern",
+		  "alert tcp any any -> any 80 (msg:\"m\"; content:\"ab\"; depth:2; " CLEAN_OPTS ")",
+		  "note" },
+		{ "short-fast-pattern",
+		  "alert tcp any any -> any 80 (msg:\"m\"; content:\"ab\"; startswith; " CLEAN_OPTS
+		  ")",
+		  "note" },
 		{ "no-fast-pattern",
 		  "alert tcp any any -> any 80 (msg:\"m\"; byte_test:1,>,5,0; " CLEAN_OPTS ")",
 		  "warning" },

@@ -453,6 +453,28 @@ static bool kw_is(const struct rule_match *m, const char *name)
 	return m->kw && m->kw->name && strcmp(m->kw->name, name) == 0;
 }
 
+/* The detect engine's anchor tables (src/detect/anchor.c) take a fast pattern that must end
+ * within a buffer's first 64 bytes at a known offset: `startswith`, or `depth` (with a literal
+ * offset) and nothing relative. Such a short pattern costs no scan, only a lookup there. */
+#define LINT_ANCHOR_WINDOW 64
+
+static bool content_anchored(const struct rule_content *c)
+{
+	if (c->flags & (RULE_CF_FP_CHOP | RULE_CF_DISTANCE | RULE_CF_WITHIN | RULE_CF_NEGATED))
+		return false;
+	if (c->flags & RULE_CF_STARTSWITH)
+		return true;
+	if (!(c->flags & RULE_CF_DEPTH) || c->depth.var >= 0 || c->depth.value <= 0)
+		return false;
+	int64_t off = 0;
+	if (c->flags & RULE_CF_OFFSET) {
+		if (c->offset.var >= 0 || c->offset.value < 0)
+			return false;
+		off = c->offset.value;
+	}
+	return off + c->depth.value <= LINT_ANCHOR_WINDOW;
+}
+
 static void lint_fast_pattern(struct lint *l, const struct rule *r)
 {
 	const struct rule_match *fp = NULL, *longest = NULL, *pcre = NULL, *payload = NULL;
@@ -492,7 +514,15 @@ static void lint_fast_pattern(struct lint *l, const struct rule *r)
 
 		if ((m->u.content.flags & RULE_CF_FP_CHOP) && m->u.content.fp_chop_len)
 			len = m->u.content.fp_chop_len;
-		if (len < min)
+		if (len < min && content_anchored(&m->u.content))
+			lint_diag(
+				l, r, RULE_SEV_NOTE, m->line, m->col, 7, "short-fast-pattern",
+				"fast pattern is only %u byte%s long (%s), but anchored near the "
+				"start: the engine looks it up at its place only, and the packets "
+				"with those bytes there still go to full inspection",
+				len, len == 1 ? "" : "s",
+				fp ? "set with fast_pattern" : "the longest content");
+		else if (len < min)
 			lint_diag(
 				l, r, RULE_SEV_WARNING, m->line, m->col, 7, "short-fast-pattern",
 				"fast pattern is only %u byte%s long (%s); it will match often and "
