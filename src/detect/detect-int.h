@@ -264,17 +264,18 @@ struct det_group {
 	 * most one part of a group, so this is a plain merge): checked for every packet. */
 	uint32_t n_nompm;
 	uint32_t *nompm;
-	/* The packet payload prefilters: any-port parts, port parts (mpm.c); the parts keep the
-	 * databases of the other buffers. Patterns near the payload's start are in `anchor`. */
+	/* The packet payload prefilters (mpm.c): one for the group (sgh-mpm-context auto, full),
+	 * or the any-port parts' and the port parts' (single). Patterns near the payload's start
+	 * are in `anchor`; the parts keep the app-gated payload databases. */
 	uint32_t n_payload;
-	struct det_mpm payload[4];
+	struct det_mpm payload[2];
 	/* TCP groups: one database of the parts' payload patterns without the rules the stream
 	 * inspects instead of the packet (det_rule_stream_inspected), for packets whose payload
 	 * went into reassembly: most of a TCP payload's patterns are looked for in the stream
 	 * chunk, not twice. */
 	bool has_payload_pkt;
 	uint32_t n_payload_pkt;
-	struct det_mpm payload_pkt[2];
+	struct det_mpm payload_pkt[1];
 	/* The payload patterns near the start, looked up instead of scanned (anchor.c): beside
 	 * the payload databases and beside the packet-only ones. */
 	struct det_anchor anchor, anchor_pkt;

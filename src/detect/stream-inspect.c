@@ -297,19 +297,14 @@ static void stream_candidates(struct stream_scan *s, const struct det_group *g,
 {
 	struct detect_thread *t = s->t;
 	const struct detect_engine *e = t->e;
-	/* TCP groups have databases of just these patterns (det_group.stream), and a table of
-	 * those that must lie near the buffer's start */
+	/* a stream chunk's group is a TCP group: it has databases of just these patterns
+	 * (det_group.stream, app-gated ones included), and a table of those that must lie near
+	 * the buffer's start */
 	for (uint32_t k = 0; k < g->n_stream; k++)
 		stream_scan_db(s, &g->stream[k], buf, len, old);
 	if (g->anchor_stream.n_pos || g->anchor_stream.n_floats)
 		det_anchor_scan(t, &g->anchor_stream, buf, len);
-	for (uint32_t k = 0; k < g->n_payload && !g->has_payload_pkt; k++)
-		stream_scan_db(s, &g->payload[k], buf, len, old);
 	for (uint8_t i = 0; i < g->n_parts; i++) {
-		const struct det_part *part = &e->parts[g->parts[i]];
-		for (uint16_t k = 0; k < part->n_mpm && !g->has_payload_pkt; k++)
-			if (part->mpm[k].buffer == DET_BUF_PENDING_PAYLOAD)
-				stream_scan_db(s, &part->mpm[k], buf, len, old);
 		const uint32_t *l;
 		uint32_t n = det_pending_nompm(e->pend, DET_PK_STREAM, g->parts[i], &l);
 		det_x_cand_add_sorted(t, l, n);
